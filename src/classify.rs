@@ -1,0 +1,261 @@
+//! The classifier: normalize → scan → mark context → score → label, for one posting,
+//! and the ordered parallel pipeline that runs it over a stream of records.
+
+use std::sync::Arc;
+
+use crate::context::ContextRules;
+use crate::error::{Error, Result};
+use crate::label::{decide, Thresholds, Verdict};
+use crate::lexicon::{CategoryKind, Lexicon};
+use crate::normalize::normalize;
+use crate::scan::Scanner;
+use crate::score::{score, Occurrence, Score, ScoringParams};
+
+/// One text field of a posting handed to the classifier.
+#[derive(Clone, Copy, Debug)]
+pub struct Field<'a> {
+    /// The text as given (HTML, Markdown or plain).
+    pub text: &'a str,
+    /// Whether this field is the posting's title (its matches weigh more).
+    pub is_title: bool,
+}
+
+/// The result for one posting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classification {
+    /// Label, confidence and lean.
+    pub verdict: Verdict,
+    /// Scores and evidence.
+    pub score: Score,
+}
+
+/// A compiled lexicon with its scoring settings; classifies postings.
+///
+/// Cheap to clone (the compiled parts are shared) and `Send + Sync`, so one
+/// classifier serves every thread.
+#[derive(Clone, Debug)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    lexicon: Lexicon,
+    scanner: Scanner,
+    rules: ContextRules,
+    is_role_name: Vec<bool>,
+    params: ScoringParams,
+    thresholds: Thresholds,
+}
+
+impl Classifier {
+    /// Compiles `lexicon` with default scoring and thresholds.
+    ///
+    /// # Errors
+    ///
+    /// When the lexicon's automaton cannot be built.
+    pub fn new(lexicon: Lexicon) -> Result<Classifier> {
+        Classifier::with_settings(lexicon, ScoringParams::default(), Thresholds::default())
+    }
+
+    /// Compiles `lexicon` with the given scoring constants and label thresholds.
+    ///
+    /// # Errors
+    ///
+    /// When the lexicon's automaton cannot be built.
+    pub fn with_settings(
+        lexicon: Lexicon,
+        params: ScoringParams,
+        thresholds: Thresholds,
+    ) -> Result<Classifier> {
+        let scanner = Scanner::new(&lexicon)?;
+        let rules = ContextRules::new(&lexicon.context);
+        let is_role_name = lexicon
+            .entries
+            .iter()
+            .map(|e| lexicon.categories[e.category].kind == CategoryKind::RoleName)
+            .collect();
+        Ok(Classifier {
+            inner: Arc::new(Inner {
+                lexicon,
+                scanner,
+                rules,
+                is_role_name,
+                params,
+                thresholds,
+            }),
+        })
+    }
+
+    /// The lexicon this classifier was built from.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
+    }
+
+    /// The label thresholds in use.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.inner.thresholds
+    }
+
+    /// Classifies a posting given as one or more text fields.
+    pub fn classify(&self, fields: &[Field<'_>]) -> Classification {
+        let inner = &*self.inner;
+        let mut occ = Vec::new();
+        for (fi, field) in fields.iter().enumerate() {
+            let norm = normalize(field.text);
+            let text = norm.text();
+            for hit in inner.scanner.scan(&norm, field.text) {
+                let is_role_name = inner.is_role_name[hit.entry.0 as usize];
+                let mark = inner.rules.mark(text, hit.start, hit.end, is_role_name);
+                let span = norm.orig_span(hit.start, hit.end);
+                occ.push((
+                    hit.entry,
+                    Occurrence {
+                        field: fi,
+                        start: span.start,
+                        end: span.end,
+                        mark,
+                        is_title: field.is_title,
+                    },
+                ));
+            }
+        }
+        let score = score(&inner.lexicon, occ, &inner.params);
+        let verdict = decide(
+            score.po,
+            score.pm,
+            &inner.thresholds,
+            inner.lexicon.calibration,
+        );
+        Classification { verdict, score }
+    }
+
+    /// Classifies one description (no title).
+    pub fn classify_text(&self, text: &str) -> Classification {
+        self.classify(&[Field {
+            text,
+            is_title: false,
+        }])
+    }
+}
+
+/// A rayon thread pool of `threads` workers (0 = one per core).
+///
+/// # Errors
+///
+/// When the operating system refuses to start the threads.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start {threads} worker threads: {e}")))
+}
+
+/// Runs `process` over a stream of record batches in parallel, keeping input order.
+///
+/// `read` fills the (cleared) batch and returns `false` at the end of input;
+/// while one batch is processed on the pool the next one is read.
+/// `write` receives each batch's results in input order.
+///
+/// # Errors
+///
+/// The first error of `read` or `write`; processing itself cannot fail (a
+/// record that cannot be classified yields an error row from `process`).
+pub fn run_ordered<T, U, R, P, W>(
+    pool: &rayon::ThreadPool,
+    mut read: R,
+    process: P,
+    mut write: W,
+) -> Result<()>
+where
+    T: Send + Sync + Default,
+    U: Send,
+    R: FnMut(&mut Vec<T>) -> Result<bool> + Send,
+    P: Fn(&T) -> U + Sync,
+    W: FnMut(Vec<U>) -> Result<()> + Send,
+{
+    use rayon::prelude::*;
+    let mut current: Vec<T> = Vec::new();
+    let mut next: Vec<T> = Vec::new();
+    let mut has_more = read(&mut current)?;
+    pool.install(|| -> Result<()> {
+        loop {
+            if current.is_empty() && !has_more {
+                return Ok(());
+            }
+            let (results, read_result) = rayon::join(
+                || current.par_iter().map(&process).collect::<Vec<U>>(),
+                || {
+                    if has_more {
+                        read(&mut next)
+                    } else {
+                        next.clear();
+                        Ok(false)
+                    }
+                },
+            );
+            write(results)?;
+            has_more = read_result?;
+            std::mem::swap(&mut current, &mut next);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::label::Label;
+
+    #[test]
+    fn classifier_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Classifier>();
+    }
+
+    #[test]
+    fn embedded_lexicon_classifies_clear_cases() {
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let po = c.classify_text(
+            "As a Product Owner you own the product backlog, write user stories with \
+             acceptance criteria and run backlog refinement and sprint planning with the \
+             development team.",
+        );
+        assert_eq!(po.verdict.label, Label::ProductOwner, "{:?}", po.score);
+        let pm = c.classify_text(
+            "As a Product Manager you own the product vision and strategy, the roadmap, \
+             market research, competitive analysis, pricing and the go-to-market plan.",
+        );
+        assert_eq!(pm.verdict.label, Label::ProductManager, "{:?}", pm.score);
+        let none = c.classify_text("We are hiring a forklift driver for the night shift.");
+        assert_eq!(none.verdict.label, Label::Unclear);
+    }
+
+    #[test]
+    fn run_ordered_keeps_order_for_any_thread_count() {
+        for threads in [1, 2, 4] {
+            let pool = thread_pool(threads).unwrap();
+            let mut n = 0u32;
+            let mut out = Vec::new();
+            run_ordered(
+                &pool,
+                |batch: &mut Vec<u32>| {
+                    batch.clear();
+                    for _ in 0..7 {
+                        if n < 100 {
+                            batch.push(n);
+                            n += 1;
+                        }
+                    }
+                    Ok(n < 100)
+                },
+                |x| x * 2,
+                |r| {
+                    out.extend(r);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(out, (0..100).map(|x| x * 2).collect::<Vec<_>>());
+        }
+    }
+}

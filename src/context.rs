@@ -1,0 +1,242 @@
+//! Context rules: how the words around a match change what it says.
+//!
+//! A role name can be the posting's own role ("as a Product Owner you will"),
+//! a colleague ("work closely with the Product Manager") or plain. Any phrase
+//! can be negated ("no product management experience needed"). The cues come
+//! from the lexicon's `[context]` table and are matched on whole words in the
+//! folded text, within the same sentence.
+
+use serde::Serialize;
+
+use crate::lexicon::ContextCues;
+use crate::normalize::{is_break_byte, is_word_byte};
+use crate::scan::fold_pattern;
+
+/// How far back (in words) a negation cue is looked for.
+pub const NEGATION_WINDOW: usize = 3;
+
+/// How a match is read in its context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// Counts as it stands.
+    Plain,
+    /// A role name used for the posting's own role; counts extra.
+    #[serde(rename = "self")]
+    SelfRole,
+    /// A role name used for a colleague; does not count for that role.
+    Colleague,
+    /// Negated ("no ...", "without ..."); does not count.
+    Negated,
+}
+
+impl Mark {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Plain => "plain",
+            Mark::SelfRole => "self",
+            Mark::Colleague => "colleague",
+            Mark::Negated => "negated",
+        }
+    }
+}
+
+/// Compiled context cues.
+#[derive(Clone, Debug)]
+pub struct ContextRules {
+    window: usize,
+    colleague: Vec<String>,
+    self_before: Vec<String>,
+    self_after: Vec<String>,
+    negation: Vec<String>,
+}
+
+impl ContextRules {
+    /// Folds the lexicon's cues for matching.
+    pub fn new(cues: &ContextCues) -> ContextRules {
+        let fold = |v: &[String]| -> Vec<String> {
+            let mut out: Vec<String> = v
+                .iter()
+                .map(|c| fold_pattern(c))
+                .filter(|c| !c.is_empty())
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        ContextRules {
+            window: cues.window,
+            colleague: fold(&cues.colleague),
+            self_before: fold(&cues.self_before),
+            self_after: fold(&cues.self_after),
+            negation: fold(&cues.negation),
+        }
+    }
+
+    /// Reads the match at `start..end` of the folded `text`.
+    ///
+    /// Negation applies to every phrase; colleague and self only to role names.
+    /// When both a colleague and a self cue precede a role name, the nearer one wins.
+    pub fn mark(&self, text: &str, start: usize, end: usize, is_role_name: bool) -> Mark {
+        let near = window_before(text, start, NEGATION_WINDOW);
+        if last_cue(near, &self.negation).is_some() {
+            return Mark::Negated;
+        }
+        if !is_role_name {
+            return Mark::Plain;
+        }
+        let before = window_before(text, start, self.window);
+        let colleague = last_cue(before, &self.colleague);
+        let own = last_cue(before, &self.self_before);
+        match (colleague, own) {
+            (Some(c), Some(s)) if c > s => return Mark::Colleague,
+            (Some(_), None) => return Mark::Colleague,
+            (_, Some(_)) => return Mark::SelfRole,
+            (None, None) => {}
+        }
+        let after = text[end..].trim_start_matches(' ');
+        if self
+            .self_after
+            .iter()
+            .any(|cue| starts_with_words(after, cue))
+        {
+            return Mark::SelfRole;
+        }
+        Mark::Plain
+    }
+}
+
+/// The text of up to `words` words before `start`, not crossing a sentence break.
+fn window_before(text: &str, start: usize, words: usize) -> &str {
+    let b = text.as_bytes();
+    let mut i = start;
+    let mut seen = 0;
+    let mut in_word = false;
+    while i > 0 {
+        let c = b[i - 1];
+        if is_break_byte(c) {
+            break;
+        }
+        let is_word = is_word_byte(c) || c == b'\'';
+        if is_word && !in_word {
+            seen += 1;
+            if seen > words {
+                break;
+            }
+        }
+        in_word = is_word;
+        i -= 1;
+    }
+    // `i` is at a char boundary: it stopped after an ASCII byte or at 0, or
+    // walked through whole UTF-8 sequences (all bytes >= 0x80 are word bytes).
+    while i < start && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    &text[i..start]
+}
+
+/// The end position of the last whole-word occurrence of any cue in `hay`.
+fn last_cue(hay: &str, cues: &[String]) -> Option<usize> {
+    let mut best = None;
+    for cue in cues {
+        let mut from = 0;
+        while let Some(p) = hay[from..].find(cue.as_str()) {
+            let s = from + p;
+            let e = s + cue.len();
+            let hb = hay.as_bytes();
+            let ok_left = s == 0 || !(is_word_byte(hb[s - 1]) && is_word_byte(hb[s]));
+            let ok_right = e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e]));
+            if ok_left && ok_right {
+                best = best.max(Some(e));
+            }
+            from = s + cue.len().max(1);
+            while from < hay.len() && !hay.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+    }
+    best
+}
+
+fn starts_with_words(hay: &str, cue: &str) -> bool {
+    hay.starts_with(cue)
+        && hay.as_bytes().get(cue.len()).is_none_or(|&c| {
+            !(is_word_byte(c) && cue.as_bytes().last().is_some_and(|&l| is_word_byte(l)))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn rules() -> ContextRules {
+        ContextRules::new(&ContextCues {
+            window: 6,
+            colleague: vec!["work closely with".into(), "partner with".into(), "report to".into(), "alongside".into()],
+            self_before: vec!["as a".into(), "looking for a".into()],
+            self_after: vec!["(m/w/d)".into()],
+            negation: vec!["no".into(), "without".into()],
+        })
+    }
+
+    /// Marks the first occurrence of `needle` (folded) in `text`.
+    fn mark(text: &str, needle: &str, role: bool) -> Mark {
+        let n = normalize(text);
+        let s = n.text().find(needle).unwrap();
+        rules().mark(n.text(), s, s + needle.len(), role)
+    }
+
+    #[test]
+    fn colleague_self_plain_negated() {
+        let cases = [
+            ("You will work closely with the Product Manager.", Mark::Colleague),
+            ("Partner with product managers and designers", Mark::Colleague),
+            ("You report to our Senior Product Manager", Mark::Colleague),
+            ("alongside PMs", Mark::Plain),
+            ("As a Product Manager you own the roadmap", Mark::SelfRole),
+            ("We are looking for a Product Manager", Mark::SelfRole),
+            ("Product Manager (m/w/d) gesucht", Mark::SelfRole),
+            ("The Product Manager owns the roadmap", Mark::Plain),
+            ("no product manager experience needed", Mark::Negated),
+        ];
+        for (text, want) in cases {
+            let needle = if text.contains("PMs") { "pms" } else { "product manager" };
+            let got = mark(text, needle, true);
+            if text == "alongside PMs" {
+                assert_eq!(mark(text, "pms", true), Mark::Colleague);
+                continue;
+            }
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn nearer_cue_wins_and_sentences_bound_the_window() {
+        assert_eq!(
+            mark("Working with engineers, as a product manager you", "product manager", true),
+            Mark::SelfRole
+        );
+        assert_eq!(
+            mark("We partner with sales. The product manager owns pricing", "product manager", true),
+            Mark::Plain
+        );
+        assert_eq!(
+            mark("as a PO you work closely with the product manager", "product manager", true),
+            Mark::Colleague
+        );
+    }
+
+    #[test]
+    fn only_role_names_get_colleague_marks() {
+        assert_eq!(mark("work closely with the backlog", "backlog", false), Mark::Plain);
+        assert_eq!(mark("without a backlog", "backlog", false), Mark::Negated);
+    }
+
+    #[test]
+    fn whole_word_cues() {
+        // "no" inside "know" is not a negation.
+        assert_eq!(mark("you know the backlog", "backlog", false), Mark::Plain);
+    }
+}

@@ -1,0 +1,697 @@
+//! The lexicon: weighted PO- and PM-indicative phrases, grouped in categories.
+//!
+//! A lexicon is a TOML file (format in `lexicon/README.md`). This module parses
+//! it into [`Lexicon`], rejecting what cannot work (bad weights, bad wildcards,
+//! empty phrases) with `file:line`, and keeps everything else the scanner and
+//! the context rules need. The default lexicon is embedded in the binary.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// The default lexicon, embedded at compile time from `lexicon/default.toml`.
+pub const DEFAULT_LEXICON: &str = include_str!("../lexicon/default.toml");
+
+/// The name under which the embedded default lexicon is reported.
+pub const EMBEDDED_SOURCE: &str = "<embedded default.toml>";
+
+/// The largest weight an entry may carry.
+pub const MAX_WEIGHT: f64 = 10.0;
+
+/// The longest phrase form accepted, in characters.
+pub const MAX_PHRASE_CHARS: usize = 80;
+
+/// The most words a phrase form may have.
+pub const MAX_PHRASE_WORDS: usize = 8;
+
+/// The shortest stem a prefix wildcard (`stem*`) may have, in characters.
+pub const MIN_WILDCARD_STEM: usize = 3;
+
+/// Which role a phrase indicates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Product Owner.
+    Po,
+    /// Product Manager.
+    Pm,
+}
+
+impl Role {
+    /// The short name used in lexicon files and outputs (`po`, `pm`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Po => "po",
+            Role::Pm => "pm",
+        }
+    }
+
+    /// The other role.
+    pub fn other(self) -> Role {
+        match self {
+            Role::Po => Role::Pm,
+            Role::Pm => Role::Po,
+        }
+    }
+
+    /// Parses `po` or `pm` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.to_ascii_lowercase().as_str() {
+            "po" | "product_owner" => Some(Role::Po),
+            "pm" | "product_manager" => Some(Role::Pm),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Identifies one entry of a [`Lexicon`] (its index in [`Lexicon::entries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryId(pub u32);
+
+/// Whether a category holds ordinary phrases or the role's own names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CategoryKind {
+    /// Ordinary indicative phrases.
+    Phrase,
+    /// Names of the role itself; the colleague/self context rules apply to them.
+    RoleName,
+}
+
+/// A group of entries of one role, with the reason it signals that role.
+#[derive(Clone, Debug)]
+pub struct Category {
+    /// Kebab-case name, unique per role.
+    pub name: String,
+    /// The role its entries indicate.
+    pub role: Role,
+    /// Phrases or role names.
+    pub kind: CategoryKind,
+    /// Why this category signals its role.
+    pub about: String,
+}
+
+/// One lexicon entry: one or several surface forms sharing a role, weight and category.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// This entry's id.
+    pub id: EntryId,
+    /// The surface forms as written in the file; the first is the entry's display name.
+    pub forms: Vec<String>,
+    /// The role the entry indicates.
+    pub role: Role,
+    /// How strongly one match indicates the role.
+    pub weight: f64,
+    /// Index into [`Lexicon::categories`].
+    pub category: usize,
+    /// Why the phrase indicates the role, if the author said.
+    pub note: Option<String>,
+    /// Whether the forms match only in the exact case written (abbreviations).
+    pub is_case_sensitive: bool,
+    /// The file the entry comes from.
+    pub source: String,
+    /// 1-based line of the entry in that file.
+    pub line: usize,
+}
+
+impl Entry {
+    /// The entry's display name: its first form.
+    pub fn phrase(&self) -> &str {
+        &self.forms[0]
+    }
+}
+
+/// The cue phrases that decide how a role-name match is read.
+#[derive(Clone, Debug, Default)]
+pub struct ContextCues {
+    /// How many words before (and after) a role name are looked at.
+    pub window: usize,
+    /// Cues before a role name that make it a colleague ("work closely with").
+    pub colleague: Vec<String>,
+    /// Cues before a role name that make it the posting's own role ("as a").
+    pub self_before: Vec<String>,
+    /// Cues right after a role name that make it the posting's own role ("(m/w/d)").
+    pub self_after: Vec<String>,
+    /// Cues before any phrase that negate it ("no", "without").
+    pub negation: Vec<String>,
+}
+
+/// Fitted constants mapping a score margin to a calibrated confidence (Platt scaling).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration {
+    /// Slope on the decision value.
+    pub a: f64,
+    /// Intercept.
+    pub b: f64,
+}
+
+/// A parsed, validated lexicon.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    /// The lexicon's name (`[lexicon] name`).
+    pub name: String,
+    /// The lexicon's version (`[lexicon] version`).
+    pub version: String,
+    /// Categories, in file order.
+    pub categories: Vec<Category>,
+    /// Entries, in file order; `entries[i].id == EntryId(i)`.
+    pub entries: Vec<Entry>,
+    /// Context cues.
+    pub context: ContextCues,
+    /// Calibration constants, when the lexicon ships fitted ones.
+    pub calibration: Option<Calibration>,
+    /// FNV-1a 64 hash of the source text(s), as 16 hex digits.
+    pub hash: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    lexicon: Option<RawMeta>,
+    context: Option<RawContext>,
+    calibration: Option<RawCalibration>,
+    #[serde(default)]
+    category: Vec<Spanned<RawCategory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: Option<String>,
+    version: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    window: Option<usize>,
+    #[serde(default)]
+    colleague: Vec<String>,
+    #[serde(default, rename = "self")]
+    self_before: Vec<String>,
+    #[serde(default)]
+    self_after: Vec<String>,
+    #[serde(default)]
+    negation: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalibration {
+    a: f64,
+    b: f64,
+    #[allow(dead_code)]
+    method: Option<String>,
+    #[allow(dead_code)]
+    fitted_on: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    name: Spanned<String>,
+    role: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    about: Option<String>,
+    #[serde(default)]
+    entries: Vec<Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    phrase: OneOrMany,
+    weight: f64,
+    note: Option<String>,
+    #[serde(default)]
+    case_sensitive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The default window of words looked at around a role name.
+pub const DEFAULT_CONTEXT_WINDOW: usize = 6;
+
+/// The most words the context window may span.
+pub const MAX_CONTEXT_WINDOW: usize = 20;
+
+impl Lexicon {
+    /// Parses the embedded default lexicon.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released build: the embedded file is checked by the test suite.
+    pub fn embedded() -> Lexicon {
+        Lexicon::parse(DEFAULT_LEXICON, EMBEDDED_SOURCE).expect("embedded lexicon is valid")
+    }
+
+    /// Parses a lexicon from TOML text; `source` names it in error messages.
+    ///
+    /// # Errors
+    ///
+    /// A TOML syntax error, an unknown field, an unknown role or kind, a weight
+    /// outside (0, 10], an empty, over-long or badly wildcarded phrase: each
+    /// reported with `source:line`.
+    pub fn parse(text: &str, source: &str) -> Result<Lexicon> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::lexicon(source, line, format!("invalid lexicon: {}", e.message()))
+        })?;
+        let meta = raw.lexicon.unwrap_or(RawMeta {
+            name: None,
+            version: None,
+            description: None,
+        });
+        let context = match raw.context {
+            Some(c) => {
+                let window = c.window.unwrap_or(DEFAULT_CONTEXT_WINDOW);
+                if window == 0 || window > MAX_CONTEXT_WINDOW {
+                    return Err(Error::lexicon(
+                        source,
+                        None,
+                        format!("[context] window must be 1 to {MAX_CONTEXT_WINDOW} words, not {window}"),
+                    ));
+                }
+                ContextCues {
+                    window,
+                    colleague: c.colleague,
+                    self_before: c.self_before,
+                    self_after: c.self_after,
+                    negation: c.negation,
+                }
+            }
+            None => ContextCues {
+                window: DEFAULT_CONTEXT_WINDOW,
+                ..ContextCues::default()
+            },
+        };
+        let calibration = match raw.calibration {
+            Some(c) if c.a.is_finite() && c.b.is_finite() => Some(Calibration { a: c.a, b: c.b }),
+            Some(_) => {
+                return Err(Error::lexicon(
+                    source,
+                    None,
+                    "[calibration] a and b must be finite numbers",
+                ))
+            }
+            None => None,
+        };
+        let mut lex = Lexicon {
+            name: meta.name.unwrap_or_else(|| "unnamed".to_string()),
+            version: meta.version.unwrap_or_else(|| "0".to_string()),
+            categories: Vec::new(),
+            entries: Vec::new(),
+            context,
+            calibration,
+            hash: fnv1a_hex(text.as_bytes()),
+        };
+        lex.add_categories(raw.category, text, source)?;
+        if lex.entries.is_empty() {
+            return Err(Error::lexicon(
+                source,
+                None,
+                "the lexicon has no entries: add [[category]] tables with entries",
+            ));
+        }
+        Ok(lex)
+    }
+
+    /// Adds the categories and entries of `other` to this lexicon.
+    ///
+    /// An entry of `other` whose form is already present replaces the old
+    /// entry's form (so an extension can re-weight a phrase). Context cues are
+    /// appended. The result carries no calibration: its confidences are
+    /// uncalibrated, since the fitted constants belonged to the base lexicon.
+    pub fn extend(&mut self, other: Lexicon) {
+        let mut replaced: HashMap<String, ()> = HashMap::new();
+        for e in &other.entries {
+            for f in &e.forms {
+                replaced.insert(form_key(f), ());
+            }
+        }
+        // Drop replaced forms from the base, and entries left without forms.
+        let mut kept = Vec::new();
+        for mut e in std::mem::take(&mut self.entries) {
+            e.forms.retain(|f| !replaced.contains_key(&form_key(f)));
+            if !e.forms.is_empty() {
+                kept.push(e);
+            }
+        }
+        self.entries = kept;
+        let mut cat_map = Vec::with_capacity(other.categories.len());
+        for c in other.categories {
+            let existing = self
+                .categories
+                .iter()
+                .position(|x| x.name == c.name && x.role == c.role);
+            match existing {
+                Some(i) => cat_map.push(i),
+                None => {
+                    cat_map.push(self.categories.len());
+                    self.categories.push(c);
+                }
+            }
+        }
+        for mut e in other.entries {
+            e.category = cat_map[e.category];
+            self.entries.push(e);
+        }
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            e.id = EntryId(i as u32);
+        }
+        let ctx = other.context;
+        self.context.colleague.extend(ctx.colleague);
+        self.context.self_before.extend(ctx.self_before);
+        self.context.self_after.extend(ctx.self_after);
+        self.context.negation.extend(ctx.negation);
+        self.calibration = None;
+        self.name = format!("{}+{}", self.name, other.name);
+        self.hash = fnv1a_hex(format!("{}{}", self.hash, other.hash).as_bytes());
+    }
+
+    /// The lexicon's identity for outputs: `name@version#hash`.
+    pub fn identity(&self) -> String {
+        format!("{}@{}#{}", self.name, self.version, self.hash)
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        &self.entries[id.0 as usize]
+    }
+
+    /// The category of an entry.
+    pub fn category_of(&self, id: EntryId) -> &Category {
+        &self.categories[self.entry(id).category]
+    }
+
+    /// Number of distinct surface forms for a role.
+    pub fn form_count(&self, role: Role) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.role == role)
+            .map(|e| e.forms.len())
+            .sum()
+    }
+
+    fn add_categories(
+        &mut self,
+        cats: Vec<Spanned<RawCategory>>,
+        text: &str,
+        source: &str,
+    ) -> Result<()> {
+        for cat in cats {
+            let cat_line = line_of(text, cat.span().start);
+            let cat = cat.into_inner();
+            let name = cat.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(Error::lexicon(
+                    source,
+                    Some(line_of(text, cat.name.span().start)),
+                    "category name is empty",
+                ));
+            }
+            let role = Role::parse(cat.role.get_ref()).ok_or_else(|| {
+                Error::lexicon(
+                    source,
+                    Some(line_of(text, cat.role.span().start)),
+                    format!(
+                        "unknown role {:?} in category {name:?}: use \"po\" or \"pm\"",
+                        cat.role.get_ref()
+                    ),
+                )
+            })?;
+            let kind = match cat.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("phrase") => CategoryKind::Phrase,
+                Some("role-name") => CategoryKind::RoleName,
+                Some(other) => {
+                    return Err(Error::lexicon(
+                        source,
+                        cat.kind.as_ref().map(|k| line_of(text, k.span().start)),
+                        format!("unknown category kind {other:?}: use \"phrase\" or \"role-name\""),
+                    ))
+                }
+            };
+            if self
+                .categories
+                .iter()
+                .any(|c| c.name == name && c.role == role)
+            {
+                return Err(Error::lexicon(
+                    source,
+                    Some(cat_line),
+                    format!("category {name:?} is defined twice for role {role}: merge the two"),
+                ));
+            }
+            let cat_index = self.categories.len();
+            self.categories.push(Category {
+                name: name.clone(),
+                role,
+                kind,
+                about: cat.about.unwrap_or_default(),
+            });
+            for raw in cat.entries {
+                let line = line_of(text, raw.span().start);
+                let raw = raw.into_inner();
+                let forms = match raw.phrase {
+                    OneOrMany::One(s) => vec![s],
+                    OneOrMany::Many(v) => v,
+                };
+                if forms.is_empty() {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        "entry has an empty phrase list: give at least one phrase",
+                    ));
+                }
+                for form in &forms {
+                    validate_form(form).map_err(|m| Error::lexicon(source, Some(line), m))?;
+                }
+                if !(raw.weight.is_finite() && raw.weight > 0.0 && raw.weight <= MAX_WEIGHT) {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "weight {} of {:?} is out of range: use a number above 0 and at most {MAX_WEIGHT}",
+                            raw.weight, forms[0]
+                        ),
+                    ));
+                }
+                let id = EntryId(self.entries.len() as u32);
+                self.entries.push(Entry {
+                    id,
+                    forms: forms.into_iter().map(|f| f.trim().to_string()).collect(),
+                    role,
+                    weight: raw.weight,
+                    category: cat_index,
+                    note: raw.note,
+                    is_case_sensitive: raw.case_sensitive,
+                    source: source.to_string(),
+                    line,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks one surface form; returns what is wrong with it.
+fn validate_form(form: &str) -> std::result::Result<(), String> {
+    let f = form.trim();
+    if f.is_empty() {
+        return Err("empty phrase: remove it or write the phrase".to_string());
+    }
+    let chars = f.chars().count();
+    if chars > MAX_PHRASE_CHARS {
+        return Err(format!(
+            "phrase {:?}... is {chars} characters long: the limit is {MAX_PHRASE_CHARS}",
+            f.chars().take(30).collect::<String>()
+        ));
+    }
+    let words = f.split_whitespace().count();
+    if words > MAX_PHRASE_WORDS {
+        return Err(format!(
+            "phrase {f:?} has {words} words: the limit is {MAX_PHRASE_WORDS}"
+        ));
+    }
+    if let Some(pos) = f.find('*') {
+        if pos != f.len() - 1 {
+            return Err(format!(
+                "bad wildcard in {f:?}: `*` is allowed only at the very end (`prioriti*`)"
+            ));
+        }
+        let stem = &f[..pos];
+        let last_word = stem.rsplit(' ').next().unwrap_or("");
+        if stem.ends_with([' ', '-', '/']) || last_word.is_empty() {
+            return Err(format!(
+                "bad wildcard in {f:?}: `*` must end a word stem (`prioriti*`), not stand alone"
+            ));
+        }
+        if stem.chars().filter(|c| c.is_alphanumeric()).count() < MIN_WILDCARD_STEM {
+            return Err(format!(
+                "bad wildcard in {f:?}: the stem before `*` needs at least {MIN_WILDCARD_STEM} letters"
+            ));
+        }
+    }
+    if !f.chars().any(|c| c.is_alphanumeric()) {
+        return Err(format!(
+            "phrase {f:?} has no letters or digits: it can never match a word"
+        ));
+    }
+    Ok(())
+}
+
+/// A key that identifies a form regardless of case, hyphens, slashes and spacing.
+pub(crate) fn form_key(form: &str) -> String {
+    let mut key = String::with_capacity(form.len());
+    for w in form
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    key
+}
+
+/// The 1-based line containing byte `offset` of `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// FNV-1a 64-bit hash as 16 hex digits (an identity, not a security measure).
+pub(crate) fn fnv1a_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+[lexicon]
+name = "t"
+version = "1"
+
+[[category]]
+name = "backlog"
+role = "po"
+entries = [
+  { phrase = "product backlog", weight = 3 },
+  { phrase = ["user story", "user stories"], weight = 2, note = "x" },
+]
+
+[[category]]
+name = "roadmap"
+role = "pm"
+entries = [
+  { phrase = "roadmap", weight = 2 },
+]
+"#;
+
+    #[test]
+    fn parses_entries_with_lines() {
+        let lex = Lexicon::parse(SMALL, "t.toml").unwrap();
+        assert_eq!(lex.entries.len(), 3);
+        assert_eq!(lex.entries[0].line, 10);
+        assert_eq!(lex.entries[1].forms, vec!["user story", "user stories"]);
+        assert_eq!(lex.entries[2].role, Role::Pm);
+        assert_eq!(lex.identity(), format!("t@1#{}", lex.hash));
+    }
+
+    fn err_of(text: &str) -> String {
+        Lexicon::parse(text, "x.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn rejects_bad_weight_with_line() {
+        let text = SMALL.replace("weight = 3", "weight = 0");
+        let e = err_of(&text);
+        assert!(e.starts_with("x.toml:10:"), "{e}");
+        assert!(e.contains("out of range"), "{e}");
+        let e = err_of(&SMALL.replace("weight = 3", "weight = 11"));
+        assert!(e.contains("out of range"), "{e}");
+    }
+
+    #[test]
+    fn rejects_bad_wildcards() {
+        for bad in ["*", "ab*", "pro*duct", "product *"] {
+            let text = SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {bad:?}"));
+            let e = err_of(&text);
+            assert!(e.contains("wildcard"), "{bad}: {e}");
+        }
+        let ok = SMALL.replace("phrase = \"roadmap\"", "phrase = \"roadmap*\"");
+        assert!(Lexicon::parse(&ok, "x").is_ok());
+    }
+
+    #[test]
+    fn rejects_syntax_errors_with_line() {
+        let e = err_of("[lexicon]\nname = \"x\"\n[[category]\n");
+        assert!(e.starts_with("x.toml:3:"), "{e}");
+    }
+
+    #[test]
+    fn rejects_unknown_role_and_empty_phrase() {
+        assert!(err_of(&SMALL.replace("role = \"pm\"", "role = \"pmo\"")).contains("unknown role"));
+        assert!(err_of(&SMALL.replace("phrase = \"roadmap\"", "phrase = \"  \"")).contains("empty phrase"));
+        let long = "x".repeat(200);
+        assert!(err_of(&SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {long:?}"))).contains("limit"));
+    }
+
+    #[test]
+    fn extend_replaces_forms_and_drops_calibration() {
+        let mut base = Lexicon::parse(
+            &format!("{SMALL}\n[calibration]\na = 1.0\nb = 0.0\n"),
+            "base",
+        )
+        .unwrap();
+        assert!(base.calibration.is_some());
+        let ext = Lexicon::parse(
+            "[[category]]\nname = \"roadmap\"\nrole = \"pm\"\nentries = [{ phrase = \"ROADMAP\", weight = 5 }, { phrase = \"pricing\", weight = 3 }]\n",
+            "ext",
+        )
+        .unwrap();
+        base.extend(ext);
+        assert!(base.calibration.is_none());
+        assert_eq!(base.entries.len(), 4);
+        let roadmap: Vec<_> = base
+            .entries
+            .iter()
+            .filter(|e| form_key(e.phrase()) == "roadmap")
+            .collect();
+        assert_eq!(roadmap.len(), 1);
+        assert_eq!(roadmap[0].weight, 5.0);
+        for (i, e) in base.entries.iter().enumerate() {
+            assert_eq!(e.id, EntryId(i as u32));
+        }
+    }
+
+    #[test]
+    fn form_key_folds_case_hyphens_and_spaces() {
+        assert_eq!(form_key("Go-to-Market"), "go to market");
+        assert_eq!(form_key(" Product   Owner "), "product owner");
+        assert_eq!(form_key("B2B/B2C"), "b2b b2c");
+    }
+}

@@ -1,0 +1,46 @@
+//! popm tells, with evidence, whether job postings lean Product Owner or Product Manager.
+//!
+//! Data flows one way:
+//!
+//! 1. [`input`] reads postings from CSV;
+//! 2. [`normalize`] folds each text (markup, case, punctuation) keeping an offset map;
+//! 3. [`scan`] finds lexicon phrases with one multi-pattern automaton;
+//! 4. [`context`] marks role names used for colleagues, the posting's own role, negations;
+//! 5. [`score`] sums weights with diminishing returns into a PO and a PM score;
+//! 6. [`label`] turns the scores into a label, a confidence and a lean;
+//! 7. [`output`] writes CSV, TSV or JSON Lines with the evidence.
+//!
+//! [`classify`] ties steps 2–6 together and runs them in parallel, in order.
+//!
+//! ```
+//! use popm::{Classifier, Label, Lexicon};
+//!
+//! let classifier = Classifier::new(Lexicon::embedded()).unwrap();
+//! let result = classifier.classify_text(
+//!     "As Product Owner you own the product backlog, write user stories and \
+//!      acceptance criteria, and run sprint planning with the development team.",
+//! );
+//! assert_eq!(result.verdict.label, Label::ProductOwner);
+//! ```
+#![deny(missing_docs)]
+
+pub mod classify;
+pub mod context;
+pub mod error;
+pub mod eval;
+pub mod input;
+pub mod lexicon;
+pub mod lexicon_check;
+pub mod label;
+pub mod normalize;
+pub mod output;
+pub mod scan;
+pub mod score;
+pub mod spelling;
+
+pub use classify::{Classification, Classifier, Field};
+pub use context::Mark;
+pub use error::{Error, ErrorKind, Result};
+pub use label::{Label, Thresholds, Verdict};
+pub use lexicon::{Lexicon, Role};
+pub use score::{Evidence, Score, ScoringParams};

@@ -1,0 +1,549 @@
+//! Text normalization: from a description as given to the folded text the scanner reads.
+//!
+//! [`normalize`] removes HTML tags (block tags become line breaks, `<script>`
+//! and `<style>` content is dropped), decodes entities, drops Markdown marks,
+//! link targets and bare URLs, folds case (also for non-ASCII letters) and
+//! Unicode punctuation, and turns hyphens, slashes and runs of spaces into one
+//! space. It keeps a map from every byte of the folded text back to the
+//! original, so evidence always points into the text as the user gave it.
+//!
+//! The folded text uses a small alphabet the scanner relies on: lower-case
+//! letters and digits (any byte >= 0x80 belongs to a letter), a single space
+//! between the words of a phrase, `\n` where a phrase must not continue (line
+//! breaks, block tags, bullets, symbols), and ASCII punctuation kept as is.
+
+use std::ops::Range;
+
+/// The longest HTML tag (from `<` to `>`) recognised as a tag, in bytes.
+pub const MAX_TAG_BYTES: usize = 4096;
+
+/// Text folded for matching, with the map back to the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    text: String,
+    segs: Vec<Seg>,
+}
+
+/// A run of folded bytes `[norm, next.norm)` coming from original bytes `[orig, orig_end)`.
+///
+/// When both lengths are equal the run is linear (byte k maps to `orig + k`);
+/// otherwise it is atomic (every byte maps to the whole original range).
+#[derive(Clone, Copy, Debug)]
+struct Seg {
+    norm: u32,
+    orig: u32,
+    orig_end: u32,
+}
+
+impl Normalized {
+    /// The folded text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The original byte range that produced folded bytes `start..end`.
+    ///
+    /// Both ends fall on character boundaries of the original text.
+    pub fn orig_span(&self, start: usize, end: usize) -> Range<usize> {
+        if self.segs.is_empty() || start >= end {
+            return 0..0;
+        }
+        let s = self.locate(start);
+        let seg = self.segs[s];
+        let orig_start = if self.is_linear(s) {
+            seg.orig as usize + (start - seg.norm as usize)
+        } else {
+            seg.orig as usize
+        };
+        let e = self.locate(end - 1);
+        let seg = self.segs[e];
+        let orig_end = if self.is_linear(e) {
+            seg.orig as usize + (end - seg.norm as usize)
+        } else {
+            seg.orig_end as usize
+        };
+        orig_start..orig_end
+    }
+
+    fn locate(&self, n: usize) -> usize {
+        self.segs
+            .partition_point(|s| s.norm as usize <= n)
+            .saturating_sub(1)
+    }
+
+    fn seg_norm_end(&self, i: usize) -> usize {
+        self.segs
+            .get(i + 1)
+            .map_or(self.text.len(), |s| s.norm as usize)
+    }
+
+    fn is_linear(&self, i: usize) -> bool {
+        let s = self.segs[i];
+        self.seg_norm_end(i) - s.norm as usize == (s.orig_end - s.orig) as usize
+    }
+}
+
+/// Whether a byte of folded text belongs to a word (letters, digits, any non-ASCII byte).
+#[inline]
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Whether a byte of folded text ends a phrase and a context window (`\n` and sentence marks).
+#[inline]
+pub fn is_break_byte(b: u8) -> bool {
+    matches!(b, b'\n' | b'.' | b';' | b':' | b'!' | b'?' | b'|')
+}
+
+/// Folds `src` for matching; see the module documentation for the rules.
+pub fn normalize(src: &str) -> Normalized {
+    let mut b = Builder {
+        out: Vec::with_capacity(src.len() + 16),
+        segs: Vec::new(),
+    };
+    let bytes = src.as_bytes();
+    let len = bytes.len();
+    let mut i = 0;
+    while i < len {
+        let c = bytes[i];
+        if c.is_ascii_alphanumeric() {
+            let mut j = i + 1;
+            while j < len && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if let Some(end) = url_or_email_end(bytes, i, j) {
+                b.space(i, end);
+                i = end;
+                continue;
+            }
+            b.copy_lower(i, &bytes[i..j]);
+            i = j;
+            continue;
+        }
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => {
+                let mut j = i + 1;
+                let mut has_newline = c == b'\n';
+                while j < len && matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
+                    has_newline |= bytes[j] == b'\n';
+                    j += 1;
+                }
+                if has_newline {
+                    b.brk(i, j);
+                } else {
+                    b.space(i, j);
+                }
+                i = j;
+            }
+            b'<' => i = b.tag(src, i),
+            b'&' => i = b.entity(src, i),
+            b']' if bytes.get(i + 1) == Some(&b'(') => {
+                // Markdown link target: `[text](url)` keeps only the text.
+                let end = bytes[i + 2..]
+                    .iter()
+                    .position(|&x| x == b')' || x == b'\n')
+                    .map_or(len, |p| {
+                        let at = i + 2 + p;
+                        if bytes[at] == b')' {
+                            at + 1
+                        } else {
+                            at
+                        }
+                    });
+                b.space(i, end);
+                i = end;
+            }
+            0x80..=0xff => {
+                let ch = src[i..].chars().next().unwrap_or('\u{fffd}');
+                let end = i + ch.len_utf8();
+                b.emit_char(ch, i, end);
+                i = end;
+            }
+            _ => {
+                b.emit_char(c as char, i, i + 1);
+                i += 1;
+            }
+        }
+    }
+    let text = String::from_utf8(b.out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Normalized { text, segs: b.segs }
+}
+
+/// If the word at `start..word_end` begins a URL or an e-mail address, where it ends.
+fn url_or_email_end(bytes: &[u8], start: usize, word_end: usize) -> Option<usize> {
+    let word = &bytes[start..word_end];
+    let next = bytes.get(word_end).copied();
+    let is_url = match next {
+        Some(b':') => {
+            bytes[word_end..].starts_with(b"://")
+                && (word.eq_ignore_ascii_case(b"http")
+                    || word.eq_ignore_ascii_case(b"https")
+                    || word.eq_ignore_ascii_case(b"ftp"))
+        }
+        Some(b'.') => word.eq_ignore_ascii_case(b"www"),
+        Some(b'@') => bytes.get(word_end + 1).is_some_and(u8::is_ascii_alphanumeric),
+        _ => false,
+    };
+    if !is_url {
+        // An e-mail local part with dots (`jane.doe@`): look a little ahead.
+        if next == Some(b'.') {
+            let rest = &bytes[word_end..bytes.len().min(word_end + 64)];
+            let token_len = rest
+                .iter()
+                .position(|&x| !(x.is_ascii_alphanumeric() || matches!(x, b'.' | b'_' | b'+')))
+                .unwrap_or(rest.len());
+            if rest.get(token_len) == Some(&b'@') {
+                return Some(token_end(bytes, word_end));
+            }
+        }
+        return None;
+    }
+    Some(token_end(bytes, word_end))
+}
+
+/// The end of a URL-like token starting before `from`.
+fn token_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&x| {
+            x.is_ascii_whitespace() || matches!(x, b'<' | b'>' | b'"' | b'\'' | b')' | b']')
+        })
+        .map_or(bytes.len(), |p| from + p)
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+    "thead", "title", "tr", "ul",
+];
+
+struct Builder {
+    out: Vec<u8>,
+    segs: Vec<Seg>,
+}
+
+impl Builder {
+    /// Appends folded bytes that replace the original bytes `orig..orig_end`.
+    fn push(&mut self, orig: usize, orig_end: usize, folded: &[u8]) {
+        let norm = self.out.len();
+        let same_len = folded.len() == orig_end - orig;
+        if same_len {
+            if let Some(last) = self.segs.last_mut() {
+                let last_norm_len = norm - last.norm as usize;
+                let last_orig_len = (last.orig_end - last.orig) as usize;
+                if last.orig_end as usize == orig && last_norm_len == last_orig_len {
+                    last.orig_end = orig_end as u32;
+                    self.out.extend_from_slice(folded);
+                    return;
+                }
+            }
+        }
+        self.segs.push(Seg {
+            norm: norm as u32,
+            orig: orig as u32,
+            orig_end: orig_end as u32,
+        });
+        self.out.extend_from_slice(folded);
+    }
+
+    fn copy_lower(&mut self, orig: usize, word: &[u8]) {
+        let start = self.out.len();
+        self.push(orig, orig + word.len(), word);
+        self.out[start..].make_ascii_lowercase();
+    }
+
+    fn last(&self) -> Option<u8> {
+        self.out.last().copied()
+    }
+
+    /// A word separator; collapses with the one before.
+    fn space(&mut self, orig: usize, orig_end: usize) {
+        if !matches!(self.last(), None | Some(b' ') | Some(b'\n')) {
+            self.push(orig, orig_end, b" ");
+        }
+    }
+
+    /// A phrase break; collapses with the one before.
+    fn brk(&mut self, orig: usize, orig_end: usize) {
+        if !matches!(self.last(), None | Some(b'\n')) {
+            self.push(orig, orig_end, b"\n");
+        }
+    }
+
+    /// Folds one character taken from `orig..orig_end`.
+    fn emit_char(&mut self, ch: char, orig: usize, orig_end: usize) {
+        if ch.is_ascii() {
+            let c = ch as u8;
+            match c {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => {
+                    self.push(orig, orig_end, &[c.to_ascii_lowercase()])
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.space(orig, orig_end),
+                b'\n' | b'|' => self.brk(orig, orig_end),
+                b'-' | b'/' | b'\\' | b'_' | b'*' | b'#' | b'`' | b'~' | b'>' | b'[' | b']'
+                | b'<' | b'^' => self.space(orig, orig_end),
+                0..=0x1f | 0x7f => self.space(orig, orig_end),
+                _ => self.push(orig, orig_end, &[c]),
+            }
+            return;
+        }
+        match ch {
+            '\u{00a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+            | '\u{3000}' => self.space(orig, orig_end),
+            '\u{0085}' | '\u{2028}' | '\u{2029}' => self.brk(orig, orig_end),
+            '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}'
+            | '\u{2044}' | '\u{2215}' => self.space(orig, orig_end),
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{00b4}' => {
+                self.push(orig, orig_end, b"'")
+            }
+            '\u{201c}'..='\u{201f}' | '\u{2033}' | '\u{00ab}' | '\u{00bb}' => {
+                self.push(orig, orig_end, b"\"")
+            }
+            '\u{2026}' => self.push(orig, orig_end, b"."),
+            '\u{0300}'..='\u{036f}' => {
+                let mut buf = [0u8; 4];
+                self.push(orig, orig_end, ch.encode_utf8(&mut buf).as_bytes())
+            }
+            c if c.is_alphanumeric() => {
+                let mut buf = [0u8; 4];
+                let mut lower = c.to_lowercase();
+                if lower.len() == 1 {
+                    let l = lower.next().unwrap_or(c);
+                    self.push(orig, orig_end, l.encode_utf8(&mut buf).as_bytes());
+                } else {
+                    let s: String = lower.collect();
+                    self.push(orig, orig_end, s.as_bytes());
+                }
+            }
+            _ => self.brk(orig, orig_end),
+        }
+    }
+
+    /// Handles `<` at `i`: a tag, a comment, or a literal; returns where to go on.
+    fn tag(&mut self, src: &str, i: usize) -> usize {
+        let bytes = src.as_bytes();
+        let rest = &bytes[i + 1..];
+        if rest.starts_with(b"!--") {
+            if let Some(p) = find(&rest[3..], b"-->") {
+                return i + 1 + 3 + p + 3;
+            }
+        }
+        let starts_tag = rest
+            .first()
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'));
+        let close = rest[..rest.len().min(MAX_TAG_BYTES)]
+            .iter()
+            .position(|&c| c == b'>' || c == b'<');
+        let end = match close {
+            Some(p) if starts_tag && rest[p] == b'>' => i + 1 + p + 1,
+            _ => {
+                self.space(i, i + 1);
+                return i + 1;
+            }
+        };
+        let is_closing = rest[0] == b'/';
+        let name_start = usize::from(is_closing);
+        let name_len = rest[name_start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - name_start);
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        if !is_closing && (name == b"script" || name == b"style") {
+            let closing = if name == b"script" {
+                &b"</script"[..]
+            } else {
+                &b"</style"[..]
+            };
+            let skip_to = match find_ascii_ci(&bytes[end..], closing) {
+                Some(p) => {
+                    let after = end + p;
+                    bytes[after..]
+                        .iter()
+                        .position(|&c| c == b'>')
+                        .map_or(bytes.len(), |q| after + q + 1)
+                }
+                None => bytes.len(),
+            };
+            self.brk(i, skip_to);
+            return skip_to;
+        }
+        let is_block = std::str::from_utf8(&name).is_ok_and(|n| BLOCK_TAGS.contains(&n));
+        if is_block {
+            self.brk(i, end);
+        }
+        end
+    }
+
+    /// Handles `&` at `i`: a character reference, or a literal `&`.
+    fn entity(&mut self, src: &str, i: usize) -> usize {
+        let bytes = src.as_bytes();
+        let limit = bytes.len().min(i + 12);
+        if let Some(p) = bytes[i + 1..limit].iter().position(|&c| c == b';') {
+            let name = &src[i + 1..i + 1 + p];
+            let end = i + 1 + p + 1;
+            if let Some(ch) = decode_entity(name) {
+                self.emit_char(ch, i, end);
+                return end;
+            }
+        }
+        self.push(i, i + 1, b"&");
+        i + 1
+    }
+}
+
+/// Decodes an HTML character reference name (without `&` and `;`).
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "lsquo" => '\u{2018}',
+        "rsquo" => '\u{2019}',
+        "ldquo" => '\u{201c}',
+        "rdquo" => '\u{201d}',
+        "bdquo" => '\u{201e}',
+        "hellip" => '\u{2026}',
+        "bull" => '\u{2022}',
+        "middot" => '\u{b7}',
+        "euro" => '\u{20ac}',
+        "pound" => '\u{a3}',
+        "copy" => '\u{a9}',
+        "reg" => '\u{ae}',
+        "trade" => '\u{2122}',
+        "auml" => 'ä',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "Auml" => 'Ä',
+        "Ouml" => 'Ö',
+        "Uuml" => 'Ü',
+        "szlig" => 'ß',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "Eacute" => 'É',
+        "agrave" => 'à',
+        "aacute" => 'á',
+        "ccedil" => 'ç',
+        "oacute" => 'ó',
+        "ntilde" => 'ñ',
+        "shy" => '\u{ad}',
+        "zwnj" => '\u{200c}',
+        "zwj" => '\u{200d}',
+        _ => return None,
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize(s).text().to_string()
+    }
+
+    #[test]
+    fn folds_case_hyphens_slashes_and_spaces() {
+        assert_eq!(n("Go-to-Market  Strategy"), "go to market strategy");
+        assert_eq!(n("Product   Owner/Manager"), "product owner manager");
+        assert_eq!(n("ÜBER Straße"), "über straße");
+    }
+
+    #[test]
+    fn line_breaks_are_phrase_breaks() {
+        assert_eq!(n("scrum\nmaster"), "scrum\nmaster");
+        assert_eq!(n("a\r\n\r\n  b"), "a\nb");
+    }
+
+    #[test]
+    fn folds_unicode_punctuation() {
+        assert_eq!(n("owner\u{2019}s"), "owner's");
+        assert_eq!(n("\u{201c}PO\u{201d}"), "\"po\"");
+        assert_eq!(n("product\u{a0}owner"), "product owner");
+        assert_eq!(n("go\u{2013}to\u{2014}market"), "go to market");
+        assert_eq!(n("pro\u{ad}duct"), "product");
+        assert_eq!(n("\u{2022} backlog \u{2022} refinement"), "backlog \nrefinement");
+    }
+
+    #[test]
+    fn strips_html() {
+        assert_eq!(
+            n("<p>Product <b>Owner</b></p><ul><li>Backlog</li><li>Refinement</li></ul>"),
+            "product owner\nbacklog\nrefinement\n"
+        );
+        assert_eq!(n("a<script>product owner</script>b"), "a\nb");
+        assert_eq!(n("a<STYLE>.x{}</style >b"), "a\nb");
+        assert_eq!(n("R&amp;D &lt;team&gt; &nbsp;x&#252;&#xFC;"), "r&d team xüü");
+        assert_eq!(n("salary < 50k and a<b"), "salary 50k and a b");
+        assert_eq!(n("<!-- product owner -->x"), "x");
+        assert_eq!(n("<script>never closed product owner"), "");
+    }
+
+    #[test]
+    fn strips_markdown_and_urls() {
+        assert_eq!(n("## Responsibilities\n**Product** _Owner_"), "responsibilities\nproduct owner ");
+        assert_eq!(
+            n("see [our jobs](https://x.com/product-owner) now"),
+            "see our jobs now"
+        );
+        assert_eq!(n("visit https://jobs.example.com/product-manager today"), "visit today");
+        assert_eq!(n("www.pm.com and pm@corp.com or jane.doe@corp.com"), "and or ");
+    }
+
+    #[test]
+    fn offsets_map_back_to_original() {
+        let src = "<p>Our  Product&nbsp;Owner’s BACKLOG — Über</p>";
+        let norm = normalize(src);
+        let t = norm.text();
+        for word in ["product owner", "backlog", "über"] {
+            let s = t.find(word).unwrap();
+            let span = norm.orig_span(s, s + word.len());
+            let orig = &src[span];
+            let folded = n(orig);
+            assert_eq!(folded, word, "{orig:?}");
+        }
+        let s = t.find("owner's").unwrap();
+        let span = norm.orig_span(s, s + "owner's".len());
+        assert_eq!(&src[span], "Owner’s");
+    }
+
+    #[test]
+    fn multibyte_lowercase_maps_to_whole_char() {
+        let src = "x İstanbul";
+        let norm = normalize(src);
+        let span = norm.orig_span(2, norm.text().len());
+        assert_eq!(&src[span], "İstanbul");
+    }
+
+    #[test]
+    fn invalid_nested_and_unclosed_html_do_not_panic() {
+        let deep = "<div>".repeat(10_000) + "product owner" + &"</div>".repeat(10_000);
+        assert_eq!(n(&deep).trim(), "product owner");
+        for s in ["<", "&", "&#;", "&#xZZ;", "&#99999999;", "]", "](", "<a href='", "<!--"] {
+            let _ = n(s);
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The scanner: every lexicon phrase, compiled once into one multi-pattern automaton.
+//!
+//! Patterns are the lexicon forms folded by the same [`normalize`] as the text,
+//! plus their US/UK spelling variants. The automaton reports every occurrence
+//! (overlapping); the scanner keeps those on whole-word boundaries, extends
+//! prefix wildcards to the end of their word, checks case-sensitive forms
+//! against the original text, and then resolves overlaps leftmost-longest:
+//! at each position the longest valid phrase wins, so "product backlog
+//! refinement" counts once, as the longest entry. At equal length an exact
+//! form beats a wildcard.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::error::{Error, Result};
+use crate::lexicon::{EntryId, Lexicon};
+use crate::normalize::{is_word_byte, normalize, Normalized};
+use crate::spelling;
+
+/// One phrase occurrence in folded text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The lexicon entry matched.
+    pub entry: EntryId,
+    /// Which of the entry's forms matched.
+    pub form: u16,
+    /// Start byte in the folded text.
+    pub start: usize,
+    /// End byte (exclusive) in the folded text.
+    pub end: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Target {
+    entry: EntryId,
+    form: u16,
+    is_wildcard: bool,
+    /// For case-sensitive forms: the form's letters and digits, in their case.
+    exact_case: Option<Box<str>>,
+}
+
+/// A compiled lexicon: finds phrase occurrences in normalized text.
+///
+/// Cheap to share between threads (`Send + Sync`); build it once per run.
+#[derive(Clone, Debug)]
+pub struct Scanner {
+    automaton: AhoCorasick,
+    targets: Vec<Vec<Target>>,
+    patterns: Vec<String>,
+}
+
+impl Scanner {
+    /// Compiles the lexicon's forms (and their spelling variants) into an automaton.
+    ///
+    /// The automaton is a DFA with standard (overlapping) semantics; the
+    /// leftmost-longest choice is made afterwards among matches that pass the
+    /// whole-word and case checks, which the automaton alone cannot know.
+    ///
+    /// # Errors
+    ///
+    /// When the automaton cannot be built (far beyond the documented lexicon limits).
+    pub fn new(lexicon: &Lexicon) -> Result<Scanner> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        for entry in &lexicon.entries {
+            for (fi, form) in entry.forms.iter().enumerate() {
+                let (stem, is_wildcard) = match form.strip_suffix('*') {
+                    Some(s) => (s, true),
+                    None => (form.as_str(), false),
+                };
+                let folded = fold_pattern(stem);
+                if folded.is_empty() {
+                    continue;
+                }
+                let exact_case = entry
+                    .is_case_sensitive
+                    .then(|| alnum_only(stem).into_boxed_str());
+                let mut all = vec![folded.clone()];
+                if !entry.is_case_sensitive {
+                    all.extend(spelling::variants(&folded, is_wildcard));
+                }
+                for (vi, pat) in all.into_iter().enumerate() {
+                    let pid = *index.entry(pat.clone()).or_insert_with(|| {
+                        patterns.push(pat);
+                        targets.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    // A spelling variant never overrides a form written out in the lexicon.
+                    if vi > 0 && !targets[pid].is_empty() {
+                        continue;
+                    }
+                    targets[pid].push(Target {
+                        entry: entry.id,
+                        form: fi as u16,
+                        is_wildcard,
+                        exact_case: exact_case.clone(),
+                    });
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .or_else(|_| {
+                // Very large lexicons exceed the DFA's size limit: fall back to an NFA.
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+            })
+            .map_err(|e| Error::lexicon("<lexicon>", None, format!("cannot compile: {e}")))?;
+        Ok(Scanner {
+            automaton,
+            targets,
+            patterns,
+        })
+    }
+
+    /// Number of distinct patterns compiled (forms plus spelling variants).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Finds the phrase occurrences in `norm`, the normalized form of `original`.
+    ///
+    /// Hits are sorted by position and never overlap.
+    pub fn scan(&self, norm: &Normalized, original: &str) -> Vec<Hit> {
+        let text = norm.text().as_bytes();
+        let mut cands: Vec<(Hit, bool)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if start > 0 && is_word_byte(text[start - 1]) && is_word_byte(text[start]) {
+                continue;
+            }
+            let targets = &self.targets[m.pattern().as_usize()];
+            let ends_in_word = end < text.len() && is_word_byte(text[end - 1]) && is_word_byte(text[end]);
+            for t in targets {
+                let mut end = end;
+                if t.is_wildcard {
+                    while end < text.len() && is_word_byte(text[end]) {
+                        end += 1;
+                    }
+                } else if ends_in_word {
+                    continue;
+                }
+                if let Some(exact) = &t.exact_case {
+                    let span = norm.orig_span(start, end);
+                    if alnum_only(&original[span]) != **exact {
+                        continue;
+                    }
+                }
+                cands.push((
+                    Hit {
+                        entry: t.entry,
+                        form: t.form,
+                        start,
+                        end,
+                    },
+                    t.is_wildcard,
+                ));
+            }
+        }
+        select_leftmost_longest(cands)
+    }
+}
+
+/// Keeps, from overlapping candidates, the leftmost-longest non-overlapping set.
+fn select_leftmost_longest(mut cands: Vec<(Hit, bool)>) -> Vec<Hit> {
+    cands.sort_unstable_by(|(a, aw), (b, bw)| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(aw.cmp(bw))
+            .then(a.entry.cmp(&b.entry))
+    });
+    let mut out = Vec::with_capacity(cands.len());
+    let mut last_end = 0;
+    for (h, _) in cands {
+        if h.start >= last_end {
+            last_end = h.end;
+            out.push(h);
+        }
+    }
+    out
+}
+
+/// Folds a lexicon form the way text is folded, trimmed of surrounding spaces.
+pub(crate) fn fold_pattern(form: &str) -> String {
+    normalize(form).text().trim_matches(' ').to_string()
+}
+
+fn alnum_only(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(entries: &str) -> Lexicon {
+        let text = format!(
+            "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n{entries}\n]\n"
+        );
+        Lexicon::parse(&text, "t").unwrap()
+    }
+
+    /// Table test: (entries, text, expected matched original substrings).
+    fn t(entries: &str, text: &str, want: &[&str]) {
+        let lex = lex(entries);
+        let sc = Scanner::new(&lex).unwrap();
+        let norm = normalize(text);
+        let got: Vec<&str> = sc
+            .scan(&norm, text)
+            .iter()
+            .map(|h| &text[norm.orig_span(h.start, h.end)])
+            .collect();
+        assert_eq!(got, want, "text {text:?}");
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "po", weight = 1 }"#;
+        t(e, "Backlogs, backlog; BACKLOG.", &["backlog", "BACKLOG"]);
+        t(e, "report to PO, not pos or depot", &["PO"]);
+    }
+
+    #[test]
+    fn leftmost_longest_wins() {
+        let e = r#"{ phrase = "product backlog", weight = 1 }, { phrase = "backlog refinement", weight = 1 },
+                   { phrase = "product backlog refinement", weight = 1 }, { phrase = "backlog", weight = 1 }"#;
+        t(e, "product backlog refinement and backlog", &["product backlog refinement", "backlog"]);
+        t(e, "product backlog-refinement", &["product backlog-refinement"]);
+        t(e, "the product backlog refinements", &["product backlog"]);
+    }
+
+    #[test]
+    fn separators_are_equivalent() {
+        let e = r#"{ phrase = "go-to-market", weight = 1 }"#;
+        t(e, "Go To Market, go-to-market, go/to/market, go  to\tmarket", &[
+            "Go To Market",
+            "go-to-market",
+            "go/to/market",
+            "go  to\tmarket",
+        ]);
+        t(e, "go to\nmarket", &[]);
+    }
+
+    #[test]
+    fn wildcards_extend_to_word_end() {
+        let e = r#"{ phrase = "prioriti*", weight = 1 }, { phrase = "prioritization", weight = 1 }"#;
+        t(e, "Prioritise, prioritizing and prioritization", &[
+            "Prioritise",
+            "prioritizing",
+            "prioritization",
+        ]);
+        let lex = lex(e);
+        let sc = Scanner::new(&lex).unwrap();
+        let text = "prioritization";
+        let hits = sc.scan(&normalize(text), text);
+        assert_eq!(hits[0].entry, EntryId(1), "exact form beats wildcard at equal length");
+    }
+
+    #[test]
+    fn us_and_uk_spellings_both_match() {
+        let e = r#"{ phrase = "backlog prioritization", weight = 1 }, { phrase = "customer behavior", weight = 1 }"#;
+        t(e, "Backlog prioritisation; customer behaviour", &[
+            "Backlog prioritisation",
+            "customer behaviour",
+        ]);
+    }
+
+    #[test]
+    fn case_sensitive_forms() {
+        let e = r#"{ phrase = "PM", weight = 1, case_sensitive = true }"#;
+        t(e, "PM, pm, Pm, PMs", &["PM"]);
+    }
+
+    #[test]
+    fn unicode_case_folding() {
+        let e = r#"{ phrase = "anforderungsmanagement", weight = 1 }, { phrase = "übergabe", weight = 1 }"#;
+        t(e, "ANFORDERUNGSMANAGEMENT und ÜBERGABE", &["ANFORDERUNGSMANAGEMENT", "ÜBERGABE"]);
+    }
+
+    #[test]
+    fn markup_is_not_text() {
+        let e = r#"{ phrase = "product manager", weight = 1 }"#;
+        t(e, "[apply](https://x.com/product-manager) <b>Product</b> Manager", &["Product</b> Manager"]);
+    }
+}

@@ -1,0 +1,261 @@
+//! Scoring: from marked matches to one score per role, with the evidence behind it.
+//!
+//! Each role's score sums, over the lexicon entries that matched, the entry's
+//! weight times a saturating sum of its matches: the k-th match (strongest
+//! first) counts `REPEAT_DECAY^k`, so twelve "backlog"s are worth less than
+//! twice one, and a long posting cannot grow its score without bound (the total
+//! is at most twice the sum of the lexicon's weights). A match in the title
+//! counts [`TITLE_WEIGHT`] times, a role name used for the posting's own role
+//! [`SELF_BOOST`] times; colleague and negated matches do not count for their
+//! role, and a colleague mention credits the other role [`COLLEAGUE_CREDIT`]
+//! of the weight.
+
+use crate::context::Mark;
+use crate::lexicon::{EntryId, Lexicon, Role};
+
+/// Weight of the k-th repeat of the same phrase is `REPEAT_DECAY^k`.
+pub const REPEAT_DECAY: f64 = 0.5;
+
+/// Multiplier for a role name used as the posting's own role.
+pub const SELF_BOOST: f64 = 1.5;
+
+/// Multiplier for a match in the title column.
+pub const TITLE_WEIGHT: f64 = 2.0;
+
+/// Share of a colleague mention's weight credited to the other role.
+pub const COLLEAGUE_CREDIT: f64 = 0.0;
+
+/// The tunable constants of scoring.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScoringParams {
+    /// See [`REPEAT_DECAY`].
+    pub repeat_decay: f64,
+    /// See [`SELF_BOOST`].
+    pub self_boost: f64,
+    /// See [`TITLE_WEIGHT`].
+    pub title_weight: f64,
+    /// See [`COLLEAGUE_CREDIT`].
+    pub colleague_credit: f64,
+}
+
+impl Default for ScoringParams {
+    fn default() -> Self {
+        ScoringParams {
+            repeat_decay: REPEAT_DECAY,
+            self_boost: SELF_BOOST,
+            title_weight: TITLE_WEIGHT,
+            colleague_credit: COLLEAGUE_CREDIT,
+        }
+    }
+}
+
+/// One match of a phrase, located in the original text of one field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Occurrence {
+    /// Index of the field (text column) the match is in.
+    pub field: usize,
+    /// Start byte in the original field text.
+    pub start: usize,
+    /// End byte (exclusive) in the original field text.
+    pub end: usize,
+    /// How the context reads the match.
+    pub mark: Mark,
+    /// Whether the field is the title.
+    pub is_title: bool,
+}
+
+/// Everything one lexicon entry contributed to a posting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    /// The entry.
+    pub entry: EntryId,
+    /// Its role.
+    pub role: Role,
+    /// Its weight.
+    pub weight: f64,
+    /// Every match, in text order (field, then position).
+    pub occurrences: Vec<Occurrence>,
+    /// What the entry added to its own role's score.
+    pub contribution: f64,
+    /// What the entry added to the other role's score (colleague mentions).
+    pub credit_other: f64,
+}
+
+impl Evidence {
+    /// Number of matches.
+    pub fn count(&self) -> usize {
+        self.occurrences.len()
+    }
+
+    /// Number of matches with this mark.
+    pub fn count_marked(&self, mark: Mark) -> usize {
+        self.occurrences.iter().filter(|o| o.mark == mark).count()
+    }
+}
+
+/// Both roles' scores and the evidence, strongest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Score {
+    /// Product Owner score.
+    pub po: f64,
+    /// Product Manager score.
+    pub pm: f64,
+    /// One element per matched entry, by decreasing contribution, then phrase.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Scores marked occurrences (grouped per entry in any order).
+pub fn score(lexicon: &Lexicon, mut occ: Vec<(EntryId, Occurrence)>, p: &ScoringParams) -> Score {
+    occ.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.field.cmp(&b.1.field))
+            .then(a.1.start.cmp(&b.1.start))
+    });
+    let mut out = Score::default();
+    let mut i = 0;
+    while i < occ.len() {
+        let id = occ[i].0;
+        let mut j = i;
+        while j < occ.len() && occ[j].0 == id {
+            j += 1;
+        }
+        let entry = lexicon.entry(id);
+        let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
+        let own: Vec<f64> = occurrences
+            .iter()
+            .filter_map(|o| multiplier(o, p))
+            .collect();
+        let colleague: Vec<f64> = occurrences
+            .iter()
+            .filter(|o| o.mark == Mark::Colleague)
+            .map(|o| if o.is_title { p.title_weight } else { 1.0 })
+            .collect();
+        let contribution = entry.weight * saturating_sum(own, p.repeat_decay);
+        let credit_other =
+            entry.weight * p.colleague_credit * saturating_sum(colleague, p.repeat_decay);
+        match entry.role {
+            Role::Po => {
+                out.po += contribution;
+                out.pm += credit_other;
+            }
+            Role::Pm => {
+                out.pm += contribution;
+                out.po += credit_other;
+            }
+        }
+        out.evidence.push(Evidence {
+            entry: id,
+            role: entry.role,
+            weight: entry.weight,
+            occurrences,
+            contribution,
+            credit_other,
+        });
+        i = j;
+    }
+    out.evidence.sort_by(|a, b| {
+        (b.contribution + b.credit_other)
+            .total_cmp(&(a.contribution + a.credit_other))
+            .then_with(|| lexicon.entry(a.entry).phrase().cmp(lexicon.entry(b.entry).phrase()))
+            .then(a.entry.cmp(&b.entry))
+    });
+    out
+}
+
+/// The multiplier of one occurrence for its own role, or `None` when it does not count.
+fn multiplier(o: &Occurrence, p: &ScoringParams) -> Option<f64> {
+    let base = if o.is_title { p.title_weight } else { 1.0 };
+    match o.mark {
+        Mark::Plain => Some(base),
+        Mark::SelfRole => Some(base * p.self_boost),
+        Mark::Colleague | Mark::Negated => None,
+    }
+}
+
+/// `sum_k m_k * decay^k` over the multipliers sorted strongest first.
+fn saturating_sum(mut m: Vec<f64>, decay: f64) -> f64 {
+    m.sort_by(|a, b| b.total_cmp(a));
+    let mut f = 1.0;
+    let mut total = 0.0;
+    for x in m {
+        total += x * f;
+        f *= decay;
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        Lexicon::parse(
+            r#"
+[[category]]
+name = "backlog"
+role = "po"
+entries = [{ phrase = "backlog", weight = 2 }]
+[[category]]
+name = "role-name"
+role = "pm"
+kind = "role-name"
+entries = [{ phrase = "product manager", weight = 4 }]
+"#,
+            "t",
+        )
+        .unwrap()
+    }
+
+    fn o(start: usize, mark: Mark) -> Occurrence {
+        Occurrence {
+            field: 0,
+            start,
+            end: start + 1,
+            mark,
+            is_title: false,
+        }
+    }
+
+    #[test]
+    fn repeats_saturate() {
+        let lex = lex();
+        let p = ScoringParams::default();
+        let one = score(&lex, vec![(EntryId(0), o(0, Mark::Plain))], &p);
+        assert_eq!(one.po, 2.0);
+        let many: Vec<_> = (0..12).map(|i| (EntryId(0), o(i, Mark::Plain))).collect();
+        let s = score(&lex, many, &p);
+        assert!(s.po > 3.99 && s.po < 4.0, "{}", s.po);
+        assert_eq!(s.evidence[0].count(), 12);
+    }
+
+    #[test]
+    fn colleague_and_negated_do_not_count() {
+        let lex = lex();
+        let p = ScoringParams::default();
+        let s = score(
+            &lex,
+            vec![(EntryId(1), o(0, Mark::Colleague)), (EntryId(0), o(5, Mark::Negated))],
+            &p,
+        );
+        assert_eq!((s.po, s.pm), (0.0, 0.0));
+        assert_eq!(s.evidence.len(), 2);
+        let p = ScoringParams {
+            colleague_credit: 0.5,
+            ..p
+        };
+        let s = score(&lex, vec![(EntryId(1), o(0, Mark::Colleague))], &p);
+        assert_eq!((s.po, s.pm), (2.0, 0.0));
+    }
+
+    #[test]
+    fn self_and_title_boost() {
+        let lex = lex();
+        let p = ScoringParams::default();
+        let s = score(&lex, vec![(EntryId(1), o(0, Mark::SelfRole))], &p);
+        assert_eq!(s.pm, 4.0 * SELF_BOOST);
+        let mut t = o(0, Mark::Plain);
+        t.is_title = true;
+        let s = score(&lex, vec![(EntryId(1), t)], &p);
+        assert_eq!(s.pm, 4.0 * TITLE_WEIGHT);
+    }
+}
