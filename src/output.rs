@@ -1,1 +1,512 @@
-//! output (in progress)
+//! Writing results: CSV, TSV and JSON Lines, as pure functions of a classified row.
+//!
+//! # CSV and TSV
+//!
+//! Columns, in order: `file` (only with several inputs), the kept input columns
+//! (`--keep`), then [`OUTPUT_COLUMNS`]. A kept column whose name collides with an
+//! output column is renamed `<name>_input`. Evidence cells are compact:
+//! `product backlog×3; user stories×2; product manager×1 (colleague)`, strongest
+//! first; a phrase whose matches did not all count says how many were
+//! `colleague` or `negated`.
+//!
+//! # JSON Lines (schema version [`SCHEMA_VERSION`])
+//!
+//! One object per posting: `schema_version`, `file` (several inputs only), `row`,
+//! `id`, `label`, `confidence`, `lean`, `po_score`, `pm_score`, `calibrated`,
+//! `lexicon` (name@version#hash), `kept` (object of kept columns), `evidence`
+//! (array, see [`evidence_json`]), `error` (string or null), `warnings` (array).
+
+use std::borrow::Cow;
+
+use serde_json::{json, Map, Value};
+
+use crate::classify::Classification;
+use crate::context::Mark;
+use crate::label::Label;
+use crate::lexicon::{Lexicon, Role};
+use crate::score::Evidence;
+
+/// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The columns popm adds, in order.
+pub const OUTPUT_COLUMNS: &[&str] = &[
+    "id",
+    "label",
+    "confidence",
+    "lean",
+    "po_score",
+    "pm_score",
+    "po_evidence",
+    "pm_evidence",
+    "error",
+];
+
+/// Bytes of original text shown on each side of a match in a snippet.
+pub const SNIPPET_CONTEXT: usize = 60;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// Tab-separated values.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// The shape of the output: format and columns, fixed for a whole run.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    format: Format,
+    kept_names: Vec<String>,
+    has_file: bool,
+    field_names: Vec<String>,
+    lexicon_id: String,
+}
+
+/// What the output needs to know about one input row besides its classification.
+#[derive(Debug)]
+pub struct RowInfo<'a> {
+    /// The input file, when there are several.
+    pub file: Option<&'a str>,
+    /// The posting's id.
+    pub id: &'a str,
+    /// 1-based data row.
+    pub row: u64,
+    /// Values of the kept columns, in layout order.
+    pub kept: Vec<Cow<'a, str>>,
+    /// The text fields that were classified, in the classifier's field order.
+    pub fields: Vec<Cow<'a, str>>,
+    /// Warnings about this row (invalid UTF-8, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Layout {
+    /// A layout; `kept` are the input names of kept columns, `field_names` the
+    /// names of the classified text fields (for evidence), in order.
+    pub fn new(
+        format: Format,
+        kept: &[String],
+        has_file: bool,
+        field_names: Vec<String>,
+        lexicon: &Lexicon,
+    ) -> Layout {
+        let mut used: Vec<String> = OUTPUT_COLUMNS.iter().map(|s| s.to_string()).collect();
+        if has_file {
+            used.push("file".to_string());
+        }
+        let mut kept_names = Vec::with_capacity(kept.len());
+        for k in kept {
+            let mut name = k.clone();
+            while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+                name.push_str("_input");
+            }
+            used.push(name.clone());
+            kept_names.push(name);
+        }
+        Layout {
+            format,
+            kept_names,
+            has_file,
+            field_names,
+            lexicon_id: lexicon.identity(),
+        }
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The output names of the kept columns (after renaming collisions).
+    pub fn kept_names(&self) -> &[String] {
+        &self.kept_names
+    }
+
+    /// The header line (empty for JSON Lines).
+    pub fn header(&self) -> Vec<u8> {
+        if self.format == Format::Jsonl {
+            return Vec::new();
+        }
+        let mut cols: Vec<&str> = Vec::new();
+        if self.has_file {
+            cols.push("file");
+        }
+        cols.extend(self.kept_names.iter().map(String::as_str));
+        cols.extend(OUTPUT_COLUMNS);
+        self.csv_line(&cols)
+    }
+
+    /// One output row (with its line ending) for a classified or failed posting.
+    pub fn row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+    ) -> Vec<u8> {
+        match self.format {
+            Format::Csv | Format::Tsv => self.csv_row(info, result, lexicon),
+            Format::Jsonl => {
+                let mut line = serde_json::to_vec(&self.json_row(info, result, lexicon))
+                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}").into_bytes());
+                line.push(b'\n');
+                line
+            }
+        }
+    }
+
+    fn csv_row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+    ) -> Vec<u8> {
+        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(12 + info.kept.len());
+        if self.has_file {
+            cells.push(Cow::Borrowed(info.file.unwrap_or("")));
+        }
+        cells.extend(info.kept.iter().map(|k| Cow::Borrowed(k.as_ref())));
+        cells.push(Cow::Borrowed(info.id));
+        match result {
+            Ok(c) => {
+                cells.push(Cow::Borrowed(c.verdict.label.as_str()));
+                cells.push(Cow::Owned(fixed(c.verdict.confidence, 3)));
+                cells.push(Cow::Owned(fixed(c.verdict.lean, 3)));
+                cells.push(Cow::Owned(fixed(c.score.po, 2)));
+                cells.push(Cow::Owned(fixed(c.score.pm, 2)));
+                cells.push(Cow::Owned(compact_evidence(c, lexicon, Role::Po)));
+                cells.push(Cow::Owned(compact_evidence(c, lexicon, Role::Pm)));
+                cells.push(Cow::Borrowed(""));
+            }
+            Err(msg) => {
+                cells.push(Cow::Borrowed(Label::Error.as_str()));
+                for _ in 0..6 {
+                    cells.push(Cow::Borrowed(""));
+                }
+                cells.push(Cow::Borrowed(msg));
+            }
+        }
+        let refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+        self.csv_line(&refs)
+    }
+
+    fn csv_line(&self, cells: &[&str]) -> Vec<u8> {
+        let delimiter = if self.format == Format::Tsv { b'\t' } else { b',' };
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(Vec::with_capacity(256));
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(cells);
+        w.into_inner().unwrap_or_default()
+    }
+
+    fn json_row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+    ) -> Value {
+        let mut o = Map::new();
+        o.insert("schema_version".into(), json!(SCHEMA_VERSION));
+        if self.has_file {
+            o.insert("file".into(), json!(info.file.unwrap_or("")));
+        }
+        o.insert("row".into(), json!(info.row));
+        o.insert("id".into(), json!(info.id));
+        match result {
+            Ok(c) => {
+                for (k, v) in verdict_fields(c) {
+                    o.insert(k.into(), v);
+                }
+                o.insert("lexicon".into(), json!(self.lexicon_id));
+                let fields: Vec<&str> = info.fields.iter().map(|f| f.as_ref()).collect();
+                o.insert(
+                    "evidence".into(),
+                    evidence_json(c, lexicon, &fields, &self.field_names),
+                );
+                o.insert("error".into(), Value::Null);
+            }
+            Err(msg) => {
+                o.insert("label".into(), json!(Label::Error.as_str()));
+                o.insert("lexicon".into(), json!(self.lexicon_id));
+                o.insert("evidence".into(), json!([]));
+                o.insert("error".into(), json!(msg));
+            }
+        }
+        if !self.kept_names.is_empty() {
+            let kept: Map<String, Value> = self
+                .kept_names
+                .iter()
+                .zip(&info.kept)
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            o.insert("kept".into(), Value::Object(kept));
+        }
+        o.insert("warnings".into(), json!(info.warnings));
+        Value::Object(o)
+    }
+}
+
+/// The verdict and score fields shared by JSON Lines and `check --json`.
+pub fn verdict_fields(c: &Classification) -> Vec<(&'static str, Value)> {
+    vec![
+        ("label", json!(c.verdict.label.as_str())),
+        ("confidence", json!(round(c.verdict.confidence, 3))),
+        ("lean", json!(round(c.verdict.lean, 3))),
+        ("po_score", json!(round(c.score.po, 2))),
+        ("pm_score", json!(round(c.score.pm, 2))),
+        ("calibrated", json!(c.verdict.is_calibrated)),
+    ]
+}
+
+/// The compact evidence cell of one role: `phrase×count; ...`, strongest first.
+pub fn compact_evidence(c: &Classification, lexicon: &Lexicon, role: Role) -> String {
+    let mut out = String::new();
+    for ev in c.score.evidence.iter().filter(|e| e.role == role) {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(lexicon.entry(ev.entry).phrase());
+        out.push('×');
+        out.push_str(&ev.count().to_string());
+        out.push_str(&marks_note(ev));
+    }
+    out
+}
+
+/// ` (colleague)`, ` (2 colleague, 1 negated)` or empty, for a compact evidence item.
+fn marks_note(ev: &Evidence) -> String {
+    let mut parts = Vec::new();
+    for mark in [Mark::Colleague, Mark::Negated] {
+        let n = ev.count_marked(mark);
+        if n == ev.count() {
+            parts.push(mark.as_str().to_string());
+        } else if n > 0 {
+            parts.push(format!("{n} {}", mark.as_str()));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// The full evidence array: one element per matched phrase, each with its matches.
+///
+/// Element fields: `phrase`, `role`, `category`, `weight`, `count`, `counted`
+/// (matches that counted), `contribution` (to its role), `credit_other` (to the
+/// other role, from colleague mentions), `matches`: `field`, `text` (the matched
+/// original text), `start`/`end` (bytes) and `char_start`/`char_end`
+/// (characters) in the original field, `snippet`, `mark` (`plain`, `self`,
+/// `colleague`, `negated`).
+pub fn evidence_json(
+    c: &Classification,
+    lexicon: &Lexicon,
+    fields: &[&str],
+    field_names: &[String],
+) -> Value {
+    let charmaps: Vec<CharIndex> = fields.iter().map(|f| CharIndex::new(f)).collect();
+    let items: Vec<Value> = c
+        .score
+        .evidence
+        .iter()
+        .map(|ev| {
+            let entry = lexicon.entry(ev.entry);
+            let matches: Vec<Value> = ev
+                .occurrences
+                .iter()
+                .map(|o| {
+                    let text = fields.get(o.field).copied().unwrap_or("");
+                    let cm = &charmaps[o.field.min(charmaps.len().saturating_sub(1))];
+                    json!({
+                        "field": field_names.get(o.field).map_or("text", String::as_str),
+                        "text": text.get(o.start..o.end).unwrap_or(""),
+                        "start": o.start,
+                        "end": o.end,
+                        "char_start": cm.chars_before(text, o.start),
+                        "char_end": cm.chars_before(text, o.end),
+                        "snippet": snippet(text, o.start, o.end),
+                        "mark": o.mark.as_str(),
+                    })
+                })
+                .collect();
+            json!({
+                "phrase": entry.phrase(),
+                "role": ev.role.as_str(),
+                "category": lexicon.categories[entry.category].name,
+                "weight": entry.weight,
+                "count": ev.count(),
+                "counted": ev.count() - ev.count_marked(Mark::Colleague) - ev.count_marked(Mark::Negated),
+                "contribution": round(ev.contribution, 3),
+                "credit_other": round(ev.credit_other, 3),
+                "matches": matches,
+            })
+        })
+        .collect();
+    Value::Array(items)
+}
+
+/// Converts byte offsets to character offsets with a sparse index (every 4 KiB).
+struct CharIndex {
+    /// Character count at each multiple of `STEP` bytes (rounded down to a boundary).
+    marks: Vec<(usize, usize)>,
+}
+
+impl CharIndex {
+    const STEP: usize = 4096;
+
+    fn new(text: &str) -> CharIndex {
+        let mut marks = vec![(0, 0)];
+        let mut chars = 0;
+        let mut next = Self::STEP;
+        for (i, _) in text.char_indices() {
+            if i >= next {
+                marks.push((i, chars));
+                next = i + Self::STEP;
+            }
+            chars += 1;
+        }
+        CharIndex { marks }
+    }
+
+    fn chars_before(&self, text: &str, byte: usize) -> usize {
+        let k = self.marks.partition_point(|m| m.0 <= byte).saturating_sub(1);
+        let (b, c) = self.marks[k];
+        c + text.get(b..byte).map_or(0, |s| s.chars().count())
+    }
+}
+
+/// The original text around `start..end`, whitespace collapsed, `…` where cut.
+pub fn snippet(text: &str, start: usize, end: usize) -> String {
+    let mut s = start.saturating_sub(SNIPPET_CONTEXT);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = (end + SNIPPET_CONTEXT).min(text.len());
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    let mut out = String::new();
+    if s > 0 {
+        out.push('…');
+    }
+    let mut last_space = s > 0;
+    for ch in text[s..e].chars() {
+        if ch.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(ch);
+            last_space = false;
+        }
+    }
+    if e < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Formats a number with `digits` decimals, never as `-0.000`.
+pub fn fixed(x: f64, digits: usize) -> String {
+    format!("{:.*}", digits, round(x, digits))
+}
+
+/// Rounds to `digits` decimals; negative zero becomes zero.
+pub fn round(x: f64, digits: usize) -> f64 {
+    let f = 10f64.powi(digits as i32);
+    (x * f).round() / f + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classifier;
+
+    fn lex() -> Lexicon {
+        Lexicon::parse(
+            r#"
+[context]
+colleague = ["work with"]
+[[category]]
+name = "backlog"
+role = "po"
+entries = [{ phrase = "product backlog", weight = 3 }, { phrase = "user stories", weight = 2 }]
+[[category]]
+name = "role-name"
+role = "pm"
+kind = "role-name"
+entries = [{ phrase = "product manager", weight = 5 }]
+"#,
+            "t",
+        )
+        .unwrap()
+    }
+
+    fn classify(text: &str) -> (Classification, Lexicon) {
+        let c = Classifier::new(lex()).unwrap();
+        (c.classify_text(text), c.lexicon().clone())
+    }
+
+    #[test]
+    fn compact_evidence_counts_and_marks() {
+        let (c, lex) = classify(
+            "Product backlog, product backlog, user stories. You work with the Product Manager.",
+        );
+        assert_eq!(compact_evidence(&c, &lex, Role::Po), "product backlog×2; user stories×1");
+        assert_eq!(compact_evidence(&c, &lex, Role::Pm), "product manager×1 (colleague)");
+    }
+
+    #[test]
+    fn csv_rows_have_fixed_columns_and_renamed_collisions() {
+        let (c, lex) = classify("product backlog");
+        let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, vec!["description".into()], &lex);
+        assert_eq!(
+            String::from_utf8(layout.header()).unwrap(),
+            "label_input,title,id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error\n"
+        );
+        let info = RowInfo {
+            file: None,
+            id: "7",
+            row: 1,
+            kept: vec!["x".into(), "A, B".into()],
+            fields: vec!["product backlog".into()],
+            warnings: vec![],
+        };
+        let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();
+        assert_eq!(row, "x,\"A, B\",7,product_owner,0.800,-1.000,3.00,0.00,product backlog×1,,\n");
+        let row = String::from_utf8(layout.row(&info, Err("no text"), &lex)).unwrap();
+        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,no text\n");
+    }
+
+    #[test]
+    fn json_evidence_offsets_slice_the_original() {
+        let text = "<p>Über Product&nbsp;Backlog</p>";
+        let (c, lex) = classify(text);
+        let ev = evidence_json(&c, &lex, &[text], &["description".into()]);
+        let m = &ev[0]["matches"][0];
+        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        assert_eq!(&text[s..e], m["text"].as_str().unwrap());
+        assert_eq!(m["char_start"], 8);
+        assert_eq!(s, 9);
+        assert_eq!(m["mark"], "plain");
+    }
+
+    #[test]
+    fn numbers_never_print_negative_zero() {
+        assert_eq!(fixed(-0.0001, 3), "0.000");
+        assert_eq!(fixed(-0.5, 1), "-0.5");
+    }
+
+    #[test]
+    fn snippets_are_cut_on_char_boundaries() {
+        let t = "ü".repeat(100) + " product backlog " + &"ö".repeat(100);
+        let s = t.find("product").unwrap();
+        let sn = snippet(&t, s, s + 15);
+        assert!(sn.starts_with('…') && sn.ends_with('…') && sn.contains("product backlog"));
+    }
+}
