@@ -1,1 +1,336 @@
-//! eval (in progress)
+//! Evaluation against labeled postings: accuracy, precision/recall/F1, coverage,
+//! the confusion matrix, calibration (ECE and a reliability table), and the
+//! phrases behind wrong calls.
+//!
+//! Rows labeled `product_owner` or `product_manager` are in scope; any other
+//! label is counted and reported as out of scope, with the distribution of
+//! what popm said about them. A call is right only when the label equals the
+//! gold role: `hybrid` and `unclear` count as not decided (and not right).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::classify::Classification;
+use crate::label::Label;
+use crate::lexicon::{Lexicon, Role};
+
+/// Number of equal-width confidence bins for the calibration error.
+pub const ECE_BINS: usize = 10;
+
+/// How many phrases behind wrong calls are listed.
+pub const TOP_WRONG_PHRASES: usize = 15;
+
+/// One evaluated posting.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The gold label as written in the input.
+    pub gold: String,
+    /// popm's classification.
+    pub predicted: Classification,
+    /// A group name (source file, or the `--by` column), for per-group figures.
+    pub group: String,
+    /// The posting's id, for the list of wrong calls.
+    pub id: String,
+}
+
+/// Precision, recall and F1 of one class.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct ClassMetrics {
+    /// Right calls of this class over all calls of this class.
+    pub precision: f64,
+    /// Right calls of this class over all gold postings of this class.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// Gold postings of this class.
+    pub support: usize,
+}
+
+/// One bin of the reliability table.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Bin {
+    /// Lower edge of the bin's confidence range.
+    pub lower: f64,
+    /// Upper edge.
+    pub upper: f64,
+    /// Decided postings whose confidence falls in the bin.
+    pub count: usize,
+    /// Their mean confidence.
+    pub mean_confidence: f64,
+    /// Share of them that were right.
+    pub accuracy: f64,
+}
+
+/// A phrase that pushed postings to a wrong call.
+#[derive(Clone, Debug, Serialize)]
+pub struct WrongPhrase {
+    /// The phrase (the entry's first form).
+    pub phrase: String,
+    /// The role it indicates.
+    pub role: String,
+    /// Its category.
+    pub category: String,
+    /// Wrong calls it contributed to.
+    pub postings: usize,
+    /// Its summed contribution to those calls.
+    pub contribution: f64,
+}
+
+/// The figures for one set of cases.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metrics {
+    /// All rows seen.
+    pub rows: usize,
+    /// Rows labeled product_owner or product_manager.
+    pub in_scope: usize,
+    /// Right calls over in-scope rows.
+    pub accuracy: f64,
+    /// Mean F1 of the two roles.
+    pub macro_f1: f64,
+    /// Share of in-scope rows labeled product_owner or product_manager.
+    pub coverage: f64,
+    /// Share of in-scope rows labeled hybrid.
+    pub hybrid_share: f64,
+    /// Share of in-scope rows labeled unclear.
+    pub unclear_share: f64,
+    /// Accuracy among decided (PO/PM-labeled) in-scope rows.
+    pub decided_accuracy: f64,
+    /// Product Owner metrics.
+    pub product_owner: ClassMetrics,
+    /// Product Manager metrics.
+    pub product_manager: ClassMetrics,
+    /// Rows: gold product_owner, product_manager; columns: predicted label, in [`Label::ALL`] order.
+    pub confusion: [[usize; 5]; 2],
+    /// Expected calibration error over decided in-scope rows.
+    pub ece: f64,
+    /// Reliability table (non-empty bins).
+    pub reliability: Vec<Bin>,
+    /// Out-of-scope gold labels → predicted label → count.
+    pub out_of_scope: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// The whole evaluation: overall, per group, and what went wrong.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Figures over all cases.
+    pub overall: Metrics,
+    /// Figures per group (only when there is more than one group).
+    pub groups: BTreeMap<String, Metrics>,
+    /// Phrases that contributed most to wrong decided calls.
+    pub wrong_phrases: Vec<WrongPhrase>,
+    /// Ids of wrong in-scope calls: (group, id, gold, predicted).
+    pub wrong_calls: Vec<(String, String, String, String)>,
+}
+
+fn gold_role(gold: &str) -> Option<Role> {
+    match gold.trim().to_ascii_lowercase().as_str() {
+        "product_owner" | "po" => Some(Role::Po),
+        "product_manager" | "pm" => Some(Role::Pm),
+        _ => None,
+    }
+}
+
+fn role_label(r: Role) -> Label {
+    match r {
+        Role::Po => Label::ProductOwner,
+        Role::Pm => Label::ProductManager,
+    }
+}
+
+/// Computes the figures for a set of cases.
+pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
+    let mut m = Metrics::default();
+    let mut bins = [(0usize, 0.0f64, 0usize); ECE_BINS];
+    let mut decided = 0usize;
+    let mut decided_right = 0usize;
+    for c in cases {
+        m.rows += 1;
+        let label = c.predicted.verdict.label;
+        let Some(gold) = gold_role(&c.gold) else {
+            *m.out_of_scope
+                .entry(c.gold.trim().to_string())
+                .or_default()
+                .entry(label.as_str().to_string())
+                .or_default() += 1;
+            continue;
+        };
+        m.in_scope += 1;
+        let gi = usize::from(gold == Role::Pm);
+        let li = Label::ALL.iter().position(|&l| l == label).unwrap_or(4);
+        m.confusion[gi][li] += 1;
+        if matches!(label, Label::ProductOwner | Label::ProductManager) {
+            decided += 1;
+            let right = label == role_label(gold);
+            decided_right += usize::from(right);
+            let conf = c.predicted.verdict.confidence;
+            let b = ((conf * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
+            bins[b].0 += 1;
+            bins[b].1 += conf;
+            bins[b].2 += usize::from(right);
+        }
+    }
+    let n = m.in_scope as f64;
+    if m.in_scope > 0 {
+        let right = m.confusion[0][0] + m.confusion[1][1];
+        m.accuracy = right as f64 / n;
+        m.coverage = decided as f64 / n;
+        m.hybrid_share = (m.confusion[0][2] + m.confusion[1][2]) as f64 / n;
+        m.unclear_share = (m.confusion[0][3] + m.confusion[1][3]) as f64 / n;
+    }
+    if decided > 0 {
+        m.decided_accuracy = decided_right as f64 / decided as f64;
+    }
+    m.product_owner = class_metrics(&m.confusion, 0);
+    m.product_manager = class_metrics(&m.confusion, 1);
+    m.macro_f1 = (m.product_owner.f1 + m.product_manager.f1) / 2.0;
+    for (i, &(count, sum_conf, right)) in bins.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let mean = sum_conf / count as f64;
+        let acc = right as f64 / count as f64;
+        m.ece += count as f64 / decided as f64 * (acc - mean).abs();
+        m.reliability.push(Bin {
+            lower: i as f64 / ECE_BINS as f64,
+            upper: (i + 1) as f64 / ECE_BINS as f64,
+            count,
+            mean_confidence: mean,
+            accuracy: acc,
+        });
+    }
+    m
+}
+
+fn class_metrics(conf: &[[usize; 5]; 2], class: usize) -> ClassMetrics {
+    let tp = conf[class][class] as f64;
+    let predicted = (conf[0][class] + conf[1][class]) as f64;
+    let support: usize = conf[class].iter().sum();
+    let precision = if predicted > 0.0 { tp / predicted } else { 0.0 };
+    let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    ClassMetrics {
+        precision,
+        recall,
+        f1,
+        support,
+    }
+}
+
+/// Evaluates the cases: overall and per-group figures, and the phrases behind wrong calls.
+pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
+    let overall = metrics(cases);
+    let mut by_group: BTreeMap<String, Vec<&Case>> = BTreeMap::new();
+    for c in cases {
+        by_group.entry(c.group.clone()).or_default().push(c);
+    }
+    let groups = if by_group.len() > 1 {
+        by_group
+            .into_iter()
+            .map(|(g, cs)| (g, metrics(cs)))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let mut wrong: BTreeMap<u32, (usize, f64)> = BTreeMap::new();
+    let mut wrong_calls = Vec::new();
+    for c in cases {
+        let Some(gold) = gold_role(&c.gold) else {
+            continue;
+        };
+        let label = c.predicted.verdict.label;
+        if label == role_label(gold) {
+            continue;
+        }
+        wrong_calls.push((
+            c.group.clone(),
+            c.id.clone(),
+            c.gold.clone(),
+            label.as_str().to_string(),
+        ));
+        // What pushed it away from the gold role: the other role's evidence.
+        for ev in c.predicted.score.evidence.iter().filter(|e| e.role != gold) {
+            if ev.contribution > 0.0 {
+                let w = wrong.entry(ev.entry.0).or_default();
+                w.0 += 1;
+                w.1 += ev.contribution;
+            }
+        }
+    }
+    let mut wrong_phrases: Vec<WrongPhrase> = wrong
+        .into_iter()
+        .map(|(id, (postings, contribution))| {
+            let e = lexicon.entry(crate::lexicon::EntryId(id));
+            WrongPhrase {
+                phrase: e.phrase().to_string(),
+                role: e.role.as_str().to_string(),
+                category: lexicon.categories[e.category].name.clone(),
+                postings,
+                contribution,
+            }
+        })
+        .collect();
+    wrong_phrases.sort_by(|a, b| {
+        b.contribution
+            .total_cmp(&a.contribution)
+            .then_with(|| a.phrase.cmp(&b.phrase))
+    });
+    wrong_phrases.truncate(TOP_WRONG_PHRASES);
+    Report {
+        overall,
+        groups,
+        wrong_phrases,
+        wrong_calls,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classifier;
+
+    fn case(gold: &str, text: &str, c: &Classifier) -> Case {
+        Case {
+            gold: gold.to_string(),
+            predicted: c.classify_text(text),
+            group: "g".into(),
+            id: "x".into(),
+        }
+    }
+
+    #[test]
+    fn metrics_by_hand() {
+        let lex = Lexicon::parse(
+            "[[category]]\nname=\"a\"\nrole=\"po\"\nentries=[{phrase=\"backlog\",weight=5}]\n\
+             [[category]]\nname=\"b\"\nrole=\"pm\"\nentries=[{phrase=\"roadmap\",weight=5}]\n",
+            "t",
+        )
+        .unwrap();
+        let c = Classifier::new(lex.clone()).unwrap();
+        let cases = vec![
+            case("product_owner", "backlog", &c),
+            case("product_owner", "roadmap", &c),
+            case("product_manager", "roadmap", &c),
+            case("product_manager", "nothing here", &c),
+            case("other", "backlog", &c),
+        ];
+        let r = evaluate(&cases, &lex);
+        let m = &r.overall;
+        assert_eq!((m.rows, m.in_scope), (5, 4));
+        assert_eq!(m.accuracy, 0.5);
+        assert_eq!(m.coverage, 0.75);
+        assert_eq!(m.confusion, [[1, 1, 0, 0, 0], [0, 1, 0, 1, 0]]);
+        assert_eq!(m.product_owner.precision, 1.0);
+        assert_eq!(m.product_owner.recall, 0.5);
+        assert_eq!(m.product_manager.precision, 0.5);
+        assert_eq!(m.out_of_scope["other"]["product_owner"], 1);
+        assert_eq!(r.wrong_phrases[0].phrase, "roadmap");
+        assert_eq!(r.wrong_calls.len(), 2);
+        let binned: usize = m.reliability.iter().map(|b| b.count).sum();
+        assert_eq!(binned, 3);
+    }
+}
