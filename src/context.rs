@@ -174,7 +174,12 @@ mod tests {
     fn rules() -> ContextRules {
         ContextRules::new(&ContextCues {
             window: 6,
-            colleague: vec!["work closely with".into(), "partner with".into(), "report to".into(), "alongside".into()],
+            colleague: vec![
+                "work closely with".into(),
+                "partner with".into(),
+                "report to".into(),
+                "alongside".into(),
+            ],
             self_before: vec!["as a".into(), "looking for a".into()],
             self_after: vec!["(m/w/d)".into()],
             negation: vec!["no".into(), "without".into()],
@@ -191,8 +196,14 @@ mod tests {
     #[test]
     fn colleague_self_plain_negated() {
         let cases = [
-            ("You will work closely with the Product Manager.", Mark::Colleague),
-            ("Partner with product managers and designers", Mark::Colleague),
+            (
+                "You will work closely with the Product Manager.",
+                Mark::Colleague,
+            ),
+            (
+                "Partner with product managers and designers",
+                Mark::Colleague,
+            ),
             ("You report to our Senior Product Manager", Mark::Colleague),
             ("alongside PMs", Mark::Plain),
             ("As a Product Manager you own the roadmap", Mark::SelfRole),
@@ -202,7 +213,11 @@ mod tests {
             ("no product manager experience needed", Mark::Negated),
         ];
         for (text, want) in cases {
-            let needle = if text.contains("PMs") { "pms" } else { "product manager" };
+            let needle = if text.contains("PMs") {
+                "pms"
+            } else {
+                "product manager"
+            };
             let got = mark(text, needle, true);
             if text == "alongside PMs" {
                 assert_eq!(mark(text, "pms", true), Mark::Colleague);
@@ -215,22 +230,37 @@ mod tests {
     #[test]
     fn nearer_cue_wins_and_sentences_bound_the_window() {
         assert_eq!(
-            mark("Working with engineers, as a product manager you", "product manager", true),
+            mark(
+                "Working with engineers, as a product manager you",
+                "product manager",
+                true
+            ),
             Mark::SelfRole
         );
         assert_eq!(
-            mark("We partner with sales. The product manager owns pricing", "product manager", true),
+            mark(
+                "We partner with sales. The product manager owns pricing",
+                "product manager",
+                true
+            ),
             Mark::Plain
         );
         assert_eq!(
-            mark("as a PO you work closely with the product manager", "product manager", true),
+            mark(
+                "as a PO you work closely with the product manager",
+                "product manager",
+                true
+            ),
             Mark::Colleague
         );
     }
 
     #[test]
     fn only_role_names_get_colleague_marks() {
-        assert_eq!(mark("work closely with the backlog", "backlog", false), Mark::Plain);
+        assert_eq!(
+            mark("work closely with the backlog", "backlog", false),
+            Mark::Plain
+        );
         assert_eq!(mark("without a backlog", "backlog", false), Mark::Negated);
     }
 

@@ -90,6 +90,11 @@ impl Error {
         }
     }
 
+    /// An I/O error on the file or stream named `name` (for callers outside the library).
+    pub fn from_io(name: &str, err: std::io::Error) -> Error {
+        Error::io(name, err)
+    }
+
     /// Whether this error is a broken pipe (the reader of our output went away).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(&self.kind, ErrorKind::Io { err, .. } if err.kind() == std::io::ErrorKind::BrokenPipe)

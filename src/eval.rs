@@ -207,7 +207,11 @@ fn class_metrics(conf: &[[usize; 5]; 2], class: usize) -> ClassMetrics {
     let predicted = (conf[0][class] + conf[1][class]) as f64;
     let support: usize = conf[class].iter().sum();
     let precision = if predicted > 0.0 { tp / predicted } else { 0.0 };
-    let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+    let recall = if support > 0 {
+        tp / support as f64
+    } else {
+        0.0
+    };
     let f1 = if precision + recall > 0.0 {
         2.0 * precision * recall / (precision + recall)
     } else {

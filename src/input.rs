@@ -27,7 +27,13 @@ pub const TEXT_COLUMN_NAMES: &[&str] = &[
 ];
 
 /// Header names taken as the title column, in order.
-pub const TITLE_COLUMN_NAMES: &[&str] = &["title", "jobtitle", "positiontitle", "position", "positionname"];
+pub const TITLE_COLUMN_NAMES: &[&str] = &[
+    "title",
+    "jobtitle",
+    "positiontitle",
+    "position",
+    "positionname",
+];
 
 /// Header names taken as the id column, in order.
 pub const ID_COLUMN_NAMES: &[&str] = &["id", "jobid", "postingid", "jobpostingid"];
@@ -228,11 +234,9 @@ impl CsvSource {
 
     /// The first column whose folded header name is in `names` (tried in order).
     pub fn find_column(&self, names: &[&str]) -> Option<usize> {
-        names.iter().find_map(|want| {
-            self.headers
-                .iter()
-                .position(|h| fold_header(h) == *want)
-        })
+        names
+            .iter()
+            .find_map(|want| self.headers.iter().position(|h| fold_header(h) == *want))
     }
 
     /// The header as a readable list, for messages.
@@ -340,8 +344,12 @@ mod tests {
     use super::*;
 
     fn src(text: &str) -> CsvSource {
-        CsvSource::from_reader("t.csv", Box::new(io::Cursor::new(text.as_bytes().to_vec())), &ReadOptions::default())
-            .unwrap()
+        CsvSource::from_reader(
+            "t.csv",
+            Box::new(io::Cursor::new(text.as_bytes().to_vec())),
+            &ReadOptions::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -362,8 +370,14 @@ mod tests {
         assert_eq!(s.find_column(ID_COLUMN_NAMES), Some(0));
         assert_eq!(s.resolve(&ColumnSel::parse("title"), "--x").unwrap(), 2);
         assert_eq!(s.resolve(&ColumnSel::parse("2"), "--x").unwrap(), 1);
-        let e = s.resolve(&ColumnSel::parse("body"), "--text-col").unwrap_err().to_string();
-        assert!(e.contains("Job Description") && e.contains("--text-col"), "{e}");
+        let e = s
+            .resolve(&ColumnSel::parse("body"), "--text-col")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("Job Description") && e.contains("--text-col"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -573,7 +573,11 @@ pub(crate) fn form_key(form: &str) -> String {
 /// The 1-based line containing byte `offset` of `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// FNV-1a 64-bit hash as 16 hex digits (an identity, not a security measure).
@@ -655,9 +659,15 @@ entries = [
     #[test]
     fn rejects_unknown_role_and_empty_phrase() {
         assert!(err_of(&SMALL.replace("role = \"pm\"", "role = \"pmo\"")).contains("unknown role"));
-        assert!(err_of(&SMALL.replace("phrase = \"roadmap\"", "phrase = \"  \"")).contains("empty phrase"));
+        assert!(
+            err_of(&SMALL.replace("phrase = \"roadmap\"", "phrase = \"  \""))
+                .contains("empty phrase")
+        );
         let long = "x".repeat(200);
-        assert!(err_of(&SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {long:?}"))).contains("limit"));
+        assert!(
+            err_of(&SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {long:?}")))
+                .contains("limit")
+        );
     }
 
     #[test]

@@ -119,7 +119,9 @@ pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
                 ));
                 continue;
             }
-            if form_key(&folded) != form_key(stem) && !stem.contains(['&', '+', '.', '\'', '(', ')', ',']) {
+            if form_key(&folded) != form_key(stem)
+                && !stem.contains(['&', '+', '.', '\'', '(', ')', ','])
+            {
                 let lossy: String = stem.chars().filter(|c| "#*_`~<>[]|".contains(*c)).collect();
                 if !lossy.is_empty() {
                     out.push(diag(
@@ -183,8 +185,16 @@ mod tests {
             "{ phrase = \"back-log\", weight = 2 },\n{ phrase = \"backlog\", weight = 2 },",
         );
         let d: Vec<String> = check(&t, "l.toml").iter().map(|d| d.to_string()).collect();
-        assert!(d.iter().any(|m| m.starts_with("l.toml:6: duplicate phrase")), "{d:?}");
-        assert!(d.iter().any(|m| m.starts_with("l.toml:13:") && m.contains("both roles")), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("l.toml:6: duplicate phrase")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("l.toml:13:") && m.contains("both roles")),
+            "{d:?}"
+        );
     }
 
     #[test]
@@ -194,7 +204,11 @@ mod tests {
             "{ phrase = \"roadmap\", weight = 2 },",
         );
         let d: Vec<String> = check(&t, "l.toml").iter().map(|d| d.to_string()).collect();
-        assert!(d.iter().any(|m| m.starts_with("l.toml:5:") && m.contains("\"#\"")), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|m| m.starts_with("l.toml:5:") && m.contains("\"#\"")),
+            "{d:?}"
+        );
         // The wildcard still matches "sprint planned", so it is not dead.
         assert_eq!(d.len(), 1, "{d:?}");
     }
@@ -209,6 +223,13 @@ mod tests {
     #[test]
     fn embedded_lexicon_is_clean() {
         let d = check(crate::lexicon::DEFAULT_LEXICON, "default.toml");
-        assert!(d.is_empty(), "{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
+        assert!(
+            d.is_empty(),
+            "{}",
+            d.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }

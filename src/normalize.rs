@@ -182,7 +182,9 @@ fn url_or_email_end(bytes: &[u8], start: usize, word_end: usize) -> Option<usize
                     || word.eq_ignore_ascii_case(b"ftp"))
         }
         Some(b'.') => word.eq_ignore_ascii_case(b"www"),
-        Some(b'@') => bytes.get(word_end + 1).is_some_and(u8::is_ascii_alphanumeric),
+        Some(b'@') => bytes
+            .get(word_end + 1)
+            .is_some_and(u8::is_ascii_alphanumeric),
         _ => false,
     };
     if !is_url {
@@ -213,10 +215,44 @@ fn token_end(bytes: &[u8], from: usize) -> usize {
 }
 
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
-    "thead", "title", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
 ];
 
 struct Builder {
@@ -290,12 +326,21 @@ impl Builder {
             return;
         }
         match ch {
-            '\u{00a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+            '\u{00a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{202f}'
+            | '\u{205f}'
             | '\u{3000}' => self.space(orig, orig_end),
             '\u{0085}' | '\u{2028}' | '\u{2029}' => self.brk(orig, orig_end),
             '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}'
-            | '\u{2044}' | '\u{2215}' => self.space(orig, orig_end),
+            '\u{2010}'..='\u{2015}'
+            | '\u{2212}'
+            | '\u{fe58}'
+            | '\u{fe63}'
+            | '\u{ff0d}'
+            | '\u{2044}'
+            | '\u{2215}' => self.space(orig, orig_end),
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{00b4}' => {
                 self.push(orig, orig_end, b"'")
             }
@@ -485,7 +530,10 @@ mod tests {
         assert_eq!(n("product\u{a0}owner"), "product owner");
         assert_eq!(n("go\u{2013}to\u{2014}market"), "go to market");
         assert_eq!(n("pro\u{ad}duct"), "product");
-        assert_eq!(n("\u{2022} backlog \u{2022} refinement"), "backlog \nrefinement");
+        assert_eq!(
+            n("\u{2022} backlog \u{2022} refinement"),
+            "backlog \nrefinement"
+        );
     }
 
     #[test]
@@ -496,7 +544,10 @@ mod tests {
         );
         assert_eq!(n("a<script>product owner</script>b"), "a\nb");
         assert_eq!(n("a<STYLE>.x{}</style >b"), "a\nb");
-        assert_eq!(n("R&amp;D &lt;team&gt; &nbsp;x&#252;&#xFC;"), "r&d team xüü");
+        assert_eq!(
+            n("R&amp;D &lt;team&gt; &nbsp;x&#252;&#xFC;"),
+            "r&d team xüü"
+        );
         assert_eq!(n("salary < 50k and a<b"), "salary 50k and a b");
         assert_eq!(n("<!-- product owner -->x"), "x");
         assert_eq!(n("<script>never closed product owner"), "");
@@ -504,13 +555,22 @@ mod tests {
 
     #[test]
     fn strips_markdown_and_urls() {
-        assert_eq!(n("## Responsibilities\n**Product** _Owner_"), "responsibilities\nproduct owner ");
+        assert_eq!(
+            n("## Responsibilities\n**Product** _Owner_"),
+            "responsibilities\nproduct owner "
+        );
         assert_eq!(
             n("see [our jobs](https://x.com/product-owner) now"),
             "see our jobs now"
         );
-        assert_eq!(n("visit https://jobs.example.com/product-manager today"), "visit today");
-        assert_eq!(n("www.pm.com and pm@corp.com or jane.doe@corp.com"), "and or ");
+        assert_eq!(
+            n("visit https://jobs.example.com/product-manager today"),
+            "visit today"
+        );
+        assert_eq!(
+            n("www.pm.com and pm@corp.com or jane.doe@corp.com"),
+            "and or "
+        );
     }
 
     #[test]
@@ -542,7 +602,17 @@ mod tests {
     fn invalid_nested_and_unclosed_html_do_not_panic() {
         let deep = "<div>".repeat(10_000) + "product owner" + &"</div>".repeat(10_000);
         assert_eq!(n(&deep).trim(), "product owner");
-        for s in ["<", "&", "&#;", "&#xZZ;", "&#99999999;", "]", "](", "<a href='", "<!--"] {
+        for s in [
+            "<",
+            "&",
+            "&#;",
+            "&#xZZ;",
+            "&#99999999;",
+            "]",
+            "](",
+            "<a href='",
+            "<!--",
+        ] {
             let _ = n(s);
         }
     }

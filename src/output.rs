@@ -193,7 +193,11 @@ impl Layout {
     }
 
     fn csv_line(&self, cells: &[&str]) -> Vec<u8> {
-        let delimiter = if self.format == Format::Tsv { b'\t' } else { b',' };
+        let delimiter = if self.format == Format::Tsv {
+            b'\t'
+        } else {
+            b','
+        };
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(Vec::with_capacity(256));
@@ -360,20 +364,21 @@ impl CharIndex {
 
     fn new(text: &str) -> CharIndex {
         let mut marks = vec![(0, 0)];
-        let mut chars = 0;
         let mut next = Self::STEP;
-        for (i, _) in text.char_indices() {
+        for (chars, (i, _)) in text.char_indices().enumerate() {
             if i >= next {
                 marks.push((i, chars));
                 next = i + Self::STEP;
             }
-            chars += 1;
         }
         CharIndex { marks }
     }
 
     fn chars_before(&self, text: &str, byte: usize) -> usize {
-        let k = self.marks.partition_point(|m| m.0 <= byte).saturating_sub(1);
+        let k = self
+            .marks
+            .partition_point(|m| m.0 <= byte)
+            .saturating_sub(1);
         let (b, c) = self.marks[k];
         c + text.get(b..byte).map_or(0, |s| s.chars().count())
     }
@@ -381,6 +386,14 @@ impl CharIndex {
 
 /// The original text around `start..end`, whitespace collapsed, `…` where cut.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
+    let (before, matched, after) = snippet_parts(text, start, end);
+    format!("{before}{matched}{after}")
+}
+
+/// The snippet in three parts: before the match, the match, after it.
+pub fn snippet_parts(text: &str, start: usize, end: usize) -> (String, String, String) {
+    let start = start.min(text.len());
+    let end = end.clamp(start, text.len());
     let mut s = start.saturating_sub(SNIPPET_CONTEXT);
     while s > 0 && !text.is_char_boundary(s) {
         s -= 1;
@@ -389,12 +402,23 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
     while e < text.len() && !text.is_char_boundary(e) {
         e += 1;
     }
-    let mut out = String::new();
+    let mut before = collapse(text.get(s..start).unwrap_or(""));
     if s > 0 {
-        out.push('…');
+        before.insert(0, '…');
     }
-    let mut last_space = s > 0;
-    for ch in text[s..e].chars() {
+    let matched = collapse(text.get(start..end).unwrap_or(""));
+    let mut after = collapse(text.get(end..e).unwrap_or(""));
+    if e < text.len() {
+        after.push('…');
+    }
+    (before, matched, after)
+}
+
+/// Collapses runs of white space (line breaks included) to one space.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for ch in s.chars() {
         if ch.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -404,9 +428,6 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
             out.push(ch);
             last_space = false;
         }
-    }
-    if e < text.len() {
-        out.push('…');
     }
     out
 }
@@ -457,14 +478,26 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let (c, lex) = classify(
             "Product backlog, product backlog, user stories. You work with the Product Manager.",
         );
-        assert_eq!(compact_evidence(&c, &lex, Role::Po), "product backlog×2; user stories×1");
-        assert_eq!(compact_evidence(&c, &lex, Role::Pm), "product manager×1 (colleague)");
+        assert_eq!(
+            compact_evidence(&c, &lex, Role::Po),
+            "product backlog×2; user stories×1"
+        );
+        assert_eq!(
+            compact_evidence(&c, &lex, Role::Pm),
+            "product manager×1 (colleague)"
+        );
     }
 
     #[test]
     fn csv_rows_have_fixed_columns_and_renamed_collisions() {
         let (c, lex) = classify("product backlog");
-        let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, vec!["description".into()], &lex);
+        let layout = Layout::new(
+            Format::Csv,
+            &["label".into(), "title".into()],
+            false,
+            vec!["description".into()],
+            &lex,
+        );
         assert_eq!(
             String::from_utf8(layout.header()).unwrap(),
             "label_input,title,id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error\n"
@@ -478,7 +511,10 @@ entries = [{ phrase = "product manager", weight = 5 }]
             warnings: vec![],
         };
         let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();
-        assert_eq!(row, "x,\"A, B\",7,product_owner,0.800,-1.000,3.00,0.00,product backlog×1,,\n");
+        assert_eq!(
+            row,
+            "x,\"A, B\",7,product_owner,0.800,-1.000,3.00,0.00,product backlog×1,,\n"
+        );
         let row = String::from_utf8(layout.row(&info, Err("no text"), &lex)).unwrap();
         assert_eq!(row, "x,\"A, B\",7,error,,,,,,,no text\n");
     }
@@ -489,7 +525,10 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let (c, lex) = classify(text);
         let ev = evidence_json(&c, &lex, &[text], &["description".into()]);
         let m = &ev[0]["matches"][0];
-        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&text[s..e], m["text"].as_str().unwrap());
         assert_eq!(m["char_start"], 8);
         assert_eq!(s, 9);

@@ -135,7 +135,8 @@ impl Scanner {
                 continue;
             }
             let targets = &self.targets[m.pattern().as_usize()];
-            let ends_in_word = end < text.len() && is_word_byte(text[end - 1]) && is_word_byte(text[end]);
+            let ends_in_word =
+                end < text.len() && is_word_byte(text[end - 1]) && is_word_byte(text[end]);
             for t in targets {
                 let mut end = end;
                 if t.is_wildcard {
@@ -200,9 +201,8 @@ mod tests {
     use super::*;
 
     fn lex(entries: &str) -> Lexicon {
-        let text = format!(
-            "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n{entries}\n]\n"
-        );
+        let text =
+            format!("[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n{entries}\n]\n");
         Lexicon::parse(&text, "t").unwrap()
     }
 
@@ -230,45 +230,63 @@ mod tests {
     fn leftmost_longest_wins() {
         let e = r#"{ phrase = "product backlog", weight = 1 }, { phrase = "backlog refinement", weight = 1 },
                    { phrase = "product backlog refinement", weight = 1 }, { phrase = "backlog", weight = 1 }"#;
-        t(e, "product backlog refinement and backlog", &["product backlog refinement", "backlog"]);
-        t(e, "product backlog-refinement", &["product backlog-refinement"]);
+        t(
+            e,
+            "product backlog refinement and backlog",
+            &["product backlog refinement", "backlog"],
+        );
+        t(
+            e,
+            "product backlog-refinement",
+            &["product backlog-refinement"],
+        );
         t(e, "the product backlog refinements", &["product backlog"]);
     }
 
     #[test]
     fn separators_are_equivalent() {
         let e = r#"{ phrase = "go-to-market", weight = 1 }"#;
-        t(e, "Go To Market, go-to-market, go/to/market, go  to\tmarket", &[
-            "Go To Market",
-            "go-to-market",
-            "go/to/market",
-            "go  to\tmarket",
-        ]);
+        t(
+            e,
+            "Go To Market, go-to-market, go/to/market, go  to\tmarket",
+            &[
+                "Go To Market",
+                "go-to-market",
+                "go/to/market",
+                "go  to\tmarket",
+            ],
+        );
         t(e, "go to\nmarket", &[]);
     }
 
     #[test]
     fn wildcards_extend_to_word_end() {
-        let e = r#"{ phrase = "prioriti*", weight = 1 }, { phrase = "prioritization", weight = 1 }"#;
-        t(e, "Prioritise, prioritizing and prioritization", &[
-            "Prioritise",
-            "prioritizing",
-            "prioritization",
-        ]);
+        let e =
+            r#"{ phrase = "prioriti*", weight = 1 }, { phrase = "prioritization", weight = 1 }"#;
+        t(
+            e,
+            "Prioritise, prioritizing and prioritization",
+            &["Prioritise", "prioritizing", "prioritization"],
+        );
         let lex = lex(e);
         let sc = Scanner::new(&lex).unwrap();
         let text = "prioritization";
         let hits = sc.scan(&normalize(text), text);
-        assert_eq!(hits[0].entry, EntryId(1), "exact form beats wildcard at equal length");
+        assert_eq!(
+            hits[0].entry,
+            EntryId(1),
+            "exact form beats wildcard at equal length"
+        );
     }
 
     #[test]
     fn us_and_uk_spellings_both_match() {
         let e = r#"{ phrase = "backlog prioritization", weight = 1 }, { phrase = "customer behavior", weight = 1 }"#;
-        t(e, "Backlog prioritisation; customer behaviour", &[
-            "Backlog prioritisation",
-            "customer behaviour",
-        ]);
+        t(
+            e,
+            "Backlog prioritisation; customer behaviour",
+            &["Backlog prioritisation", "customer behaviour"],
+        );
     }
 
     #[test]
@@ -280,12 +298,20 @@ mod tests {
     #[test]
     fn unicode_case_folding() {
         let e = r#"{ phrase = "anforderungsmanagement", weight = 1 }, { phrase = "übergabe", weight = 1 }"#;
-        t(e, "ANFORDERUNGSMANAGEMENT und ÜBERGABE", &["ANFORDERUNGSMANAGEMENT", "ÜBERGABE"]);
+        t(
+            e,
+            "ANFORDERUNGSMANAGEMENT und ÜBERGABE",
+            &["ANFORDERUNGSMANAGEMENT", "ÜBERGABE"],
+        );
     }
 
     #[test]
     fn markup_is_not_text() {
         let e = r#"{ phrase = "product manager", weight = 1 }"#;
-        t(e, "[apply](https://x.com/product-manager) <b>Product</b> Manager", &["Product</b> Manager"]);
+        t(
+            e,
+            "[apply](https://x.com/product-manager) <b>Product</b> Manager",
+            &["Product</b> Manager"],
+        );
     }
 }

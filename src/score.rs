@@ -156,7 +156,12 @@ pub fn score(lexicon: &Lexicon, mut occ: Vec<(EntryId, Occurrence)>, p: &Scoring
     out.evidence.sort_by(|a, b| {
         (b.contribution + b.credit_other)
             .total_cmp(&(a.contribution + a.credit_other))
-            .then_with(|| lexicon.entry(a.entry).phrase().cmp(lexicon.entry(b.entry).phrase()))
+            .then_with(|| {
+                lexicon
+                    .entry(a.entry)
+                    .phrase()
+                    .cmp(lexicon.entry(b.entry).phrase())
+            })
             .then(a.entry.cmp(&b.entry))
     });
     out
@@ -234,7 +239,10 @@ entries = [{ phrase = "product manager", weight = 4 }]
         let p = ScoringParams::default();
         let s = score(
             &lex,
-            vec![(EntryId(1), o(0, Mark::Colleague)), (EntryId(0), o(5, Mark::Negated))],
+            vec![
+                (EntryId(1), o(0, Mark::Colleague)),
+                (EntryId(0), o(5, Mark::Negated)),
+            ],
             &p,
         );
         assert_eq!((s.po, s.pm), (0.0, 0.0));

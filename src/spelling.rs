@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn suffix_rules_go_both_ways() {
-        assert_eq!(variants("prioritize the backlog", false), vec!["prioritise the backlog"]);
+        assert_eq!(
+            variants("prioritize the backlog", false),
+            vec!["prioritise the backlog"]
+        );
         assert_eq!(variants("prioritisation", false), vec!["prioritization"]);
         assert_eq!(variants("analyze data", false), vec!["analyse data"]);
         assert_eq!(variants("organiz", true), vec!["organis"]);
@@ -133,7 +136,10 @@ mod tests {
 
     #[test]
     fn word_pairs_and_products() {
-        assert_eq!(variants("customer behavior", false), vec!["customer behaviour"]);
+        assert_eq!(
+            variants("customer behavior", false),
+            vec!["customer behaviour"]
+        );
         assert_eq!(
             variants("program roadmap prioritization", false),
             vec![

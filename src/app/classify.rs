@@ -1,0 +1,458 @@
+//! `popm classify`: CSV in, one result row per posting out, in input order.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use popm::classify::{run_ordered, thread_pool};
+use popm::input::{
+    decode_field, ColumnSel, CsvSource, ReadOptions, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES,
+    TITLE_COLUMN_NAMES,
+};
+use popm::output::{Format, Layout, RowInfo};
+use popm::{Classifier, Field, Label};
+
+use super::{classifier, parse_delimiter, print_warning, EXIT_ROW_ERRORS};
+use crate::cli::{ClassifyArgs, ColumnArgs, FormatArg};
+
+/// Where the columns of one input are.
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    /// Text columns (0-based), in order.
+    pub text: Vec<usize>,
+    /// Their header names (for evidence).
+    pub text_names: Vec<String>,
+    /// Title column.
+    pub title: Option<usize>,
+    /// Id column.
+    pub id: Option<usize>,
+}
+
+impl ColumnPlan {
+    /// Finds the columns of `src` from the flags, or by header name.
+    pub fn resolve(src: &CsvSource, args: &ColumnArgs) -> Result<ColumnPlan> {
+        let ignored = |i: usize| {
+            args.ignore_cols.iter().any(|c| match ColumnSel::parse(c) {
+                ColumnSel::Index(n) => n == i + 1,
+                ColumnSel::Name(n) => src
+                    .headers()
+                    .get(i)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&n)),
+            })
+        };
+        let text: Vec<usize> = match &args.text_col {
+            Some(cols) => cols
+                .split(',')
+                .map(|c| Ok(src.resolve(&ColumnSel::parse(c), "--text-col")?))
+                .collect::<Result<_>>()?,
+            None if src.headers().is_empty() => vec![0],
+            None => match src.find_column(TEXT_COLUMN_NAMES) {
+                Some(i) if !ignored(i) => vec![i],
+                _ => anyhow::bail!(
+                    "{}: no description column found; the columns are: {}. \
+                     Name the text column with --text-col NAME (or its number)",
+                    src.name(),
+                    src.column_list()
+                ),
+            },
+        };
+        let title = match &args.title_col {
+            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--title-col")?),
+            None => src.find_column(TITLE_COLUMN_NAMES),
+        }
+        .filter(|&i| !ignored(i) && !text.contains(&i));
+        let id = match &args.id_col {
+            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--id-col")?),
+            None => src.find_column(ID_COLUMN_NAMES),
+        };
+        let text_names = text
+            .iter()
+            .map(|&i| {
+                src.headers()
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("column {}", i + 1))
+            })
+            .collect();
+        Ok(ColumnPlan {
+            text,
+            text_names,
+            title,
+            id,
+        })
+    }
+
+    /// Field names for evidence: the text columns, then `title`.
+    pub fn field_names(&self) -> Vec<String> {
+        let mut v = self.text_names.clone();
+        if self.title.is_some() {
+            v.push("title".to_string());
+        }
+        v
+    }
+}
+
+/// The texts of one record, decoded, with any warnings.
+pub struct RecordTexts<'a> {
+    /// Text fields then the title (when there is one).
+    pub fields: Vec<Cow<'a, str>>,
+    /// Whether there is a title as the last field.
+    pub has_title: bool,
+    /// Warnings (invalid UTF-8).
+    pub warnings: Vec<String>,
+    /// Why the record cannot be classified, if it cannot.
+    pub error: Option<String>,
+}
+
+/// Decodes the text and title fields of `rec` according to `plan`.
+pub fn record_texts<'a>(rec: &'a Record, plan: &ColumnPlan, source: &str) -> RecordTexts<'a> {
+    let mut warnings = Vec::new();
+    let mut fields = Vec::with_capacity(plan.text.len() + 1);
+    let mut missing = Vec::new();
+    for (k, &i) in plan.text.iter().enumerate() {
+        match rec.fields.get(i) {
+            Some(bytes) => {
+                let (text, was_bad) = decode_field(bytes);
+                if was_bad {
+                    warnings.push(format!(
+                        "{source}:{}: row {}: invalid UTF-8 in column {:?} replaced with U+FFFD",
+                        rec.line, rec.row, plan.text_names[k]
+                    ));
+                }
+                fields.push(text);
+            }
+            None => {
+                missing.push(plan.text_names[k].clone());
+                fields.push(Cow::Borrowed(""));
+            }
+        }
+    }
+    let error = (missing.len() == plan.text.len()).then(|| {
+        format!(
+            "row has {} fields, so text column {:?} (column {}) is missing; check the quoting of this row",
+            rec.fields.len(),
+            missing[0],
+            plan.text[0] + 1
+        )
+    });
+    let mut has_title = false;
+    if let Some(t) = plan.title {
+        if let Some(bytes) = rec.fields.get(t) {
+            let (text, was_bad) = decode_field(bytes);
+            if was_bad {
+                warnings.push(format!(
+                    "{source}:{}: row {}: invalid UTF-8 in the title replaced with U+FFFD",
+                    rec.line, rec.row
+                ));
+            }
+            fields.push(text);
+            has_title = true;
+        }
+    }
+    RecordTexts {
+        fields,
+        has_title,
+        warnings,
+        error,
+    }
+}
+
+/// Classifies decoded texts (the last field is the title when `has_title`).
+pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classification {
+    let n = t.fields.len();
+    let fields: Vec<Field<'_>> = t
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Field {
+            text: f,
+            is_title: t.has_title && i == n - 1,
+        })
+        .collect();
+    c.classify(&fields)
+}
+
+struct RowOut {
+    bytes: Vec<u8>,
+    label: Label,
+    warnings: Vec<String>,
+}
+
+/// Output destination: stdout, a temporary file renamed into place, or a non-regular file.
+enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    Temp {
+        writer: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+    Direct(BufWriter<File>, PathBuf),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Sink> {
+        let Some(path) = path else {
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        };
+        if path.as_os_str() == "-" {
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        }
+        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if is_special {
+            let f = File::create(path)
+                .with_context(|| format!("cannot open output {}", path.display()))?;
+            return Ok(Sink::Direct(BufWriter::new(f), path.to_path_buf()));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: the directory {} does not exist; create it first",
+                path.display(),
+                dir.display()
+            );
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".popm-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .with_context(|| {
+                format!(
+                    "cannot create a temporary file in {} for the output",
+                    dir.display()
+                )
+            })?;
+        Ok(Sink::Temp {
+            writer: BufWriter::with_capacity(1 << 16, tmp),
+            target: path.to_path_buf(),
+        })
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Sink::Stdout(_) => "<stdout>".to_string(),
+            Sink::Temp { target, .. } | Sink::Direct(_, target) => target.display().to_string(),
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(bytes),
+            Sink::Temp { writer, .. } => writer.write_all(bytes),
+            Sink::Direct(w, _) => w.write_all(bytes),
+        }
+    }
+
+    /// Flushes and, for a temporary file, syncs and renames it into place.
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush().context("cannot write to stdout")?,
+            Sink::Direct(mut w, p) => w
+                .flush()
+                .with_context(|| format!("cannot write {}", p.display()))?,
+            Sink::Temp { writer, target } => {
+                let tmp = writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                tmp.as_file()
+                    .sync_all()
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                tmp.persist(&target)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("cannot move the output into {}", target.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `popm classify`.
+pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
+    let classifier = classifier(&args.lexicon, &args.thresholds)?;
+    let files: Vec<String> = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let format = match (args.format, &args.output) {
+        (Some(FormatArg::Csv), _) => Format::Csv,
+        (Some(FormatArg::Tsv), _) => Format::Tsv,
+        (Some(FormatArg::Jsonl), _) => Format::Jsonl,
+        (None, Some(p)) => match p.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("tsv") => Format::Tsv,
+            Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => {
+                Format::Jsonl
+            }
+            _ => Format::Csv,
+        },
+        (None, None) => Format::Csv,
+    };
+    let opts = ReadOptions {
+        delimiter: args
+            .columns
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()?,
+        has_headers: !args.columns.no_headers,
+    };
+    let pool = thread_pool(args.threads)?;
+    let has_file = files.len() > 1;
+
+    // Open the first input before the output, so a bad input leaves no output file.
+    let mut sources = Vec::with_capacity(files.len());
+    sources.push(CsvSource::open(&files[0], &opts)?);
+    let first = &sources[0];
+    let first_plan = ColumnPlan::resolve(first, &args.columns)?;
+    let kept_names: Vec<String> = if args.keep_all {
+        if first.headers().is_empty() {
+            (1..=first_plan.text.len().max(1))
+                .map(|i| format!("column{i}"))
+                .collect()
+        } else {
+            first.headers().to_vec()
+        }
+    } else {
+        args.keep
+            .iter()
+            .map(|k| {
+                let i = first.resolve(&ColumnSel::parse(k), "--keep")?;
+                Ok(first
+                    .headers()
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("column{}", i + 1)))
+            })
+            .collect::<Result<_>>()?
+    };
+    let layout = Layout::new(
+        format,
+        &kept_names,
+        has_file,
+        first_plan.field_names(),
+        classifier.lexicon(),
+    );
+    let mut sink = Sink::open(args.output.as_deref())?;
+    let sink_name = sink.name();
+    let io_err = |e: io::Error| popm::Error::from_io(&sink_name, e);
+    sink.write_all(&layout.header()).map_err(io_err)?;
+
+    let mut counts = [0usize; 5];
+    let mut warnings = 0usize;
+    let mut rows = 0usize;
+    for (fi, file) in files.iter().enumerate() {
+        let mut src = if fi == 0 {
+            sources.pop().context("first input")?
+        } else {
+            CsvSource::open(file, &opts)?
+        };
+        let plan = if fi == 0 {
+            first_plan.clone()
+        } else {
+            ColumnPlan::resolve(&src, &args.columns)?
+        };
+        let keep_idx: Vec<Option<usize>> = if args.keep_all && src.headers().is_empty() {
+            (0..kept_names.len()).map(Some).collect()
+        } else {
+            kept_names
+                .iter()
+                .map(|k| src.headers().iter().position(|h| h.eq_ignore_ascii_case(k)))
+                .collect()
+        };
+        let source_name = src.name().to_string();
+        let file_label = has_file.then(|| file.clone());
+        let lexicon = classifier.lexicon();
+        let process = |rec: &Record| -> RowOut {
+            let texts = record_texts(rec, &plan, &source_name);
+            let id: Cow<'_, str> = match plan.id.and_then(|i| rec.fields.get(i)) {
+                Some(b) => decode_field(b).0,
+                None => Cow::Owned(rec.row.to_string()),
+            };
+            let kept: Vec<Cow<'_, str>> = keep_idx
+                .iter()
+                .map(|k| {
+                    k.and_then(|i| rec.fields.get(i))
+                        .map_or(Cow::Borrowed(""), |b| decode_field(b).0)
+                })
+                .collect();
+            let mut warnings = texts.warnings.clone();
+            let (result, label) = match &texts.error {
+                Some(e) => {
+                    warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
+                    (None, Label::Error)
+                }
+                None => {
+                    let c = classify_texts(&classifier, &texts);
+                    let l = c.verdict.label;
+                    (Some(c), l)
+                }
+            };
+            let info = RowInfo {
+                file: file_label.as_deref(),
+                id: &id,
+                row: rec.row,
+                kept,
+                fields: texts.fields,
+                warnings: warnings.clone(),
+            };
+            let bytes = match (&result, &texts.error) {
+                (Some(c), _) => layout.row(&info, Ok(c), lexicon),
+                (None, Some(e)) => layout.row(&info, Err(e), lexicon),
+                (None, None) => Vec::new(),
+            };
+            RowOut {
+                bytes,
+                label,
+                warnings,
+            }
+        };
+        run_ordered(
+            &pool,
+            |batch| src.read_batch(batch),
+            process,
+            |outs: Vec<RowOut>| {
+                for o in outs {
+                    sink.write_all(&o.bytes).map_err(io_err)?;
+                    rows += 1;
+                    counts[Label::ALL.iter().position(|&l| l == o.label).unwrap_or(4)] += 1;
+                    for w in &o.warnings {
+                        warnings += 1;
+                        if !args.quiet {
+                            print_warning(w);
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )?;
+    }
+    sink.finish()?;
+    if !args.quiet {
+        let per_label: Vec<String> = Label::ALL
+            .iter()
+            .zip(counts)
+            .map(|(l, n)| format!("{n} {}", l.as_str()))
+            .collect();
+        eprintln!(
+            "popm: {rows} rows: {}; {warnings} warning{}",
+            per_label.join(", "),
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if counts[4] > 0 {
+        ExitCode::from(EXIT_ROW_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,214 @@
+//! `popm eval`: accuracy against labeled postings.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use popm::eval::{evaluate, Case, Metrics, Report};
+use popm::input::{decode_field, ColumnSel, CsvSource, ReadOptions, Record};
+use popm::output::fixed;
+use popm::Label;
+use rayon::prelude::*;
+
+use super::classify::{classify_texts, record_texts, ColumnPlan};
+use super::{classifier, parse_delimiter};
+use crate::cli::EvalArgs;
+
+/// Runs `popm eval`.
+pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    let c = classifier(&args.lexicon, &args.thresholds)?;
+    let pool = popm::classify::thread_pool(args.threads)?;
+    let opts = ReadOptions {
+        delimiter: args
+            .columns
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()?,
+        has_headers: !args.columns.no_headers,
+    };
+    let mut cases = Vec::new();
+    for file in &args.files {
+        let mut src = CsvSource::open(file, &opts)?;
+        let plan = ColumnPlan::resolve(&src, &args.columns)?;
+        let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
+        let by_col = args
+            .by
+            .as_ref()
+            .map(|b| src.resolve(&ColumnSel::parse(b), "--by"))
+            .transpose()?;
+        let group_default = Path::new(file)
+            .file_stem()
+            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
+        let mut records: Vec<Record> = Vec::new();
+        loop {
+            let mut batch = Vec::new();
+            let more = src.read_batch(&mut batch)?;
+            records.extend(batch);
+            if !more {
+                break;
+            }
+        }
+        let name = src.name().to_string();
+        let mut file_cases: Vec<Case> = pool.install(|| {
+            records
+                .par_iter()
+                .map(|rec| {
+                    let texts = record_texts(rec, &plan, &name);
+                    let field = |i: Option<usize>| {
+                        i.and_then(|i| rec.fields.get(i))
+                            .map(|b| decode_field(b).0.trim().to_string())
+                    };
+                    Case {
+                        gold: field(Some(label_col)).unwrap_or_default(),
+                        predicted: classify_texts(&c, &texts),
+                        group: field(by_col).unwrap_or_else(|| group_default.clone()),
+                        id: field(plan.id).unwrap_or_else(|| rec.row.to_string()),
+                    }
+                })
+                .collect()
+        });
+        cases.append(&mut file_cases);
+    }
+    let report = evaluate(&cases, c.lexicon());
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let mut v = serde_json::to_value(&report)?;
+        v["lexicon"] = serde_json::json!(c.lexicon().identity());
+        v["calibrated"] = serde_json::json!(c.lexicon().calibration.is_some());
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        out.write_all(
+            render(
+                &report,
+                &c.lexicon().identity(),
+                c.lexicon().calibration.is_some(),
+                args.show_wrong,
+            )
+            .as_bytes(),
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn headline(m: &Metrics) -> String {
+    format!(
+        "accuracy {}  macro-F1 {}  coverage {} (hybrid {}, unclear {})  ECE {}",
+        fixed(m.accuracy, 3),
+        fixed(m.macro_f1, 3),
+        fixed(m.coverage, 3),
+        fixed(m.hybrid_share, 3),
+        fixed(m.unclear_share, 3),
+        fixed(m.ece, 3)
+    )
+}
+
+/// The human-readable report.
+fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> String {
+    let m = &r.overall;
+    let mut s = String::new();
+    s.push_str(&format!(
+        "popm eval  lexicon {lexicon}{}\n",
+        if calibrated {
+            ""
+        } else {
+            " (confidence uncalibrated)"
+        }
+    ));
+    s.push_str(&format!(
+        "rows {}  in scope {} (product_owner {}, product_manager {})  out of scope {}\n\n",
+        m.rows,
+        m.in_scope,
+        m.product_owner.support,
+        m.product_manager.support,
+        m.rows - m.in_scope
+    ));
+    s.push_str(&headline(m));
+    s.push_str("\n\n");
+    s.push_str("                 precision  recall     F1  support\n");
+    for (name, c) in [
+        ("product_owner", &m.product_owner),
+        ("product_manager", &m.product_manager),
+    ] {
+        s.push_str(&format!(
+            "{name:<16} {:>9}  {:>6}  {:>5}  {:>7}\n",
+            fixed(c.precision, 3),
+            fixed(c.recall, 3),
+            fixed(c.f1, 3),
+            c.support
+        ));
+    }
+    s.push_str("\nconfusion (rows: gold, columns: predicted)\n");
+    s.push_str(&format!("{:<16}", ""));
+    for l in Label::ALL {
+        s.push_str(&format!(" {:>15}", l.as_str()));
+    }
+    s.push('\n');
+    for (gi, name) in ["product_owner", "product_manager"].iter().enumerate() {
+        s.push_str(&format!("{name:<16}"));
+        for n in m.confusion[gi] {
+            s.push_str(&format!(" {n:>15}"));
+        }
+        s.push('\n');
+    }
+    s.push_str("\nreliability (decided calls)\n  confidence      n  mean conf  accuracy\n");
+    for b in &m.reliability {
+        s.push_str(&format!(
+            "  {}–{}  {:>5}  {:>9}  {:>8}\n",
+            fixed(b.lower, 1),
+            fixed(b.upper, 1),
+            b.count,
+            fixed(b.mean_confidence, 3),
+            fixed(b.accuracy, 3)
+        ));
+    }
+    if !m.out_of_scope.is_empty() {
+        s.push_str("\nout of scope (gold label: what popm said)\n");
+        for (gold, preds) in &m.out_of_scope {
+            let parts: Vec<String> = preds.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            s.push_str(&format!("  {gold}: {}\n", parts.join(", ")));
+        }
+    }
+    if !r.groups.is_empty() {
+        s.push_str("\nper group\n");
+        s.push_str(&format!(
+            "  {:<36} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8} {:>6}\n",
+            "group", "PO", "PM", "rows", "accuracy", "macro-F1", "coverage", "ECE"
+        ));
+        for (g, gm) in &r.groups {
+            s.push_str(&format!(
+                "  {:<36} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8} {:>6}\n",
+                g,
+                gm.product_owner.support,
+                gm.product_manager.support,
+                gm.rows,
+                fixed(gm.accuracy, 3),
+                fixed(gm.macro_f1, 3),
+                fixed(gm.coverage, 3),
+                fixed(gm.ece, 3)
+            ));
+        }
+    }
+    if !r.wrong_phrases.is_empty() {
+        s.push_str("\nphrases behind wrong calls (evidence for the wrong role)\n");
+        for w in &r.wrong_phrases {
+            s.push_str(&format!(
+                "  {:<40} {:<3} {:<28} postings {:>3}  contribution {}\n",
+                w.phrase,
+                w.role,
+                w.category,
+                w.postings,
+                fixed(w.contribution, 2)
+            ));
+        }
+    }
+    if show_wrong && !r.wrong_calls.is_empty() {
+        s.push_str("\nwrong calls (group, id, gold, predicted)\n");
+        for (g, id, gold, p) in &r.wrong_calls {
+            s.push_str(&format!("  {g}\t{id}\t{gold}\t{p}\n"));
+        }
+    }
+    s
+}

@@ -1,0 +1,109 @@
+//! The glue between the command line and the library: one module per subcommand.
+
+pub mod check;
+pub mod classify;
+pub mod eval;
+pub mod lexicon;
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, Result};
+use popm::{Classifier, Lexicon, ScoringParams, Thresholds};
+
+use crate::cli::{ColorArg, LexiconArgs, ThresholdArgs};
+
+/// Exit code: some rows had errors, or a check found problems.
+pub const EXIT_ROW_ERRORS: u8 = 1;
+
+/// Exit code: usage or unrecoverable input error.
+pub const EXIT_FAILURE: u8 = 2;
+
+/// Loads the lexicon chosen on the command line.
+pub fn load_lexicon(args: &LexiconArgs) -> Result<Lexicon> {
+    let mut lex = match &args.lexicon {
+        Some(path) => read_lexicon(path)?,
+        None => Lexicon::embedded(),
+    };
+    for path in &args.extend {
+        lex.extend(read_lexicon(path)?);
+    }
+    Ok(lex)
+}
+
+fn read_lexicon(path: &std::path::Path) -> Result<Lexicon> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read lexicon {}", path.display()))?;
+    Ok(Lexicon::parse(&text, &path.display().to_string())?)
+}
+
+/// Builds the classifier from the lexicon and threshold flags.
+pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs) -> Result<Classifier> {
+    let thresholds = Thresholds {
+        min_score: t.min_score,
+        hybrid_min: t.hybrid_min,
+        hybrid_margin: t.hybrid_margin,
+    };
+    if !(thresholds.min_score >= 0.0 && thresholds.hybrid_min >= 0.0) {
+        anyhow::bail!("--min-score and --hybrid-min must be 0 or more");
+    }
+    if !(0.0..=1.0).contains(&thresholds.hybrid_margin) {
+        anyhow::bail!("--hybrid-margin must be between 0 and 1");
+    }
+    Ok(Classifier::with_settings(
+        load_lexicon(lex)?,
+        ScoringParams::default(),
+        thresholds,
+    )?)
+}
+
+/// Parses `--delimiter`: one character, or `tab`.
+pub fn parse_delimiter(d: &str) -> Result<u8> {
+    match d {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        other => {
+            anyhow::bail!("--delimiter {other:?} is not a single ASCII character: use , ; | or tab")
+        }
+    }
+}
+
+/// Whether to colour output going to stderr/stdout.
+pub fn use_color(arg: ColorArg, is_tty: bool) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Prints `error: ...` with the whole cause chain to stderr.
+pub fn print_error(err: &anyhow::Error) {
+    let color = use_color(ColorArg::Auto, std::io::stderr().is_terminal());
+    let prefix = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
+    eprintln!("popm: {prefix} {err:#}");
+}
+
+/// Prints a warning to stderr.
+pub fn print_warning(msg: &str) {
+    let color = use_color(ColorArg::Auto, std::io::stderr().is_terminal());
+    let prefix = if color {
+        "\x1b[1;33mwarning:\x1b[0m"
+    } else {
+        "warning:"
+    };
+    eprintln!("popm: {prefix} {msg}");
+}
+
+/// Whether an error chain ends in a broken pipe (our reader went away).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<popm::Error>()
+                .is_some_and(popm::Error::is_broken_pipe)
+    })
+}

@@ -1,0 +1,254 @@
+//! The command line: clap definitions only. Nothing else in popm knows about clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  finished, but some rows had errors (their output row has label `error`),
+     or `lexicon check` found problems
+  2  usage error or unrecoverable input error (nothing, or no complete output, was written)";
+
+const CLASSIFY_EXAMPLES: &str = "\
+Examples:
+  popm classify samples/postings.csv
+  popm classify postings.csv -o results.csv --keep title,company
+  popm classify export.csv --text-col body --id-col ref -j 4 --format jsonl -o results.jsonl
+  cat postings.csv | popm classify - > results.csv";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  popm check \"As Product Owner you own the backlog and write user stories\"
+  popm check -f samples/description.txt
+  pbpaste | popm check --json";
+
+const EVAL_EXAMPLES: &str = "\
+Examples:
+  popm eval labeled.csv --label-col label --ignore-cols title
+  popm eval data/*.csv --label-col label --ignore-cols title --json";
+
+/// popm tells, with evidence, whether job postings lean Product Owner or Product Manager.
+#[derive(Debug, Parser)]
+#[command(name = "popm", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify every posting of one or more CSV files (or stdin).
+    #[command(after_help = format!("{CLASSIFY_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Classify(ClassifyArgs),
+    /// Explain the classification of one description (argument, -f FILE, or stdin).
+    #[command(after_help = format!("{CHECK_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Check(CheckArgs),
+    /// Measure accuracy against labeled postings (labels product_owner / product_manager).
+    #[command(after_help = format!("{EVAL_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Eval(EvalArgs),
+    /// Validate or list a lexicon.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+/// Which lexicon to use.
+#[derive(Debug, Args, Clone)]
+pub struct LexiconArgs {
+    /// Use this lexicon file instead of the embedded default.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Add the entries of this lexicon file (repeatable); same phrases are re-weighted.
+    #[arg(long, value_name = "FILE")]
+    pub extend: Vec<PathBuf>,
+}
+
+/// Label thresholds (defaults documented in README: "How scores become labels").
+#[derive(Debug, Args, Clone)]
+pub struct ThresholdArgs {
+    /// Below this score for both roles, a posting is `unclear`.
+    #[arg(long, value_name = "SCORE", default_value_t = popm::label::MIN_SCORE)]
+    pub min_score: f64,
+    /// Both scores must reach this for `hybrid`.
+    #[arg(long, value_name = "SCORE", default_value_t = popm::label::HYBRID_MIN)]
+    pub hybrid_min: f64,
+    /// `hybrid` when |lean| is at most this (and both scores are strong).
+    #[arg(long, value_name = "LEAN", default_value_t = popm::label::HYBRID_MARGIN)]
+    pub hybrid_margin: f64,
+}
+
+/// How to find the columns of a CSV input.
+#[derive(Debug, Args, Clone)]
+pub struct ColumnArgs {
+    /// Text column(s), by name or 1-based number, comma-separated
+    /// [default: the first of description, job_description, description_text, text, body, content, details].
+    #[arg(long, value_name = "COLS")]
+    pub text_col: Option<String>,
+    /// Title column; its matches count double [default: a column named title/job_title/position].
+    #[arg(long, value_name = "COL")]
+    pub title_col: Option<String>,
+    /// Id column [default: a column named id/job_id, else the row number].
+    #[arg(long, value_name = "COL")]
+    pub id_col: Option<String>,
+    /// Columns never used as text or title (e.g. `title`, to classify on the description alone).
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub ignore_cols: Vec<String>,
+    /// Field delimiter: `,` `;` `tab` `|` or any one character [default: detected].
+    #[arg(short, long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// The first row is data, not a header (columns are then numbered 1, 2, ...).
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON object per line, with the full evidence.
+    Jsonl,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `popm classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// CSV files to classify; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Write here instead of stdout (atomically: a temporary file renamed on success).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format [default: from the -o extension (.tsv, .jsonl), else csv].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Input columns to copy in front of the results, comma-separated.
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub keep: Vec<String>,
+    /// Copy every input column in front of the results.
+    #[arg(long, conflicts_with = "keep")]
+    pub keep_all: bool,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// No summary or warnings on stderr (errors are still shown).
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub thresholds: ThresholdArgs,
+}
+
+/// `popm check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The description text; omit it to read -f FILE or stdin.
+    #[arg(value_name = "TEXT", conflicts_with = "file")]
+    pub text: Option<String>,
+    /// Read the description from this file (`-` for stdin).
+    #[arg(short, long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A title, whose matches count double.
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// Print one JSON object instead of the explanation.
+    #[arg(long)]
+    pub json: bool,
+    /// Highlight matches in colour.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub thresholds: ThresholdArgs,
+}
+
+/// `popm eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labeled CSV files (each is also reported on its own).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+    /// The column holding the gold label (product_owner / product_manager / anything else).
+    #[arg(long, value_name = "COL")]
+    pub label_col: String,
+    /// Report per value of this column as well (e.g. `source`) [default: per file].
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// List every wrong call (group, id, gold, predicted).
+    #[arg(long)]
+    pub show_wrong: bool,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub thresholds: ThresholdArgs,
+}
+
+/// `popm lexicon ...`.
+#[derive(Debug, Subcommand)]
+pub enum LexiconCommand {
+    /// Validate a lexicon file: syntax, weights, wildcards, duplicates, conflicts, dead phrases.
+    Check {
+        /// The lexicon file (TOML).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// List the lexicon's entries (the embedded default unless --lexicon/--extend).
+    Show {
+        /// Only this role.
+        #[arg(long, value_parser = ["po", "pm"])]
+        role: Option<String>,
+        /// Only this category.
+        #[arg(long, value_name = "NAME")]
+        category: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        lexicon: LexiconArgs,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
