@@ -90,7 +90,7 @@ impl ContextRules {
         let colleague = last_cue(before, &self.colleague);
         let own = last_cue(before, &self.self_before);
         match (colleague, own) {
-            (Some(c), Some(s)) if c > s => return Mark::Colleague,
+            (Some(c), Some(s)) if c >= s => return Mark::Colleague,
             (Some(_), None) => return Mark::Colleague,
             (_, Some(_)) => return Mark::SelfRole,
             (None, None) => {}
