@@ -80,6 +80,23 @@ pub struct ThresholdArgs {
     pub hybrid_margin: f64,
 }
 
+/// Scoring constants (defaults documented in README: "How scores become labels").
+#[derive(Debug, Args, Clone)]
+pub struct ScoringArgs {
+    /// Multiplier for a role name used as the posting's own role ("as a Product Owner").
+    #[arg(long, value_name = "X", default_value_t = popm::score::SELF_BOOST)]
+    pub self_boost: f64,
+    /// Multiplier for matches in the title column.
+    #[arg(long, value_name = "X", default_value_t = popm::score::TITLE_WEIGHT)]
+    pub title_weight: f64,
+    /// Share of a colleague mention's weight credited to the other role.
+    #[arg(long, value_name = "X", default_value_t = popm::score::COLLEAGUE_CREDIT)]
+    pub colleague_credit: f64,
+    /// The k-th repeat of a phrase counts REPEAT_DECAY^k.
+    #[arg(long, value_name = "X", default_value_t = popm::score::REPEAT_DECAY)]
+    pub repeat_decay: f64,
+}
+
 /// How to find the columns of a CSV input.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
@@ -159,6 +176,9 @@ pub struct ClassifyArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub thresholds: ThresholdArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub scoring: ScoringArgs,
 }
 
 /// `popm check`.
@@ -185,6 +205,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub thresholds: ThresholdArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub scoring: ScoringArgs,
 }
 
 /// `popm eval`.
@@ -217,6 +240,9 @@ pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub thresholds: ThresholdArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub scoring: ScoringArgs,
 }
 
 /// `popm lexicon ...`.

@@ -92,10 +92,28 @@ pub struct Record {
     pub line: u64,
 }
 
+/// Passes bytes through, counting the quote characters (`"`) seen.
+///
+/// In well-formed CSV every quote is paired (open/close, or doubled inside a
+/// field), so an odd count at the end means an unclosed quote or a stray one.
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: u64,
+}
+
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        Ok(n)
+    }
+}
+
 /// An open CSV input.
 pub struct CsvSource {
     name: String,
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: csv::Reader<QuoteCounter<Box<dyn Read + Send>>>,
+    last_line: u64,
     headers: Vec<String>,
     delimiter: u8,
     rows: u64,
@@ -159,7 +177,10 @@ impl CsvSource {
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(boxed);
+            .from_reader(QuoteCounter {
+                inner: boxed,
+                quotes: 0,
+            });
         let mut headers = Vec::new();
         if opts.has_headers {
             let mut rec = csv::ByteRecord::new();
@@ -180,6 +201,7 @@ impl CsvSource {
             headers,
             delimiter,
             rows: 0,
+            last_line: 0,
         })
     }
 
@@ -277,10 +299,20 @@ impl CsvSource {
             self.rows += 1;
             rec.row = self.rows;
             rec.line = rec.fields.position().map_or(0, |p| p.line());
+            self.last_line = rec.line;
             n += 1;
         }
         batch.truncate(n);
         Ok(true)
+    }
+}
+
+impl CsvSource {
+    /// After the input is read: when its quote characters are unbalanced, the
+    /// line of the last record, which may have swallowed the rows after an
+    /// unclosed quote.
+    pub fn unbalanced_quote_line(&self) -> Option<u64> {
+        (self.reader.get_ref().quotes % 2 == 1).then_some(self.last_line.max(1))
     }
 }
 
@@ -388,6 +420,18 @@ mod tests {
         assert_eq!(batch.len(), 3);
         assert_eq!(batch[1].fields.len(), 1);
         assert_eq!((batch[2].row, batch[2].line), (3, 4));
+    }
+
+    #[test]
+    fn detects_unbalanced_quotes() {
+        let mut s = src("a,b\n1,\"x\"\"y\"\n2,\"open\n3,z\n");
+        let mut batch = Vec::new();
+        s.read_batch(&mut batch).unwrap();
+        assert_eq!(batch.len(), 2, "the unclosed quote swallows the last line");
+        assert_eq!(s.unbalanced_quote_line(), Some(3));
+        let mut ok = src("a,b\n1,\"x\"\"y\"\n");
+        ok.read_batch(&mut batch).unwrap();
+        assert_eq!(ok.unbalanced_quote_line(), None);
     }
 
     #[test]

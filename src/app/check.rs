@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
-    let c = classifier(&args.lexicon, &args.thresholds)?;
+    let c = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
     let mut fields = vec![Field {
         text: &text,
         is_title: false,

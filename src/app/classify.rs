@@ -279,7 +279,7 @@ impl Sink {
 
 /// Runs `popm classify`.
 pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
-    let classifier = classifier(&args.lexicon, &args.thresholds)?;
+    let classifier = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
     let files: Vec<String> = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -351,6 +351,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let mut counts = [0usize; 5];
     let mut warnings = 0usize;
     let mut rows = 0usize;
+    let mut input_errors = 0usize;
     for (fi, file) in files.iter().enumerate() {
         let mut src = if fi == 0 {
             sources.pop().context("first input")?
@@ -422,6 +423,9 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             |batch| src.read_batch(batch),
             process,
             |outs: Vec<RowOut>| {
+                if outs.is_empty() {
+                    return Ok(());
+                }
                 for o in outs {
                     sink.write_all(&o.bytes).map_err(io_err)?;
                     rows += 1;
@@ -436,6 +440,15 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 Ok(())
             },
         )?;
+        if let Some(line) = src.unbalanced_quote_line() {
+            input_errors += 1;
+            warnings += 1;
+            print_warning(&format!(
+                "{source_name}:{line}: the input has an unbalanced quote character: a quoted field \
+                 may be unclosed (the record at line {line} may have absorbed the lines after it), \
+                 or a field holds a stray quote; check the quoting"
+            ));
+        }
     }
     sink.finish()?;
     if !args.quiet {
@@ -445,12 +458,13 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             .map(|(l, n)| format!("{n} {}", l.as_str()))
             .collect();
         eprintln!(
-            "popm: {rows} rows: {}; {warnings} warning{}",
+            "popm: {rows} row{}: {}; {warnings} warning{}",
+            if rows == 1 { "" } else { "s" },
             per_label.join(", "),
             if warnings == 1 { "" } else { "s" }
         );
     }
-    Ok(if counts[4] > 0 {
+    Ok(if counts[4] > 0 || input_errors > 0 {
         ExitCode::from(EXIT_ROW_ERRORS)
     } else {
         ExitCode::SUCCESS

@@ -17,7 +17,7 @@ use crate::cli::EvalArgs;
 
 /// Runs `popm eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
-    let c = classifier(&args.lexicon, &args.thresholds)?;
+    let c = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
     let pool = popm::classify::thread_pool(args.threads)?;
     let opts = ReadOptions {
         delimiter: args

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use anyhow::{Context, Result};
 use popm::{Classifier, Lexicon, ScoringParams, Thresholds};
 
-use crate::cli::{ColorArg, LexiconArgs, ThresholdArgs};
+use crate::cli::{ColorArg, LexiconArgs, ScoringArgs, ThresholdArgs};
 
 /// Exit code: some rows had errors, or a check found problems.
 pub const EXIT_ROW_ERRORS: u8 = 1;
@@ -37,7 +37,7 @@ fn read_lexicon(path: &std::path::Path) -> Result<Lexicon> {
 }
 
 /// Builds the classifier from the lexicon and threshold flags.
-pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs) -> Result<Classifier> {
+pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs, s: &ScoringArgs) -> Result<Classifier> {
     let thresholds = Thresholds {
         min_score: t.min_score,
         hybrid_min: t.hybrid_min,
@@ -49,9 +49,26 @@ pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs) -> Result<Classifier> {
     if !(0.0..=1.0).contains(&thresholds.hybrid_margin) {
         anyhow::bail!("--hybrid-margin must be between 0 and 1");
     }
+    let params = ScoringParams {
+        self_boost: s.self_boost,
+        title_weight: s.title_weight,
+        colleague_credit: s.colleague_credit,
+        repeat_decay: s.repeat_decay,
+    };
+    let all = [
+        params.self_boost,
+        params.title_weight,
+        params.colleague_credit,
+    ];
+    if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+        anyhow::bail!("--self-boost, --title-weight and --colleague-credit must be 0 or more");
+    }
+    if !(0.0..1.0).contains(&params.repeat_decay) {
+        anyhow::bail!("--repeat-decay must be at least 0 and below 1");
+    }
     Ok(Classifier::with_settings(
         load_lexicon(lex)?,
-        ScoringParams::default(),
+        params,
         thresholds,
     )?)
 }
