@@ -44,6 +44,7 @@ struct Inner {
     scanner: Scanner,
     rules: ContextRules,
     is_role_name: Vec<bool>,
+    is_abbreviation: Vec<bool>,
     params: ScoringParams,
     thresholds: Thresholds,
 }
@@ -75,12 +76,18 @@ impl Classifier {
             .iter()
             .map(|e| lexicon.categories[e.category].kind == CategoryKind::RoleName)
             .collect();
+        let is_abbreviation = lexicon
+            .entries
+            .iter()
+            .map(|e| e.is_case_sensitive)
+            .collect();
         Ok(Classifier {
             inner: Arc::new(Inner {
                 lexicon,
                 scanner,
                 rules,
                 is_role_name,
+                is_abbreviation,
                 params,
                 thresholds,
             }),
@@ -105,6 +112,10 @@ impl Classifier {
             let norm = normalize(field.text);
             let text = norm.text();
             for hit in inner.scanner.scan(&norm, field.text) {
+                if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
+                    // "5 PM", "3:30 PM": a time of day, not a Product Manager.
+                    continue;
+                }
                 let is_role_name = inner.is_role_name[hit.entry.0 as usize];
                 let mark = inner.rules.mark(text, hit.start, hit.end, is_role_name);
                 let span = norm.orig_span(hit.start, hit.end);
@@ -137,6 +148,16 @@ impl Classifier {
             is_title: false,
         }])
     }
+}
+
+/// Whether the word before `start` (across at most one space) ends in a digit.
+fn follows_number(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = start;
+    if i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    i > 0 && b[i - 1].is_ascii_digit()
 }
 
 /// A rayon thread pool of `threads` workers (0 = one per core).

@@ -32,6 +32,19 @@ pub struct Case {
     pub group: String,
     /// The posting's id, for the list of wrong calls.
     pub id: String,
+    /// Whether the row could not be classified (it then counts as label `error`).
+    pub is_error: bool,
+}
+
+impl Case {
+    /// The label popm gave: `error` for a row that could not be classified.
+    pub fn label(&self) -> Label {
+        if self.is_error {
+            Label::Error
+        } else {
+            self.predicted.verdict.label
+        }
+    }
 }
 
 /// Precision, recall and F1 of one class.
@@ -146,7 +159,7 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
     let mut decided_right = 0usize;
     for c in cases {
         m.rows += 1;
-        let label = c.predicted.verdict.label;
+        let label = c.label();
         let Some(gold) = gold_role(&c.gold) else {
             *m.out_of_scope
                 .entry(c.gold.trim().to_string())
@@ -246,7 +259,7 @@ pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
         let Some(gold) = gold_role(&c.gold) else {
             continue;
         };
-        let label = c.predicted.verdict.label;
+        let label = c.label();
         if label == role_label(gold) {
             continue;
         }
@@ -303,6 +316,7 @@ mod tests {
             predicted: c.classify_text(text),
             group: "g".into(),
             id: "x".into(),
+            is_error: false,
         }
     }
 

@@ -114,6 +114,9 @@ pub struct CsvSource {
     name: String,
     reader: csv::Reader<QuoteCounter<Box<dyn Read + Send>>>,
     last_line: u64,
+    /// Without headers: the first record, read ahead to learn the width.
+    pending: Option<csv::ByteRecord>,
+    width: usize,
     headers: Vec<String>,
     delimiter: u8,
     rows: u64,
@@ -182,6 +185,18 @@ impl CsvSource {
                 quotes: 0,
             });
         let mut headers = Vec::new();
+        let mut pending = None;
+        let mut width = 0;
+        if !opts.has_headers {
+            let mut rec = csv::ByteRecord::new();
+            if reader
+                .read_byte_record(&mut rec)
+                .map_err(|e| csv_error(name, e))?
+            {
+                width = rec.len();
+                pending = Some(rec);
+            }
+        }
         if opts.has_headers {
             let mut rec = csv::ByteRecord::new();
             let has = reader
@@ -195,6 +210,7 @@ impl CsvSource {
                 .map(|f| String::from_utf8_lossy(f).trim().to_string())
                 .collect();
         }
+        let width = width.max(headers.len());
         Ok(CsvSource {
             name: name.to_string(),
             reader,
@@ -202,6 +218,8 @@ impl CsvSource {
             delimiter,
             rows: 0,
             last_line: 0,
+            width,
+            pending,
         })
     }
 
@@ -213,6 +231,11 @@ impl CsvSource {
     /// The header names (empty without headers).
     pub fn headers(&self) -> &[String] {
         &self.headers
+    }
+
+    /// Number of columns: of the header, or without one, of the first record.
+    pub fn width(&self) -> usize {
+        self.width
     }
 
     /// The delimiter in use.
@@ -288,10 +311,16 @@ impl CsvSource {
                 batch.push(Record::default());
             }
             let rec = &mut batch[n];
-            let has = self
-                .reader
-                .read_byte_record(&mut rec.fields)
-                .map_err(|e| csv_error(&self.name, e))?;
+            let has = match self.pending.take() {
+                Some(first) => {
+                    rec.fields = first;
+                    true
+                }
+                None => self
+                    .reader
+                    .read_byte_record(&mut rec.fields)
+                    .map_err(|e| csv_error(&self.name, e))?,
+            };
             if !has {
                 batch.truncate(n);
                 return Ok(false);

@@ -62,7 +62,6 @@ pub struct Layout {
     format: Format,
     kept_names: Vec<String>,
     has_file: bool,
-    field_names: Vec<String>,
     lexicon_id: String,
 }
 
@@ -79,20 +78,15 @@ pub struct RowInfo<'a> {
     pub kept: Vec<Cow<'a, str>>,
     /// The text fields that were classified, in the classifier's field order.
     pub fields: Vec<Cow<'a, str>>,
+    /// Their names (column names, `title`), for evidence.
+    pub field_names: &'a [String],
     /// Warnings about this row (invalid UTF-8, ...).
     pub warnings: Vec<String>,
 }
 
 impl Layout {
-    /// A layout; `kept` are the input names of kept columns, `field_names` the
-    /// names of the classified text fields (for evidence), in order.
-    pub fn new(
-        format: Format,
-        kept: &[String],
-        has_file: bool,
-        field_names: Vec<String>,
-        lexicon: &Lexicon,
-    ) -> Layout {
+    /// A layout; `kept` are the input names of kept columns.
+    pub fn new(format: Format, kept: &[String], has_file: bool, lexicon: &Lexicon) -> Layout {
         let mut used: Vec<String> = OUTPUT_COLUMNS.iter().map(|s| s.to_string()).collect();
         if has_file {
             used.push("file".to_string());
@@ -110,7 +104,6 @@ impl Layout {
             format,
             kept_names,
             has_file,
-            field_names,
             lexicon_id: lexicon.identity(),
         }
     }
@@ -228,7 +221,7 @@ impl Layout {
                 let fields: Vec<&str> = info.fields.iter().map(|f| f.as_ref()).collect();
                 o.insert(
                     "evidence".into(),
-                    evidence_json(c, lexicon, &fields, &self.field_names),
+                    evidence_json(c, lexicon, &fields, info.field_names),
                 );
                 o.insert("error".into(), Value::Null);
             }
@@ -491,13 +484,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
     #[test]
     fn csv_rows_have_fixed_columns_and_renamed_collisions() {
         let (c, lex) = classify("product backlog");
-        let layout = Layout::new(
-            Format::Csv,
-            &["label".into(), "title".into()],
-            false,
-            vec!["description".into()],
-            &lex,
-        );
+        let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, &lex);
         assert_eq!(
             String::from_utf8(layout.header()).unwrap(),
             "label_input,title,id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error\n"
@@ -508,6 +495,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
             row: 1,
             kept: vec!["x".into(), "A, B".into()],
             fields: vec!["product backlog".into()],
+            field_names: &[],
             warnings: vec![],
         };
         let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();

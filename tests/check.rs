@@ -121,8 +121,6 @@ fn html_entities_match_with_offsets_into_the_original_html() {
 }
 
 #[test]
-#[ignore = "bug: the case-sensitive PM entry (role-name, weight 1) matches the time of day \
-            \"5 PM\", so it is reported as Product Manager evidence and adds to pm_score"]
 fn pm_as_time_of_day_is_not_evidence() {
     let v =
         check_json("The site meeting runs from 7 AM until 5 PM, and on Fridays ends at 3:30 PM.");

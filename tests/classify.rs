@@ -182,7 +182,11 @@ fn format_jsonl_schema_and_offsets_slice_the_original() {
         assert!(o.get("file").is_none(), "no file key with one input");
         assert!(o.get("kept").is_none(), "no kept key without --keep");
         let ev = o["evidence"].as_array().unwrap();
-        assert!(!ev.is_empty(), "row {i} has no evidence");
+        // p12 (a construction Project Manager whose only "PM" is a time of day) has none.
+        assert!(
+            !ev.is_empty() || o["id"] == "p12",
+            "row {i} has no evidence"
+        );
         for e in ev {
             for k in [
                 "phrase", "role", "category", "weight", "count", "counted", "matches",
@@ -627,8 +631,6 @@ fn tsv_input_is_detected_by_extension_and_tab_can_be_named() {
 }
 
 #[test]
-#[ignore = "bug: with --no-headers, --keep-all keeps only as many columns as there are text \
-            columns (column1), not every input column"]
 fn keep_all_without_headers_keeps_every_column() {
     let wd = Workdir::new();
     wd.create("nh3.csv", "a,Own the product backlog,c\n");
@@ -647,9 +649,6 @@ fn keep_all_without_headers_keeps_every_column() {
 }
 
 #[test]
-#[ignore = "bug: with several inputs, JSONL evidence `field` names come from the first file's \
-            columns: a match in the second file's `body` column is reported as `description`, \
-            and a title match as `text`"]
 fn evidence_field_names_follow_each_input_file() {
     let wd = Workdir::new();
     wd.create("f1.csv", "id,description\n1,Own the product backlog.\n");

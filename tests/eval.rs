@@ -177,9 +177,6 @@ fn missing_label_column_is_a_usage_error() {
 }
 
 #[test]
-#[ignore = "bug: eval ignores row errors: a row whose text column is missing (ragged row) is \
-            silently scored as `unclear`; the confusion's `error` column stays 0, no warning is \
-            printed and the exit code is 0"]
 fn ragged_rows_count_as_errors_in_eval() {
     let wd = Workdir::new();
     wd.create(

@@ -317,7 +317,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let first_plan = ColumnPlan::resolve(first, &args.columns)?;
     let kept_names: Vec<String> = if args.keep_all {
         if first.headers().is_empty() {
-            (1..=first_plan.text.len().max(1))
+            (1..=first.width().max(1))
                 .map(|i| format!("column{i}"))
                 .collect()
         } else {
@@ -336,13 +336,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             })
             .collect::<Result<_>>()?
     };
-    let layout = Layout::new(
-        format,
-        &kept_names,
-        has_file,
-        first_plan.field_names(),
-        classifier.lexicon(),
-    );
+    let layout = Layout::new(format, &kept_names, has_file, classifier.lexicon());
     let mut sink = Sink::open(args.output.as_deref())?;
     let sink_name = sink.name();
     let io_err = |e: io::Error| popm::Error::from_io(&sink_name, e);
@@ -372,6 +366,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 .collect()
         };
         let source_name = src.name().to_string();
+        let field_names = plan.field_names();
         let file_label = has_file.then(|| file.clone());
         let lexicon = classifier.lexicon();
         let process = |rec: &Record| -> RowOut {
@@ -405,6 +400,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 row: rec.row,
                 kept,
                 fields: texts.fields,
+                field_names: &field_names,
                 warnings: warnings.clone(),
             };
             let bytes = match (&result, &texts.error) {

@@ -12,7 +12,7 @@ use popm::Label;
 use rayon::prelude::*;
 
 use super::classify::{classify_texts, record_texts, ColumnPlan};
-use super::{classifier, parse_delimiter};
+use super::{classifier, parse_delimiter, print_warning};
 use crate::cli::EvalArgs;
 
 /// Runs `popm eval`.
@@ -29,6 +29,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         has_headers: !args.columns.no_headers,
     };
     let mut cases = Vec::new();
+    let mut row_errors = 0usize;
     for file in &args.files {
         let mut src = CsvSource::open(file, &opts)?;
         let plan = ColumnPlan::resolve(&src, &args.columns)?;
@@ -51,25 +52,37 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             }
         }
         let name = src.name().to_string();
-        let mut file_cases: Vec<Case> = pool.install(|| {
+        let results: Vec<(Case, Vec<String>)> = pool.install(|| {
             records
                 .par_iter()
                 .map(|rec| {
                     let texts = record_texts(rec, &plan, &name);
+                    let mut warnings = texts.warnings.clone();
+                    if let Some(e) = &texts.error {
+                        warnings.push(format!("{name}:{}: row {}: {e}", rec.line, rec.row));
+                    }
                     let field = |i: Option<usize>| {
                         i.and_then(|i| rec.fields.get(i))
                             .map(|b| decode_field(b).0.trim().to_string())
                     };
-                    Case {
+                    let case = Case {
+                        is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
                         predicted: classify_texts(&c, &texts),
                         group: field(by_col).unwrap_or_else(|| group_default.clone()),
                         id: field(plan.id).unwrap_or_else(|| rec.row.to_string()),
-                    }
+                    };
+                    (case, warnings)
                 })
                 .collect()
         });
-        cases.append(&mut file_cases);
+        for (case, warnings) in results {
+            for w in &warnings {
+                print_warning(w);
+            }
+            row_errors += usize::from(case.is_error);
+            cases.push(case);
+        }
     }
     let report = evaluate(&cases, c.lexicon());
     let mut out = std::io::stdout().lock();
@@ -90,7 +103,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         )?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if row_errors > 0 {
+        ExitCode::from(super::EXIT_ROW_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn headline(m: &Metrics) -> String {
