@@ -9,13 +9,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use popm::classify::{run_ordered, thread_pool};
 use popm::input::{
-    decode_field, ColumnSel, CsvSource, ReadOptions, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES,
+    decode_field, ColumnSel, CsvSource, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES,
     TITLE_COLUMN_NAMES,
 };
 use popm::output::{Format, Layout, RowInfo};
 use popm::{Classifier, Field, Label};
 
-use super::{classifier, parse_delimiter, print_warning, EXIT_ROW_ERRORS};
+use super::{classifier, print_warning, read_options, EXIT_ROW_ERRORS};
 use crate::cli::{ClassifyArgs, ColumnArgs, FormatArg};
 
 /// Where the columns of one input are.
@@ -298,15 +298,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         },
         (None, None) => Format::Csv,
     };
-    let opts = ReadOptions {
-        delimiter: args
-            .columns
-            .delimiter
-            .as_deref()
-            .map(parse_delimiter)
-            .transpose()?,
-        has_headers: !args.columns.no_headers,
-    };
+    let opts = read_options(&args.columns)?;
     let pool = thread_pool(args.threads)?;
     let has_file = files.len() > 1;
 

@@ -6,28 +6,20 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use popm::eval::{evaluate, Case, Metrics, Report};
-use popm::input::{decode_field, ColumnSel, CsvSource, ReadOptions, Record};
+use popm::input::{decode_field, ColumnSel, CsvSource, Record};
 use popm::output::fixed;
 use popm::Label;
 use rayon::prelude::*;
 
 use super::classify::{classify_texts, record_texts, ColumnPlan};
-use super::{classifier, parse_delimiter, print_warning};
+use super::{classifier, print_warning, read_options};
 use crate::cli::EvalArgs;
 
 /// Runs `popm eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let c = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
     let pool = popm::classify::thread_pool(args.threads)?;
-    let opts = ReadOptions {
-        delimiter: args
-            .columns
-            .delimiter
-            .as_deref()
-            .map(parse_delimiter)
-            .transpose()?,
-        has_headers: !args.columns.no_headers,
-    };
+    let opts = read_options(&args.columns)?;
     let mut cases = Vec::new();
     let mut row_errors = 0usize;
     for file in &args.files {

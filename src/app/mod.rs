@@ -84,6 +84,18 @@ pub fn parse_delimiter(d: &str) -> Result<u8> {
     }
 }
 
+/// The CSV reading options from the column flags.
+pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::input::ReadOptions> {
+    Ok(popm::input::ReadOptions {
+        delimiter: columns
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()?,
+        has_headers: !columns.no_headers,
+    })
+}
+
 /// Whether to colour output going to stderr/stdout.
 pub fn use_color(arg: ColorArg, is_tty: bool) -> bool {
     match arg {
