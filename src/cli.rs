@@ -228,6 +228,9 @@ pub struct EvalArgs {
     /// List every wrong call (group, id, gold, predicted).
     #[arg(long)]
     pub show_wrong: bool,
+    /// Fit Platt calibration constants and check them leave-one-group-out (groups: files or --by).
+    #[arg(long)]
+    pub calibrate: bool,
     /// Worker threads [default: one per core].
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -99,7 +99,7 @@ impl ContextRules {
         if self
             .self_after
             .iter()
-            .any(|cue| starts_with_words(after, cue))
+            .any(|cue| starts_with_cue(after, cue))
         {
             return Mark::SelfRole;
         }
@@ -159,7 +159,13 @@ fn last_cue(hay: &str, cues: &[String]) -> Option<usize> {
     best
 }
 
-fn starts_with_words(hay: &str, cue: &str) -> bool {
+/// Whether a whole-word occurrence of a cue is within `window` words before `start`.
+pub(crate) fn has_cue_before(text: &str, start: usize, window: usize, cues: &[String]) -> bool {
+    last_cue(window_before(text, start, window), cues).is_some()
+}
+
+/// Whether `hay` starts with `cue` on a word boundary.
+pub(crate) fn starts_with_cue(hay: &str, cue: &str) -> bool {
     hay.starts_with(cue)
         && hay.as_bytes().get(cue.len()).is_none_or(|&c| {
             !(is_word_byte(c) && cue.as_bytes().last().is_some_and(|&l| is_word_byte(l)))

@@ -11,9 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::calibrate::fit_platt;
 use crate::classify::Classification;
-use crate::label::Label;
-use crate::lexicon::{Lexicon, Role};
+use crate::label::{decision_value, leaning_confidence, Label};
+use crate::lexicon::{Calibration, Lexicon, Role};
+use crate::self_role::SelfRole;
 
 /// Number of equal-width confidence bins for the calibration error.
 pub const ECE_BINS: usize = 10;
@@ -34,6 +36,12 @@ pub struct Case {
     pub id: String,
     /// Whether the row could not be classified (it then counts as label `error`).
     pub is_error: bool,
+    /// The guessed language of the description (`en`, `de`, `other`).
+    pub language: String,
+    /// The role the posting names for itself (from what popm was shown).
+    pub self_role: Option<SelfRole>,
+    /// The role its title names, when the input has a title (the reference for `self_role`).
+    pub title_role: Option<SelfRole>,
 }
 
 impl Case {
@@ -130,8 +138,14 @@ pub struct Report {
     pub overall: Metrics,
     /// Figures per group (only when there is more than one group).
     pub groups: BTreeMap<String, Metrics>,
+    /// Figures per guessed language of the description.
+    pub languages: BTreeMap<String, Metrics>,
     /// Phrases that contributed most to wrong decided calls.
     pub wrong_phrases: Vec<WrongPhrase>,
+    /// Out-of-scope postings: how many got each `self_role` (empty name: none found).
+    pub out_of_scope_self_roles: BTreeMap<String, usize>,
+    /// Out-of-scope postings with a title role: how many have `self_role` equal to it.
+    pub out_of_scope_self_role_agreement: (usize, usize),
     /// Ids of wrong in-scope calls: (group, id, gold, predicted).
     pub wrong_calls: Vec<(String, String, String, String)>,
 }
@@ -154,9 +168,7 @@ fn role_label(r: Role) -> Label {
 /// Computes the figures for a set of cases.
 pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
     let mut m = Metrics::default();
-    let mut bins = [(0usize, 0.0f64, 0usize); ECE_BINS];
-    let mut decided = 0usize;
-    let mut decided_right = 0usize;
+    let mut calls: Vec<(f64, bool)> = Vec::new();
     for c in cases {
         m.rows += 1;
         let label = c.label();
@@ -173,16 +185,11 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
         let li = Label::ALL.iter().position(|&l| l == label).unwrap_or(4);
         m.confusion[gi][li] += 1;
         if matches!(label, Label::ProductOwner | Label::ProductManager) {
-            decided += 1;
-            let right = label == role_label(gold);
-            decided_right += usize::from(right);
-            let conf = c.predicted.verdict.confidence;
-            let b = ((conf * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
-            bins[b].0 += 1;
-            bins[b].1 += conf;
-            bins[b].2 += usize::from(right);
+            calls.push((c.predicted.verdict.confidence, label == role_label(gold)));
         }
     }
+    let decided = calls.len();
+    let decided_right = calls.iter().filter(|c| c.1).count();
     let n = m.in_scope as f64;
     if m.in_scope > 0 {
         let right = m.confusion[0][0] + m.confusion[1][1];
@@ -197,14 +204,29 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
     m.product_owner = class_metrics(&m.confusion, 0);
     m.product_manager = class_metrics(&m.confusion, 1);
     m.macro_f1 = (m.product_owner.f1 + m.product_manager.f1) / 2.0;
+    (m.ece, m.reliability) = reliability(&calls);
+    m
+}
+
+/// Expected calibration error and the reliability table of `(confidence, right)` calls.
+pub fn reliability(calls: &[(f64, bool)]) -> (f64, Vec<Bin>) {
+    let mut bins = [(0usize, 0.0f64, 0usize); ECE_BINS];
+    for &(conf, right) in calls {
+        let b = ((conf * ECE_BINS as f64).max(0.0) as usize).min(ECE_BINS - 1);
+        bins[b].0 += 1;
+        bins[b].1 += conf;
+        bins[b].2 += usize::from(right);
+    }
+    let mut ece = 0.0;
+    let mut table = Vec::new();
     for (i, &(count, sum_conf, right)) in bins.iter().enumerate() {
         if count == 0 {
             continue;
         }
         let mean = sum_conf / count as f64;
         let acc = right as f64 / count as f64;
-        m.ece += count as f64 / decided as f64 * (acc - mean).abs();
-        m.reliability.push(Bin {
+        ece += count as f64 / calls.len() as f64 * (acc - mean).abs();
+        table.push(Bin {
             lower: i as f64 / ECE_BINS as f64,
             upper: (i + 1) as f64 / ECE_BINS as f64,
             count,
@@ -212,7 +234,67 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
             accuracy: acc,
         });
     }
-    m
+    (ece, table)
+}
+
+/// Platt calibration fitted on the cases, and its leave-one-group-out check.
+#[derive(Clone, Debug, Serialize)]
+pub struct CalibrationReport {
+    /// Constants fitted on every decided in-scope case (for the lexicon's `[calibration]`).
+    pub fitted: Option<(f64, f64)>,
+    /// Decided in-scope cases the figures are computed on.
+    pub decided: usize,
+    /// ECE when each group's confidences come from constants fitted on the other groups.
+    pub loso_ece: f64,
+    /// The reliability table of those leave-one-group-out confidences.
+    pub loso_reliability: Vec<Bin>,
+    /// ECE of the constants fitted on all cases, measured on the same cases (optimistic).
+    pub in_sample_ece: f64,
+}
+
+/// Fits Platt constants on decided in-scope cases and checks them leave-one-group-out.
+pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
+    let decided: Vec<(&Case, f64, bool)> = cases
+        .iter()
+        .filter_map(|c| {
+            let gold = gold_role(&c.gold)?;
+            let label = c.label();
+            if !matches!(label, Label::ProductOwner | Label::ProductManager) {
+                return None;
+            }
+            let d = decision_value(c.predicted.score.po, c.predicted.score.pm);
+            Some((c, d, gold == Role::Pm))
+        })
+        .collect();
+    let points: Vec<(f64, bool)> = decided.iter().map(|&(_, d, y)| (d, y)).collect();
+    let fitted = fit_platt(&points);
+    let right = |c: &Case, d: f64, y: bool| (d > 0.0) == y && c.label() != Label::Hybrid;
+    let mut loso = Vec::with_capacity(decided.len());
+    for &(c, d, y) in &decided {
+        let train: Vec<(f64, bool)> = decided
+            .iter()
+            .filter(|(o, _, _)| o.group != c.group)
+            .map(|&(_, d, y)| (d, y))
+            .collect();
+        let cal = fit_platt(&train).unwrap_or(crate::label::UNCALIBRATED);
+        loso.push((leaning_confidence(d, cal), right(c, d, y)));
+    }
+    let (loso_ece, loso_reliability) = reliability(&loso);
+    let in_sample: Vec<(f64, bool)> = decided
+        .iter()
+        .map(|&(c, d, y)| {
+            let cal = fitted.unwrap_or(crate::label::UNCALIBRATED);
+            (leaning_confidence(d, cal), right(c, d, y))
+        })
+        .collect();
+    let (in_sample_ece, _) = reliability(&in_sample);
+    CalibrationReport {
+        fitted: fitted.map(|Calibration { a, b }| (a, b)),
+        decided: decided.len(),
+        loso_ece,
+        loso_reliability,
+        in_sample_ece,
+    }
 }
 
 fn class_metrics(conf: &[[usize; 5]; 2], class: usize) -> ClassMetrics {
@@ -253,6 +335,14 @@ pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
     } else {
         BTreeMap::new()
     };
+    let mut by_language: BTreeMap<String, Vec<&Case>> = BTreeMap::new();
+    for c in cases {
+        by_language.entry(c.language.clone()).or_default().push(c);
+    }
+    let languages = by_language
+        .into_iter()
+        .map(|(g, cs)| (g, metrics(cs)))
+        .collect();
     let mut wrong: BTreeMap<u32, (usize, f64)> = BTreeMap::new();
     let mut wrong_calls = Vec::new();
     for c in cases {
@@ -297,9 +387,22 @@ pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
             .then_with(|| a.phrase.cmp(&b.phrase))
     });
     wrong_phrases.truncate(TOP_WRONG_PHRASES);
+    let mut out_of_scope_self_roles: BTreeMap<String, usize> = BTreeMap::new();
+    let mut agreement = (0usize, 0usize);
+    for c in cases.iter().filter(|c| gold_role(&c.gold).is_none()) {
+        let name = c.self_role.map_or("", SelfRole::as_str).to_string();
+        *out_of_scope_self_roles.entry(name).or_default() += 1;
+        if let Some(t) = c.title_role {
+            agreement.1 += 1;
+            agreement.0 += usize::from(c.self_role == Some(t));
+        }
+    }
     Report {
+        out_of_scope_self_roles,
+        out_of_scope_self_role_agreement: agreement,
         overall,
         groups,
+        languages,
         wrong_phrases,
         wrong_calls,
     }
@@ -317,6 +420,9 @@ mod tests {
             group: "g".into(),
             id: "x".into(),
             is_error: false,
+            language: "en".into(),
+            self_role: None,
+            title_role: None,
         }
     }
 

@@ -6,11 +6,12 @@
 //! * otherwise the role with the higher score.
 //!
 //! `lean = (pm - po) / (pm + po)` runs from −1 (all PO) to +1 (all PM).
-//! `confidence` is the probability that the leaning role is the right one:
-//! `p_pm = 1 / (1 + exp(-(a·d + b)))` with `d = ln((pm + 1) / (po + 1))`, and
-//! confidence `max(p_pm, 1 − p_pm)`. `a` and `b` come from the lexicon's
-//! `[calibration]` when it has one (Platt scaling fitted on labeled postings),
-//! else [`UNCALIBRATED`].
+//! `confidence` is the probability that the role the posting leans to is the
+//! right one: `p_pm = 1 / (1 + exp(-(a·d + b)))` with `d = ln((pm + 1) / (po + 1))`;
+//! confidence is `p_pm` when the posting leans PM (`d > 0`), `1 − p_pm` when it
+//! leans PO, and `max(p_pm, 1 − p_pm)` when it leans neither. `a` and `b` come
+//! from the lexicon's `[calibration]` when it has one (Platt scaling fitted on
+//! labeled postings, see [`crate::calibrate`]), else [`UNCALIBRATED`].
 
 use serde::Serialize;
 
@@ -104,7 +105,7 @@ impl Default for Thresholds {
 pub struct Verdict {
     /// The label.
     pub label: Label,
-    /// Probability that the leaning role is right, in [0.5, 1].
+    /// Probability that the leaning role is right, in [0, 1].
     pub confidence: f64,
     /// −1 (all PO) to +1 (all PM).
     pub lean: f64,
@@ -115,6 +116,18 @@ pub struct Verdict {
 /// The decision value on which confidence is calibrated: `ln((pm + 1) / (po + 1))`.
 pub fn decision_value(po: f64, pm: f64) -> f64 {
     ((pm + 1.0) / (po + 1.0)).ln()
+}
+
+/// The probability that the leaning role is right, for decision value `d`.
+pub fn leaning_confidence(d: f64, c: Calibration) -> f64 {
+    let p_pm = 1.0 / (1.0 + (-(c.a * d + c.b)).exp());
+    if d > 0.0 {
+        p_pm
+    } else if d < 0.0 {
+        1.0 - p_pm
+    } else {
+        p_pm.max(1.0 - p_pm)
+    }
 }
 
 /// Turns two scores into a verdict.
@@ -132,11 +145,10 @@ pub fn decide(po: f64, pm: f64, t: &Thresholds, calibration: Option<Calibration>
     } else {
         Label::Hybrid
     };
-    let c = calibration.unwrap_or(UNCALIBRATED);
-    let p_pm = 1.0 / (1.0 + (-(c.a * decision_value(po, pm) + c.b)).exp());
+    let d = decision_value(po, pm);
     Verdict {
         label,
-        confidence: p_pm.max(1.0 - p_pm),
+        confidence: leaning_confidence(d, calibration.unwrap_or(UNCALIBRATED)),
         lean,
         is_calibrated: calibration.is_some(),
     }

@@ -24,18 +24,21 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod classify;
 pub mod context;
 pub mod error;
 pub mod eval;
 pub mod input;
 pub mod label;
+pub mod language;
 pub mod lexicon;
 pub mod lexicon_check;
 pub mod normalize;
 pub mod output;
 pub mod scan;
 pub mod score;
+pub mod self_role;
 pub mod spelling;
 
 pub use classify::{Classification, Classifier, Field};

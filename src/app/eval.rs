@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::eval::{evaluate, Case, Metrics, Report};
+use popm::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
 use popm::input::{decode_field, ColumnSel, CsvSource, Record};
 use popm::output::fixed;
 use popm::Label;
@@ -22,9 +22,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let opts = read_options(&args.columns)?;
     let mut cases = Vec::new();
     let mut row_errors = 0usize;
+    let detector = popm::self_role::SelfRoleDetector::new(&c.lexicon().context);
     for file in &args.files {
         let mut src = CsvSource::open(file, &opts)?;
         let plan = ColumnPlan::resolve(&src, &args.columns)?;
+        let title_col = src.find_column(popm::input::TITLE_COLUMN_NAMES);
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
         let by_col = args
             .by
@@ -57,7 +59,19 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         i.and_then(|i| rec.fields.get(i))
                             .map(|b| decode_field(b).0.trim().to_string())
                     };
+                    let description = texts.fields
+                        [..texts.fields.len() - usize::from(texts.has_title)]
+                        .join("\n");
+                    let title = plan
+                        .title
+                        .map(|_| texts.fields[texts.fields.len() - 1].as_ref());
+                    let title_text = field(title_col);
                     let case = Case {
+                        self_role: detector.detect(title, &description),
+                        title_role: title_text
+                            .as_deref()
+                            .and_then(|t| detector.detect(Some(t), "")),
+                        language: popm::language::guess(&description).to_string(),
                         is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
                         predicted: classify_texts(&c, &texts),
@@ -77,22 +91,24 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         }
     }
     let report = evaluate(&cases, c.lexicon());
+    let calibration = args.calibrate.then(|| calibration_report(&cases));
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut v = serde_json::to_value(&report)?;
         v["lexicon"] = serde_json::json!(c.lexicon().identity());
         v["calibrated"] = serde_json::json!(c.lexicon().calibration.is_some());
+        if let Some(cal) = &calibration {
+            v["calibration"] = serde_json::to_value(cal)?;
+        }
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        out.write_all(
-            render(
-                &report,
-                &c.lexicon().identity(),
-                c.lexicon().calibration.is_some(),
-                args.show_wrong,
-            )
-            .as_bytes(),
-        )?;
+        let identity = c.lexicon().identity();
+        let is_calibrated = c.lexicon().calibration.is_some();
+        let text = render(&report, &identity, is_calibrated, args.show_wrong);
+        out.write_all(text.as_bytes())?;
+        if let Some(cal) = &calibration {
+            out.write_all(render_calibration(cal).as_bytes())?;
+        }
     }
     out.flush()?;
     Ok(if row_errors > 0 {
@@ -100,6 +116,37 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The calibration section: fitted constants and their leave-one-group-out check.
+fn render_calibration(c: &CalibrationReport) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "\ncalibration (Platt scaling on {} decided calls)\n",
+        c.decided
+    ));
+    match c.fitted {
+        Some((a, b)) => s.push_str(&format!(
+            "  fitted on all groups: a = {a:.4}, b = {b:.4}   (in-sample ECE {})\n  \
+             leave-one-group-out ECE {} (each group scored with constants fitted on the others)\n\n  \
+             for the lexicon:\n  [calibration]\n  method = \"platt\"\n  a = {a:.4}\n  b = {b:.4}\n",
+            fixed(c.in_sample_ece, 3),
+            fixed(c.loso_ece, 3)
+        )),
+        None => s.push_str("  not enough data: both roles need decided calls\n"),
+    }
+    s.push_str("  leave-one-group-out reliability\n  confidence      n  mean conf  accuracy\n");
+    for b in &c.loso_reliability {
+        s.push_str(&format!(
+            "  {}–{}  {:>5}  {:>9}  {:>8}\n",
+            fixed(b.lower, 1),
+            fixed(b.upper, 1),
+            b.count,
+            fixed(b.mean_confidence, 3),
+            fixed(b.accuracy, 3)
+        ));
+    }
+    s
 }
 
 fn headline(m: &Metrics) -> String {
@@ -179,6 +226,19 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
             let parts: Vec<String> = preds.iter().map(|(p, n)| format!("{p} {n}")).collect();
             s.push_str(&format!("  {gold}: {}\n", parts.join(", ")));
         }
+        let parts: Vec<String> = r
+            .out_of_scope_self_roles
+            .iter()
+            .map(|(role, n)| format!("{} {n}", if role.is_empty() { "(none)" } else { role }))
+            .collect();
+        s.push_str(&format!("  self_role: {}\n", parts.join(", ")));
+        let (agree, total) = r.out_of_scope_self_role_agreement;
+        if total > 0 {
+            s.push_str(&format!(
+                "  self_role names the title's role in {agree} of {total} ({})\n",
+                fixed(agree as f64 / total as f64, 3)
+            ));
+        }
     }
     if !r.groups.is_empty() {
         s.push_str("\nper group\n");
@@ -199,6 +259,23 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
                 fixed(gm.ece, 3)
             ));
         }
+    }
+    s.push_str("\nper language (guessed from function words)\n");
+    s.push_str(&format!(
+        "  {:<8} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8}\n",
+        "language", "PO", "PM", "rows", "accuracy", "macro-F1", "coverage"
+    ));
+    for (g, gm) in &r.languages {
+        s.push_str(&format!(
+            "  {:<8} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8}\n",
+            g,
+            gm.product_owner.support,
+            gm.product_manager.support,
+            gm.rows,
+            fixed(gm.accuracy, 3),
+            fixed(gm.macro_f1, 3),
+            fixed(gm.coverage, 3)
+        ));
     }
     if !r.wrong_phrases.is_empty() {
         s.push_str("\nphrases behind wrong calls (evidence for the wrong role)\n");

@@ -1,0 +1,261 @@
+//! The role a posting names for itself: "we are hiring a Scrum Master", "Projektmanager (m/w/d)".
+//!
+//! A posting's own role is read from its title when there is one, else from a
+//! role name in the description that a self cue introduces ("as a", "looking
+//! for a", "Als", a German gender tag after it) or that stands on the first
+//! line (where scraped descriptions often repeat the title). It lets a user
+//! filter a mixed export; it does not change the PO/PM scores.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::context::{has_cue_before, starts_with_cue};
+use crate::lexicon::ContextCues;
+use crate::normalize::{is_word_byte, normalize};
+use crate::scan::fold_pattern;
+
+/// A role a posting can name for itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfRole {
+    /// Product Owner.
+    ProductOwner,
+    /// Product Manager.
+    ProductManager,
+    /// Scrum Master.
+    ScrumMaster,
+    /// Project, delivery or release manager.
+    ProjectManager,
+    /// Program(me) manager.
+    ProgramManager,
+    /// Business analyst.
+    BusinessAnalyst,
+    /// Agile coach.
+    AgileCoach,
+    /// Product, UX or UI designer.
+    Designer,
+    /// Software engineer or developer.
+    Engineer,
+    /// Another role (product marketing, analyst, data scientist, ...).
+    Other,
+}
+
+impl SelfRole {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelfRole::ProductOwner => "product_owner",
+            SelfRole::ProductManager => "product_manager",
+            SelfRole::ScrumMaster => "scrum_master",
+            SelfRole::ProjectManager => "project_manager",
+            SelfRole::ProgramManager => "program_manager",
+            SelfRole::BusinessAnalyst => "business_analyst",
+            SelfRole::AgileCoach => "agile_coach",
+            SelfRole::Designer => "designer",
+            SelfRole::Engineer => "engineer",
+            SelfRole::Other => "other",
+        }
+    }
+}
+
+/// Role names, folded like text, and the role each names.
+const ROLE_NAMES: &[(&str, SelfRole)] = &[
+    ("product owner", SelfRole::ProductOwner),
+    ("technical product owner", SelfRole::ProductOwner),
+    ("product manager", SelfRole::ProductManager),
+    ("produktmanager", SelfRole::ProductManager),
+    ("produktmanagerin", SelfRole::ProductManager),
+    ("group product manager", SelfRole::ProductManager),
+    ("scrum master", SelfRole::ScrumMaster),
+    ("scrummaster", SelfRole::ScrumMaster),
+    ("project manager", SelfRole::ProjectManager),
+    ("projektmanager", SelfRole::ProjectManager),
+    ("projektmanagerin", SelfRole::ProjectManager),
+    ("projektleiter", SelfRole::ProjectManager),
+    ("projektleiterin", SelfRole::ProjectManager),
+    ("project lead", SelfRole::ProjectManager),
+    ("project leader", SelfRole::ProjectManager),
+    ("project coordinator", SelfRole::ProjectManager),
+    ("delivery manager", SelfRole::ProjectManager),
+    ("release manager", SelfRole::ProjectManager),
+    ("program manager", SelfRole::ProgramManager),
+    ("programme manager", SelfRole::ProgramManager),
+    ("technical program manager", SelfRole::ProgramManager),
+    ("business analyst", SelfRole::BusinessAnalyst),
+    ("businessanalyst", SelfRole::BusinessAnalyst),
+    ("agile coach", SelfRole::AgileCoach),
+    ("agile delivery coach", SelfRole::AgileCoach),
+    ("product designer", SelfRole::Designer),
+    ("ux designer", SelfRole::Designer),
+    ("ui designer", SelfRole::Designer),
+    ("ux ui designer", SelfRole::Designer),
+    ("ui ux designer", SelfRole::Designer),
+    ("software engineer", SelfRole::Engineer),
+    ("software developer", SelfRole::Engineer),
+    ("softwareentwickler", SelfRole::Engineer),
+    ("softwareentwicklerin", SelfRole::Engineer),
+    ("software entwickler", SelfRole::Engineer),
+    ("backend developer", SelfRole::Engineer),
+    ("frontend developer", SelfRole::Engineer),
+    ("full stack developer", SelfRole::Engineer),
+    ("fullstack developer", SelfRole::Engineer),
+    ("backend engineer", SelfRole::Engineer),
+    ("frontend engineer", SelfRole::Engineer),
+    ("embedded software engineer", SelfRole::Engineer),
+    ("data engineer", SelfRole::Engineer),
+    ("machine learning engineer", SelfRole::Engineer),
+    ("developer", SelfRole::Engineer),
+    ("engineer", SelfRole::Engineer),
+    ("entwickler", SelfRole::Engineer),
+    ("product marketing manager", SelfRole::Other),
+    ("product analyst", SelfRole::Other),
+    ("data scientist", SelfRole::Other),
+    ("data analyst", SelfRole::Other),
+    ("marketing manager", SelfRole::Other),
+    ("account manager", SelfRole::Other),
+    ("sales manager", SelfRole::Other),
+    ("engineering manager", SelfRole::Other),
+];
+
+/// How far into a description (in bytes of folded text) a role name counts as its title line.
+pub const TITLE_LINE_BYTES: usize = 120;
+
+/// Finds the role a posting names for itself.
+#[derive(Clone, Debug)]
+pub struct SelfRoleDetector {
+    automaton: AhoCorasick,
+    cues: ContextCues,
+    folded_cues: ContextCues,
+}
+
+impl SelfRoleDetector {
+    /// Builds the detector; the self cues come from the lexicon's `[context]`.
+    pub fn new(cues: &ContextCues) -> SelfRoleDetector {
+        let patterns: Vec<&str> = ROLE_NAMES.iter().map(|(p, _)| *p).collect();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .expect("a few dozen fixed role names always compile");
+        let fold = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|c| fold_pattern(c))
+                .filter(|c| !c.is_empty())
+                .collect()
+        };
+        SelfRoleDetector {
+            automaton,
+            cues: cues.clone(),
+            folded_cues: ContextCues {
+                window: cues.window,
+                colleague: fold(&cues.colleague),
+                self_before: fold(&cues.self_before),
+                self_after: fold(&cues.self_after),
+                negation: fold(&cues.negation),
+            },
+        }
+    }
+
+    /// The context cues this detector was built with.
+    pub fn cues(&self) -> &ContextCues {
+        &self.cues
+    }
+
+    /// The posting's own role: from the title when given, else from the description.
+    pub fn detect(&self, title: Option<&str>, description: &str) -> Option<SelfRole> {
+        if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
+            let norm = normalize(t);
+            return Some(
+                self.roles_in(norm.text())
+                    .next()
+                    .map_or(SelfRole::Other, |(_, _, r)| r),
+            );
+        }
+        let norm = normalize(description);
+        let text = norm.text();
+        let c = &self.folded_cues;
+        for (start, end, role) in self.roles_in(text) {
+            let on_title_line = start < TITLE_LINE_BYTES && !text[..start].contains('\n');
+            let after = text[end..].trim_start_matches(' ');
+            let cued = has_cue_before(text, start, c.window, &c.self_before)
+                && !has_cue_before(text, start, c.window, &c.colleague);
+            if on_title_line || cued || c.self_after.iter().any(|cue| starts_with_cue(after, cue)) {
+                return Some(role);
+            }
+        }
+        None
+    }
+
+    /// Role names on whole-word boundaries in folded text, leftmost-longest.
+    fn roles_in<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, usize, SelfRole)> + 't {
+        let b = text.as_bytes();
+        self.automaton.find_iter(text).filter_map(move |m| {
+            let (s, e) = (m.start(), m.end());
+            let left = s == 0 || !is_word_byte(b[s - 1]);
+            // Plurals still name the role ("Product Owners (m/w/d)").
+            let e2 = if b.get(e) == Some(&b's') { e + 1 } else { e };
+            let right = e2 == b.len() || !is_word_byte(b[e2]);
+            (left && right).then(|| (s, e2, ROLE_NAMES[m.pattern().as_usize()].1))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+
+    fn det() -> SelfRoleDetector {
+        SelfRoleDetector::new(&Lexicon::embedded().context)
+    }
+
+    #[test]
+    fn title_wins() {
+        let d = det();
+        assert_eq!(
+            d.detect(
+                Some("Senior Scrum Master (m/w/d)"),
+                "You work with the product owner"
+            ),
+            Some(SelfRole::ScrumMaster)
+        );
+        assert_eq!(
+            d.detect(Some("Product Marketing Manager"), ""),
+            Some(SelfRole::Other)
+        );
+        assert_eq!(d.detect(Some("Data Scientist"), ""), Some(SelfRole::Other));
+        assert_eq!(
+            d.detect(Some("Technical Product Owner"), ""),
+            Some(SelfRole::ProductOwner)
+        );
+    }
+
+    #[test]
+    fn description_needs_a_self_cue_or_the_first_line() {
+        let d = det();
+        assert_eq!(
+            d.detect(
+                None,
+                "About us. We are looking for a Scrum Master to support the Product Owner."
+            ),
+            Some(SelfRole::ScrumMaster)
+        );
+        assert_eq!(
+            d.detect(None, "Projektmanager (m/w/d)\nWir suchen Verstärkung."),
+            Some(SelfRole::ProjectManager)
+        );
+        assert_eq!(
+            d.detect(
+                None,
+                "About us.\nYou will work closely with the Product Manager."
+            ),
+            None
+        );
+        assert_eq!(
+            d.detect(None, "About us.\nAs a Product Owner you own the backlog."),
+            Some(SelfRole::ProductOwner)
+        );
+    }
+}
