@@ -24,6 +24,12 @@ Examples:
   popm check -f samples/description.txt
   pbpaste | popm check --json";
 
+const LEARN_EXAMPLES: &str = "\
+Examples:
+  popm learn labeled.csv --label-col label
+  popm learn data/*.csv --label-col label --min-docs 5 --top 50 --format lexicon > learned.toml
+  popm classify --extend learned.toml postings.csv";
+
 const EVAL_EXAMPLES: &str = "\
 Examples:
   popm eval labeled.csv --label-col label --ignore-cols title
@@ -50,9 +56,49 @@ pub enum Command {
     /// Measure accuracy against labeled postings (labels product_owner / product_manager).
     #[command(after_help = format!("{EVAL_EXAMPLES}\n\n{EXIT_CODES}"))]
     Eval(EvalArgs),
+    /// Suggest new lexicon phrases from labeled postings (weighted log-odds, "Fightin' Words").
+    #[command(after_help = format!("{LEARN_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Learn(LearnArgs),
     /// Validate or list a lexicon.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+}
+
+/// Output of `popm learn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LearnFormat {
+    /// A readable table with examples.
+    Table,
+    /// A lexicon file (TOML) of the new phrases, to review and use with --extend.
+    Lexicon,
+    /// JSON.
+    Json,
+}
+
+/// `popm learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Labeled CSV files.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+    /// The column holding the label (product_owner / product_manager; other labels are skipped).
+    #[arg(long, value_name = "COL")]
+    pub label_col: String,
+    /// Keep phrases found in at least this many postings.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_docs: usize,
+    /// How many phrases per role.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LearnFormat::Table)]
+    pub format: LearnFormat,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
 }
 
 /// Which lexicon to use.

@@ -32,7 +32,8 @@ pub const MAX_PHRASE_WORDS: usize = 8;
 pub const MIN_WILDCARD_STEM: usize = 3;
 
 /// Which role a phrase indicates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Product Owner.
     Po,

@@ -32,6 +32,7 @@ pub mod eval;
 pub mod input;
 pub mod label;
 pub mod language;
+pub mod learn;
 pub mod lexicon;
 pub mod lexicon_check;
 pub mod normalize;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         cli::Command::Classify(args) => app::classify::run(args),
         cli::Command::Check(args) => app::check::run(args),
         cli::Command::Eval(args) => app::eval::run(args),
+        cli::Command::Learn(args) => app::learn::run(args),
         cli::Command::Lexicon(cmd) => app::lexicon::run(cmd),
     };
     match result {

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod classify;
 pub mod eval;
+pub mod learn;
 pub mod lexicon;
 
 use std::io::IsTerminal;
