@@ -141,7 +141,7 @@ fn last_cue(hay: &str, cues: &[String]) -> Option<usize> {
     let mut best = None;
     for cue in cues {
         let mut from = 0;
-        while let Some(p) = hay[from..].find(cue.as_str()) {
+        while let Some(p) = find_bytes(&hay.as_bytes()[from..], cue.as_bytes()) {
             let s = from + p;
             let e = s + cue.len();
             let hb = hay.as_bytes();
@@ -157,6 +157,18 @@ fn last_cue(hay: &str, cues: &[String]) -> Option<usize> {
         }
     }
     best
+}
+
+/// The first occurrence of `needle` in `hay`.
+///
+/// The windows searched are a few words long, where a plain scan beats
+/// `str::find` (whose two-way searcher is set up anew on every call).
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && &hay[i..i + needle.len()] == needle)
 }
 
 /// Whether a whole-word occurrence of a cue is within `window` words before `start`.

@@ -156,47 +156,79 @@ impl Layout {
         result: Result<&Classification, &str>,
         lexicon: &Lexicon,
     ) -> Vec<u8> {
-        let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(12 + info.kept.len());
+        let d = self.delimiter();
+        let mut out = Vec::with_capacity(256);
+        let mut first = true;
+        let mut cell = |out: &mut Vec<u8>, text: &[u8]| {
+            if !first {
+                out.push(d);
+            }
+            first = false;
+            push_csv_cell(out, text, d);
+        };
         if self.has_file {
-            cells.push(Cow::Borrowed(info.file.unwrap_or("")));
+            cell(&mut out, info.file.unwrap_or("").as_bytes());
         }
-        cells.extend(info.kept.iter().map(|k| Cow::Borrowed(k.as_ref())));
-        cells.push(Cow::Borrowed(info.id));
+        for k in &info.kept {
+            cell(&mut out, k.as_bytes());
+        }
+        cell(&mut out, info.id.as_bytes());
         match result {
             Ok(c) => {
-                cells.push(Cow::Borrowed(c.verdict.label.as_str()));
-                cells.push(Cow::Owned(fixed(c.verdict.confidence, 3)));
-                cells.push(Cow::Owned(fixed(c.verdict.lean, 3)));
-                cells.push(Cow::Owned(fixed(c.score.po, 2)));
-                cells.push(Cow::Owned(fixed(c.score.pm, 2)));
-                cells.push(Cow::Owned(compact_evidence(c, lexicon, Role::Po)));
-                cells.push(Cow::Owned(compact_evidence(c, lexicon, Role::Pm)));
-                cells.push(Cow::Borrowed(""));
+                cell(&mut out, c.verdict.label.as_str().as_bytes());
+                let mut scratch = String::with_capacity(128);
+                for (x, digits) in [
+                    (c.verdict.confidence, 3),
+                    (c.verdict.lean, 3),
+                    (c.score.po, 2),
+                    (c.score.pm, 2),
+                ] {
+                    scratch.clear();
+                    write_fixed(&mut scratch, x, digits);
+                    cell(&mut out, scratch.as_bytes());
+                }
+                for role in [Role::Po, Role::Pm] {
+                    scratch.clear();
+                    write_compact_evidence(&mut scratch, c, lexicon, role);
+                    cell(&mut out, scratch.as_bytes());
+                }
+                cell(&mut out, b"");
             }
             Err(msg) => {
-                cells.push(Cow::Borrowed(Label::Error.as_str()));
+                cell(&mut out, Label::Error.as_str().as_bytes());
                 for _ in 0..6 {
-                    cells.push(Cow::Borrowed(""));
+                    cell(&mut out, b"");
                 }
-                cells.push(Cow::Borrowed(msg));
+                cell(&mut out, msg.as_bytes());
             }
         }
-        let refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-        self.csv_line(&refs)
+        out.push(b'\n');
+        out
     }
 
-    fn csv_line(&self, cells: &[&str]) -> Vec<u8> {
-        let delimiter = if self.format == Format::Tsv {
+    fn delimiter(&self) -> u8 {
+        if self.format == Format::Tsv {
             b'\t'
         } else {
             b','
-        };
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(Vec::with_capacity(256));
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(cells);
-        w.into_inner().unwrap_or_default()
+        }
+    }
+
+    fn csv_line(&self, cells: &[&str]) -> Vec<u8> {
+        let d = self.delimiter();
+        let mut out = Vec::with_capacity(256);
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(d);
+            }
+            push_csv_cell(&mut out, c.as_bytes(), d);
+        }
+        if cells.len() == 1 && cells[0].is_empty() {
+            // A record of one empty field must still be visible as a field.
+            out.extend_from_slice(b"\"\"");
+        }
+        out.push(b'\n');
+        out
     }
 
     fn json_row(
@@ -261,34 +293,69 @@ pub fn verdict_fields(c: &Classification) -> Vec<(&'static str, Value)> {
 /// The compact evidence cell of one role: `phrase×count; ...`, strongest first.
 pub fn compact_evidence(c: &Classification, lexicon: &Lexicon, role: Role) -> String {
     let mut out = String::new();
+    write_compact_evidence(&mut out, c, lexicon, role);
+    out
+}
+
+/// Appends the compact evidence cell of one role to `out`.
+fn write_compact_evidence(out: &mut String, c: &Classification, lexicon: &Lexicon, role: Role) {
+    use std::fmt::Write as _;
+    let start = out.len();
     for ev in c.score.evidence.iter().filter(|e| e.role == role) {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push_str("; ");
         }
         out.push_str(lexicon.entry(ev.entry).phrase());
         out.push('×');
-        out.push_str(&ev.count().to_string());
-        out.push_str(&marks_note(ev));
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", ev.count());
+        write_marks_note(out, ev);
     }
-    out
 }
 
-/// ` (colleague)`, ` (2 colleague, 1 negated)` or empty, for a compact evidence item.
-fn marks_note(ev: &Evidence) -> String {
-    let mut parts = Vec::new();
+/// Appends ` (colleague)`, ` (2 colleague, 1 negated)` or nothing, for a compact evidence item.
+fn write_marks_note(out: &mut String, ev: &Evidence) {
+    use std::fmt::Write as _;
+    let mut is_first = true;
     for mark in [Mark::Colleague, Mark::Negated] {
         let n = ev.count_marked(mark);
-        if n == ev.count() {
-            parts.push(mark.as_str().to_string());
-        } else if n > 0 {
-            parts.push(format!("{n} {}", mark.as_str()));
+        if n == 0 {
+            continue;
         }
+        out.push_str(if is_first { " (" } else { ", " });
+        is_first = false;
+        if n != ev.count() {
+            let _ = write!(out, "{n} ");
+        }
+        out.push_str(mark.as_str());
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
+    if !is_first {
+        out.push(')');
     }
+}
+
+/// Appends one CSV/TSV cell, quoted as the csv crate quotes when necessary (RFC 4180).
+///
+/// A cell is quoted when it holds the delimiter, `"`, `\r` or `\n`; quotes
+/// inside are doubled. The bytes are the same as `csv::Writer` with its
+/// defaults would write.
+fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
+    let needs_quotes = cell
+        .iter()
+        .any(|&b| b == delimiter || matches!(b, b'"' | b'\r' | b'\n'));
+    if !needs_quotes {
+        out.extend_from_slice(cell);
+        return;
+    }
+    out.push(b'"');
+    let mut rest = cell;
+    while let Some(p) = rest.iter().position(|&b| b == b'"') {
+        out.extend_from_slice(&rest[..=p]);
+        out.push(b'"');
+        rest = &rest[p + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
 }
 
 /// The full evidence array: one element per matched phrase, each with its matches.
@@ -427,7 +494,15 @@ fn collapse(s: &str) -> String {
 
 /// Formats a number with `digits` decimals, never as `-0.000`.
 pub fn fixed(x: f64, digits: usize) -> String {
-    format!("{:.*}", digits, round(x, digits))
+    let mut s = String::new();
+    write_fixed(&mut s, x, digits);
+    s
+}
+
+/// Appends `x` with `digits` decimals, never as `-0.000`.
+fn write_fixed(out: &mut String, x: f64, digits: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{:.*}", digits, round(x, digits));
 }
 
 /// Rounds to `digits` decimals; negative zero becomes zero.
@@ -521,6 +596,39 @@ entries = [{ phrase = "product manager", weight = 5 }]
         assert_eq!(m["char_start"], 8);
         assert_eq!(s, 9);
         assert_eq!(m["mark"], "plain");
+    }
+
+    #[test]
+    fn cells_are_quoted_like_the_csv_crate() {
+        let cells = [
+            "",
+            "plain",
+            "a,b",
+            "a\tb",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\r",
+            "×; é",
+            " lead",
+            "a;b|c",
+        ];
+        for delimiter in [b',', b'\t'] {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(Vec::new());
+            w.write_record(cells).unwrap();
+            let want = w.into_inner().unwrap();
+            let mut got = Vec::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    got.push(delimiter);
+                }
+                push_csv_cell(&mut got, c.as_bytes(), delimiter);
+            }
+            got.push(b'\n');
+            assert_eq!(String::from_utf8(got), String::from_utf8(want));
+        }
     }
 
     #[test]
