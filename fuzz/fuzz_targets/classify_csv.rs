@@ -1,0 +1,76 @@
+//! Arbitrary bytes as a postings CSV: reading, decoding and classifying every
+//! field of every record must never panic.
+#![no_main]
+
+use std::io::Cursor;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use popm::input::{decode_field, ColumnSel, CsvSource, ReadOptions, Record};
+use popm::{Classifier, Field, Lexicon};
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| Classifier::new(Lexicon::embedded()).expect("embedded lexicon compiles"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the read options; the rest is the file.
+    let Some((&opts_byte, csv)) = data.split_first() else {
+        return;
+    };
+    let opts = ReadOptions {
+        has_headers: opts_byte & 1 == 0,
+        delimiter: match (opts_byte >> 1) & 7 {
+            1 => Some(b','),
+            2 => Some(b';'),
+            3 => Some(b'\t'),
+            4 => Some(b'|'),
+            5 => Some(opts_byte), // any byte at all
+            _ => None,
+        },
+    };
+    let Ok(mut source) = CsvSource::from_reader("fuzz.csv", Box::new(Cursor::new(csv.to_vec())), &opts)
+    else {
+        return;
+    };
+    let _ = source.column_list();
+    let _ = source.resolve(&ColumnSel::Name("description".into()), "--text-col");
+    let _ = source.resolve(&ColumnSel::Index(2), "--text-col");
+    let title = source.find_column(popm::input::TITLE_COLUMN_NAMES);
+    let classifier = classifier();
+    let mut batch: Vec<Record> = Vec::new();
+    let mut last_row = 0;
+    loop {
+        let more = match source.read_batch(&mut batch) {
+            Ok(more) => more,
+            Err(e) => {
+                let _ = e.to_string();
+                break;
+            }
+        };
+        for rec in &batch {
+            assert_eq!(rec.row, last_row + 1, "rows are numbered in order");
+            last_row = rec.row;
+            let texts: Vec<_> = rec.fields.iter().map(|f| decode_field(f).0).collect();
+            let fields: Vec<Field<'_>> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Field {
+                    text: t,
+                    is_title: Some(i) == title,
+                })
+                .collect();
+            let result = classifier.classify(&fields);
+            for ev in &result.score.evidence {
+                for o in &ev.occurrences {
+                    assert!(texts[o.field].get(o.start..o.end).is_some(), "evidence {o:?}");
+                }
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let _ = source.unbalanced_quote_line();
+});
