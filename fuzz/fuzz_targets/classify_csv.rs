@@ -30,7 +30,8 @@ fuzz_target!(|data: &[u8]| {
             _ => None,
         },
     };
-    let Ok(mut source) = CsvSource::from_reader("fuzz.csv", Box::new(Cursor::new(csv.to_vec())), &opts)
+    let Ok(mut source) =
+        CsvSource::from_reader("fuzz.csv", Box::new(Cursor::new(csv.to_vec())), &opts)
     else {
         return;
     };
@@ -64,7 +65,10 @@ fuzz_target!(|data: &[u8]| {
             let result = classifier.classify(&fields);
             for ev in &result.score.evidence {
                 for o in &ev.occurrences {
-                    assert!(texts[o.field].get(o.start..o.end).is_some(), "evidence {o:?}");
+                    assert!(
+                        texts[o.field].get(o.start..o.end).is_some(),
+                        "evidence {o:?}"
+                    );
                 }
             }
         }

@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             // A lexicon that does not parse is reported by `check` too.
-            assert!(!diagnostics.is_empty(), "parse failed ({e}) but check is clean");
+            assert!(
+                !diagnostics.is_empty(),
+                "parse failed ({e}) but check is clean"
+            );
         }
     }
 });

@@ -15,7 +15,10 @@ fn classifier() -> &'static (Classifier, Scanner) {
     C.get_or_init(|| {
         let lex = Lexicon::embedded();
         let scanner = Scanner::new(&lex).expect("embedded lexicon compiles");
-        (Classifier::new(lex).expect("embedded lexicon compiles"), scanner)
+        (
+            Classifier::new(lex).expect("embedded lexicon compiles"),
+            scanner,
+        )
     })
 }
 
@@ -45,7 +48,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for hit in scanner.scan(&norm, src) {
         assert!(hit.start < hit.end && hit.end <= folded.len(), "{hit:?}");
-        assert!(folded.get(hit.start..hit.end).is_some(), "{hit:?} splits a char");
+        assert!(
+            folded.get(hit.start..hit.end).is_some(),
+            "{hit:?} splits a char"
+        );
         let span = norm.orig_span(hit.start, hit.end);
         assert!(
             src.get(span.clone()).is_some(),
