@@ -136,17 +136,24 @@ fn render_calibration(c: &CalibrationReport) -> String {
         None => s.push_str("  not enough data: both roles need decided calls\n"),
     }
     s.push_str("  leave-one-group-out reliability\n  confidence      n  mean conf  accuracy\n");
-    for b in &c.loso_reliability {
-        s.push_str(&format!(
-            "  {}–{}  {:>5}  {:>9}  {:>8}\n",
-            fixed(b.lower, 1),
-            fixed(b.upper, 1),
-            b.count,
-            fixed(b.mean_confidence, 3),
-            fixed(b.accuracy, 3)
-        ));
-    }
+    s.push_str(&reliability_rows(&c.loso_reliability));
     s
+}
+
+/// The rows of a reliability table, one per non-empty bin.
+fn reliability_rows(bins: &[popm::eval::Bin]) -> String {
+    bins.iter()
+        .map(|b| {
+            format!(
+                "  {}–{}  {:>5}  {:>9}  {:>8}\n",
+                fixed(b.lower, 1),
+                fixed(b.upper, 1),
+                b.count,
+                fixed(b.mean_confidence, 3),
+                fixed(b.accuracy, 3)
+            )
+        })
+        .collect()
 }
 
 fn headline(m: &Metrics) -> String {
@@ -210,16 +217,7 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
         s.push('\n');
     }
     s.push_str("\nreliability (decided calls)\n  confidence      n  mean conf  accuracy\n");
-    for b in &m.reliability {
-        s.push_str(&format!(
-            "  {}–{}  {:>5}  {:>9}  {:>8}\n",
-            fixed(b.lower, 1),
-            fixed(b.upper, 1),
-            b.count,
-            fixed(b.mean_confidence, 3),
-            fixed(b.accuracy, 3)
-        ));
-    }
+    s.push_str(&reliability_rows(&m.reliability));
     if !m.out_of_scope.is_empty() {
         s.push_str("\nout of scope (gold label: what popm said)\n");
         for (gold, preds) in &m.out_of_scope {
