@@ -10,6 +10,7 @@ use crate::lexicon::{CategoryKind, Lexicon};
 use crate::normalize::normalize;
 use crate::scan::Scanner;
 use crate::score::{score, Occurrence, Score, ScoringParams};
+use crate::self_role::{SelfRole, SelfRoleDetector};
 
 /// One text field of a posting handed to the classifier.
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +28,8 @@ pub struct Classification {
     pub verdict: Verdict,
     /// Scores and evidence.
     pub score: Score,
+    /// The role the posting names for itself (from the title when there is one).
+    pub self_role: Option<SelfRole>,
 }
 
 /// A compiled lexicon with its scoring settings; classifies postings.
@@ -47,6 +50,7 @@ struct Inner {
     is_abbreviation: Vec<bool>,
     params: ScoringParams,
     thresholds: Thresholds,
+    self_roles: SelfRoleDetector,
 }
 
 impl Classifier {
@@ -71,6 +75,7 @@ impl Classifier {
     ) -> Result<Classifier> {
         let scanner = Scanner::new(&lexicon)?;
         let rules = ContextRules::new(&lexicon.context);
+        let self_roles = SelfRoleDetector::new(&lexicon.context);
         let is_role_name = lexicon
             .entries
             .iter()
@@ -90,6 +95,7 @@ impl Classifier {
                 is_abbreviation,
                 params,
                 thresholds,
+                self_roles,
             }),
         })
     }
@@ -108,9 +114,20 @@ impl Classifier {
     pub fn classify(&self, fields: &[Field<'_>]) -> Classification {
         let inner = &*self.inner;
         let mut occ = Vec::new();
+        let has_title = fields
+            .iter()
+            .any(|f| f.is_title && !f.text.trim().is_empty());
+        let mut self_role = None;
         for (fi, field) in fields.iter().enumerate() {
             let norm = normalize(field.text);
             let text = norm.text();
+            if self_role.is_none() {
+                if field.is_title && has_title {
+                    self_role = Some(inner.self_roles.in_title(text));
+                } else if !has_title && !field.is_title {
+                    self_role = inner.self_roles.in_description(text);
+                }
+            }
             for hit in inner.scanner.scan(&norm, field.text) {
                 if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
                     // "5 PM", "3:30 PM": a time of day, not a Product Manager.
@@ -138,7 +155,11 @@ impl Classifier {
             &inner.thresholds,
             inner.lexicon.calibration,
         );
-        Classification { verdict, score }
+        Classification {
+            verdict,
+            score,
+            self_role,
+        }
     }
 
     /// Classifies one description (no title).

@@ -1,20 +1,24 @@
-//! Writing results: CSV, TSV and JSON Lines, as pure functions of a classified row.
+//! Writing results: CSV, TSV, JSON Lines and the cells of an xlsx row, as pure
+//! functions of a classified row.
 //!
 //! # CSV and TSV
 //!
 //! Columns, in order: `file` (only with several inputs), the kept input columns
-//! (`--keep`), then [`OUTPUT_COLUMNS`]. A kept column whose name collides with an
+//! (`--keep`), then [`OUTPUT_COLUMNS`], then `lexicon` with
+//! [`Layout::with_provenance`]. A kept column whose name collides with an
 //! output column is renamed `<name>_input`. Evidence cells are compact:
 //! `product backlog×3; user stories×2; product manager×1 (colleague)`, strongest
 //! first; a phrase whose matches did not all count says how many were
-//! `colleague` or `negated`.
+//! `colleague` or `negated`. A [`Dialect`] chooses the delimiter, line ending,
+//! byte order mark, decimal comma and formula guarding.
 //!
 //! # JSON Lines (schema version [`SCHEMA_VERSION`])
 //!
 //! One object per posting: `schema_version`, `file` (several inputs only), `row`,
-//! `id`, `label`, `confidence`, `lean`, `po_score`, `pm_score`, `calibrated`,
-//! `lexicon` (name@version#hash), `kept` (object of kept columns), `evidence`
-//! (array, see [`evidence_json`]), `error` (string or null), `warnings` (array).
+//! `id`, `label`, `confidence`, `lean`, `self_role`, `po_score`, `pm_score`,
+//! `calibrated`, `lexicon` (name@version#hash), `kept` (object of kept columns),
+//! `evidence` (array, see [`evidence_json`]), `error` (string or null),
+//! `warnings` (array).
 
 use std::borrow::Cow;
 
@@ -35,6 +39,7 @@ pub const OUTPUT_COLUMNS: &[&str] = &[
     "label",
     "confidence",
     "lean",
+    "self_role",
     "po_score",
     "pm_score",
     "po_evidence",
@@ -54,6 +59,86 @@ pub enum Format {
     Tsv,
     /// One JSON object per line.
     Jsonl,
+    /// An Excel workbook: rows come from [`Layout::cells`] ([`Layout::row`] is empty).
+    Xlsx,
+}
+
+/// How CSV/TSV text is written for whatever reads it (a spreadsheet, a script).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// Field delimiter for CSV (TSV always uses TAB).
+    pub delimiter: u8,
+    /// End lines with CR LF instead of LF.
+    pub crlf: bool,
+    /// Start the output with a UTF-8 byte order mark.
+    pub bom: bool,
+    /// Neutralise formulas in cells that carry input text (see [`guard_formula`]).
+    pub guard_formulas: bool,
+    /// Write decimals with a comma (`0,800`), for European spreadsheets.
+    pub decimal_comma: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect {
+            delimiter: b',',
+            crlf: false,
+            bom: false,
+            guard_formulas: false,
+            decimal_comma: false,
+        }
+    }
+}
+
+impl Dialect {
+    /// What Excel opens cleanly: comma, CR LF, a BOM, formulas neutralised.
+    pub fn excel() -> Dialect {
+        Dialect {
+            delimiter: b',',
+            crlf: true,
+            bom: true,
+            guard_formulas: true,
+            decimal_comma: false,
+        }
+    }
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection", CWE-1236).
+pub const FORMULA_TRIGGERS: &[u8] = b"=+-@\t\r";
+
+/// A cell's text made inert for spreadsheets: prefixed with `'` when it starts
+/// with one of [`FORMULA_TRIGGERS`]. Spreadsheets then show it as text, and the
+/// `'` makes the change visible rather than silent.
+pub fn guard_formula(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b) if FORMULA_TRIGGERS.contains(b) => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// One output cell, before it is written in a format.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text that comes from the input or a lexicon (guarded in spreadsheet modes).
+    Text(Cow<'a, str>),
+    /// A word popm chose (a label, a role).
+    Word(&'static str),
+    /// A number popm computed, printed with this many decimals.
+    Number(f64, usize),
+    /// Nothing.
+    Empty,
+}
+
+impl Cell<'_> {
+    /// The same cell owning its text.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+            Cell::Word(w) => Cell::Word(w),
+            Cell::Number(x, d) => Cell::Number(x, d),
+            Cell::Empty => Cell::Empty,
+        }
+    }
 }
 
 /// The shape of the output: format and columns, fixed for a whole run.
@@ -63,6 +148,8 @@ pub struct Layout {
     kept_names: Vec<String>,
     has_file: bool,
     lexicon_id: String,
+    dialect: Dialect,
+    provenance: bool,
 }
 
 /// What the output needs to know about one input row besides its classification.
@@ -91,6 +178,7 @@ impl Layout {
         if has_file {
             used.push("file".to_string());
         }
+        used.push("lexicon".to_string());
         let mut kept_names = Vec::with_capacity(kept.len());
         for k in kept {
             let mut name = k.clone();
@@ -105,7 +193,82 @@ impl Layout {
             kept_names,
             has_file,
             lexicon_id: lexicon.identity(),
+            dialect: Dialect::default(),
+            provenance: false,
         }
+    }
+
+    /// The same layout writing CSV/TSV in `dialect`.
+    pub fn with_dialect(mut self, dialect: Dialect) -> Layout {
+        self.dialect = dialect;
+        self
+    }
+
+    /// The same layout with a last `lexicon` column (name@version#hash) in CSV/TSV/xlsx.
+    pub fn with_provenance(mut self, provenance: bool) -> Layout {
+        self.provenance = provenance;
+        self
+    }
+
+    /// The column names of CSV, TSV and xlsx output, in order.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut cols: Vec<&str> = Vec::new();
+        if self.has_file {
+            cols.push("file");
+        }
+        cols.extend(self.kept_names.iter().map(String::as_str));
+        cols.extend(OUTPUT_COLUMNS);
+        if self.provenance {
+            cols.push("lexicon");
+        }
+        cols
+    }
+
+    /// The cells of one row, in [`Layout::columns`] order.
+    pub fn cells<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&Classification, &'a str>,
+        lexicon: &Lexicon,
+    ) -> Vec<Cell<'a>> {
+        let mut cells = Vec::with_capacity(self.kept_names.len() + OUTPUT_COLUMNS.len() + 2);
+        if self.has_file {
+            cells.push(Cell::Text(Cow::Borrowed(info.file.unwrap_or(""))));
+        }
+        cells.extend(
+            info.kept
+                .iter()
+                .map(|k| Cell::Text(Cow::Borrowed(k.as_ref()))),
+        );
+        cells.push(Cell::Text(Cow::Borrowed(info.id)));
+        match result {
+            Ok(c) => {
+                cells.push(Cell::Word(c.verdict.label.as_str()));
+                cells.push(Cell::Number(c.verdict.confidence, 3));
+                cells.push(Cell::Number(c.verdict.lean, 3));
+                cells.push(c.self_role.map_or(Cell::Empty, |r| Cell::Word(r.as_str())));
+                cells.push(Cell::Number(c.score.po, 2));
+                cells.push(Cell::Number(c.score.pm, 2));
+                for role in [Role::Po, Role::Pm] {
+                    let ev = compact_evidence(c, lexicon, role);
+                    cells.push(if ev.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(Cow::Owned(ev))
+                    });
+                }
+                cells.push(Cell::Empty);
+            }
+            Err(msg) => {
+                cells.push(Cell::Word(Label::Error.as_str()));
+                cells.extend(std::iter::repeat_n(Cell::Empty, 7));
+                cells.push(Cell::Text(Cow::Borrowed(msg)));
+            }
+        }
+        if self.provenance {
+            cells.push(Cell::Text(Cow::Borrowed(&self.lexicon_id)));
+        }
+        cells
     }
 
     /// The output format.
@@ -118,18 +281,18 @@ impl Layout {
         &self.kept_names
     }
 
-    /// The header line (empty for JSON Lines).
+    /// The header line (empty for JSON Lines and xlsx), after a BOM when the dialect asks.
     pub fn header(&self) -> Vec<u8> {
-        if self.format == Format::Jsonl {
+        if matches!(self.format, Format::Jsonl | Format::Xlsx) {
             return Vec::new();
         }
-        let mut cols: Vec<&str> = Vec::new();
-        if self.has_file {
-            cols.push("file");
+        let mut out = Vec::new();
+        if self.dialect.bom {
+            out.extend_from_slice(b"\xef\xbb\xbf");
         }
-        cols.extend(self.kept_names.iter().map(String::as_str));
-        cols.extend(OUTPUT_COLUMNS);
-        self.csv_line(&cols)
+        let cols = self.columns();
+        self.csv_line(&mut out, cols.iter().map(|c| Cell::Text(Cow::Borrowed(*c))));
+        out
     }
 
     /// One output row (with its line ending) for a classified or failed posting.
@@ -140,7 +303,12 @@ impl Layout {
         lexicon: &Lexicon,
     ) -> Vec<u8> {
         match self.format {
-            Format::Csv | Format::Tsv => self.csv_row(info, result, lexicon),
+            Format::Csv | Format::Tsv => {
+                let mut out = Vec::with_capacity(256);
+                self.csv_line(&mut out, self.cells(info, result, lexicon).into_iter());
+                out
+            }
+            Format::Xlsx => Vec::new(),
             Format::Jsonl => {
                 let mut line = serde_json::to_vec(&self.json_row(info, result, lexicon))
                     .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}").into_bytes());
@@ -150,85 +318,59 @@ impl Layout {
         }
     }
 
-    fn csv_row(
-        &self,
-        info: &RowInfo<'_>,
-        result: Result<&Classification, &str>,
-        lexicon: &Lexicon,
-    ) -> Vec<u8> {
-        let d = self.delimiter();
-        let mut out = Vec::with_capacity(256);
-        let mut first = true;
-        let mut cell = |out: &mut Vec<u8>, text: &[u8]| {
-            if !first {
-                out.push(d);
-            }
-            first = false;
-            push_csv_cell(out, text, d);
-        };
-        if self.has_file {
-            cell(&mut out, info.file.unwrap_or("").as_bytes());
-        }
-        for k in &info.kept {
-            cell(&mut out, k.as_bytes());
-        }
-        cell(&mut out, info.id.as_bytes());
-        match result {
-            Ok(c) => {
-                cell(&mut out, c.verdict.label.as_str().as_bytes());
-                let mut scratch = String::with_capacity(128);
-                for (x, digits) in [
-                    (c.verdict.confidence, 3),
-                    (c.verdict.lean, 3),
-                    (c.score.po, 2),
-                    (c.score.pm, 2),
-                ] {
-                    scratch.clear();
-                    write_fixed(&mut scratch, x, digits);
-                    cell(&mut out, scratch.as_bytes());
-                }
-                for role in [Role::Po, Role::Pm] {
-                    scratch.clear();
-                    write_compact_evidence(&mut scratch, c, lexicon, role);
-                    cell(&mut out, scratch.as_bytes());
-                }
-                cell(&mut out, b"");
-            }
-            Err(msg) => {
-                cell(&mut out, Label::Error.as_str().as_bytes());
-                for _ in 0..6 {
-                    cell(&mut out, b"");
-                }
-                cell(&mut out, msg.as_bytes());
-            }
-        }
-        out.push(b'\n');
-        out
-    }
-
     fn delimiter(&self) -> u8 {
         if self.format == Format::Tsv {
             b'\t'
         } else {
-            b','
+            self.dialect.delimiter
         }
     }
 
-    fn csv_line(&self, cells: &[&str]) -> Vec<u8> {
+    /// Appends one CSV/TSV line of `cells` with its line ending.
+    fn csv_line<'c>(&self, out: &mut Vec<u8>, cells: impl Iterator<Item = Cell<'c>>) {
         let d = self.delimiter();
-        let mut out = Vec::with_capacity(256);
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
+        let mut n = 0;
+        let mut only_empty = true;
+        let mut scratch = String::new();
+        for cell in cells {
+            if n > 0 {
                 out.push(d);
             }
-            push_csv_cell(&mut out, c.as_bytes(), d);
+            n += 1;
+            match cell {
+                Cell::Text(t) => {
+                    only_empty &= t.is_empty();
+                    let t = if self.dialect.guard_formulas {
+                        guard_formula(&t)
+                    } else {
+                        Cow::Borrowed(t.as_ref())
+                    };
+                    push_csv_cell(out, t.as_bytes(), d);
+                }
+                Cell::Word(w) => {
+                    only_empty = false;
+                    push_csv_cell(out, w.as_bytes(), d);
+                }
+                Cell::Number(x, digits) => {
+                    only_empty = false;
+                    scratch.clear();
+                    write_fixed(&mut scratch, x, digits);
+                    if self.dialect.decimal_comma {
+                        scratch = scratch.replace('.', ",");
+                    }
+                    push_csv_cell(out, scratch.as_bytes(), d);
+                }
+                Cell::Empty => {}
+            }
         }
-        if cells.len() == 1 && cells[0].is_empty() {
+        if n == 1 && only_empty {
             // A record of one empty field must still be visible as a field.
             out.extend_from_slice(b"\"\"");
         }
+        if self.dialect.crlf {
+            out.push(b'\r');
+        }
         out.push(b'\n');
-        out
     }
 
     fn json_row(
@@ -284,6 +426,7 @@ pub fn verdict_fields(c: &Classification) -> Vec<(&'static str, Value)> {
         ("label", json!(c.verdict.label.as_str())),
         ("confidence", json!(round(c.verdict.confidence, 3))),
         ("lean", json!(round(c.verdict.lean, 3))),
+        ("self_role", json!(c.self_role.map(|r| r.as_str()))),
         ("po_score", json!(round(c.score.po, 2))),
         ("pm_score", json!(round(c.score.pm, 2))),
         ("calibrated", json!(c.verdict.is_calibrated)),
@@ -562,7 +705,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, &lex);
         assert_eq!(
             String::from_utf8(layout.header()).unwrap(),
-            "label_input,title,id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error\n"
+            "label_input,title,id,label,confidence,lean,self_role,po_score,pm_score,po_evidence,pm_evidence,error\n"
         );
         let info = RowInfo {
             file: None,
@@ -576,10 +719,10 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();
         assert_eq!(
             row,
-            "x,\"A, B\",7,product_owner,0.800,-1.000,3.00,0.00,product backlog×1,,\n"
+            "x,\"A, B\",7,product_owner,0.800,-1.000,,3.00,0.00,product backlog×1,,\n"
         );
         let row = String::from_utf8(layout.row(&info, Err("no text"), &lex)).unwrap();
-        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,no text\n");
+        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,,no text\n");
     }
 
     #[test]

@@ -163,21 +163,30 @@ impl SelfRoleDetector {
     /// The posting's own role: from the title when given, else from the description.
     pub fn detect(&self, title: Option<&str>, description: &str) -> Option<SelfRole> {
         if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
-            let norm = normalize(t);
-            return Some(
-                self.roles_in(norm.text())
-                    .next()
-                    .map_or(SelfRole::Other, |(_, _, r)| r),
-            );
+            return Some(self.in_title(normalize(t).text()));
         }
-        let norm = normalize(description);
-        let text = norm.text();
+        self.in_description(normalize(description).text())
+    }
+
+    /// The role a title names (normalized text); `Other` when it names none.
+    pub fn in_title(&self, folded: &str) -> SelfRole {
+        self.roles_in(folded)
+            .next()
+            .map_or(SelfRole::Other, |(_, _, r)| r)
+    }
+
+    /// The role a description names for itself (normalized text): on its first
+    /// line, after a self cue ("we are hiring a"), or before one ("(m/w/d)").
+    pub fn in_description(&self, text: &str) -> Option<SelfRole> {
         let c = &self.folded_cues;
         for (start, end, role) in self.roles_in(text) {
             let on_title_line = start < TITLE_LINE_BYTES && !text[..start].contains('\n');
             let after = text[end..].trim_start_matches(' ');
-            let cued = has_cue_before(text, start, c.window, &c.self_before)
-                && !has_cue_before(text, start, c.window, &c.colleague);
+            if has_cue_before(text, start, c.window, &c.colleague) {
+                // "work closely with the Product Owner": a colleague, even on the first line.
+                continue;
+            }
+            let cued = has_cue_before(text, start, c.window, &c.self_before);
             if on_title_line || cued || c.self_after.iter().any(|cue| starts_with_cue(after, cue)) {
                 return Some(role);
             }

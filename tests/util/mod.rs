@@ -14,7 +14,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use serde_json::Value;
 
 /// The header popm writes for CSV/TSV output (without kept or file columns).
-pub const HEADER: &str = "id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error";
+pub const HEADER: &str =
+    "id,label,confidence,lean,self_role,po_score,pm_score,po_evidence,pm_evidence,error";
 
 /// The root of the crate (where `samples/` and `lexicon/` live).
 pub fn root() -> PathBuf {

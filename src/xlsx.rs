@@ -1,0 +1,453 @@
+//! Writing results as an Excel workbook (`.xlsx`), with `rust_xlsxwriter`.
+//!
+//! Sheet "Postings" comes first: one row per posting in [`Layout::columns`]
+//! order, the header frozen and bold, an autofilter, evidence wrapped, numbers
+//! as numbers, label cells coloured by label. Every text cell is written as a
+//! string, so nothing from the input can ever run as a formula. The sheet is
+//! written in constant-memory mode: rows stream to a temporary file, so memory
+//! stays flat for a million rows.
+//!
+//! Excel's limits are handled: a cell over [`MAX_CELL_CHARS`] characters is cut
+//! with a visible marker (and the caller is told, to warn), and past
+//! [`MAX_ROWS`] rows the postings go on in sheets "Postings 2", "Postings 3"...
+//!
+//! Sheet "Summary" comes last: label counts and shares with a chart, a
+//! histogram of `lean` with a chart, the top phrases per role, the lexicon's
+//! identity and the run's settings.
+//!
+//! [`Layout::columns`]: crate::output::Layout::columns
+
+use std::io::Write;
+
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign,
+    Workbook, Worksheet, XlsxError,
+};
+
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::lexicon::Role;
+use crate::output::{round, Cell};
+use crate::summary::Tally;
+
+/// Excel's maximum number of characters in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Excel's maximum number of rows in one sheet (the header included).
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// Phrases listed per role on the Summary sheet.
+pub const SUMMARY_TOP_PHRASES: usize = 20;
+
+/// Bins of the `lean` histogram on the Summary sheet.
+pub const SUMMARY_LEAN_BINS: usize = 16;
+
+/// The name of the first postings sheet.
+pub const POSTINGS_SHEET: &str = "Postings";
+
+/// The name of the summary sheet.
+pub const SUMMARY_SHEET: &str = "Summary";
+
+/// Label cell colours (fill, font), as on a traffic light of meaning.
+const LABEL_COLOURS: [(Label, u32, u32); 5] = [
+    (Label::ProductOwner, 0xDDEBF7, 0x1F4E79),
+    (Label::ProductManager, 0xE2EFDA, 0x375623),
+    (Label::Hybrid, 0xFFF2CC, 0x7F6000),
+    (Label::Unclear, 0xEDEDED, 0x404040),
+    (Label::Error, 0xFCE4D6, 0x9C0006),
+];
+
+/// An xlsx workbook being written, one postings row at a time.
+pub struct XlsxWriter {
+    workbook: Workbook,
+    columns: Vec<String>,
+    /// Index of the postings sheet being written.
+    sheet: usize,
+    /// Postings sheets written so far (with their last row).
+    sheets: Vec<(usize, u32)>,
+    /// Next row to write in the current sheet.
+    row: u32,
+    label_col: Option<u16>,
+    header: Format,
+    wrap: Format,
+    decimals3: Format,
+    decimals2: Format,
+}
+
+impl std::fmt::Debug for XlsxWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XlsxWriter")
+            .field("columns", &self.columns)
+            .field("row", &self.row)
+            .finish()
+    }
+}
+
+impl XlsxWriter {
+    /// Starts a workbook whose postings sheets have these columns.
+    ///
+    /// # Errors
+    ///
+    /// When the sheet cannot be set up (a temporary file cannot be made).
+    pub fn new(columns: &[&str]) -> Result<XlsxWriter> {
+        let mut w = XlsxWriter {
+            workbook: Workbook::new(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            sheet: 0,
+            sheets: Vec::new(),
+            row: 0,
+            label_col: columns.iter().position(|c| *c == "label").map(|i| i as u16),
+            header: Format::new().set_bold().set_background_color(0xD9E1F2),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            decimals3: Format::new()
+                .set_num_format("0.000")
+                .set_align(FormatAlign::Top),
+            decimals2: Format::new()
+                .set_num_format("0.00")
+                .set_align(FormatAlign::Top),
+        };
+        w.start_sheet()?;
+        Ok(w)
+    }
+
+    /// Adds a postings sheet and writes its header.
+    fn start_sheet(&mut self) -> Result<()> {
+        let n = self.sheets.len() + 1;
+        let name = if n == 1 {
+            POSTINGS_SHEET.to_string()
+        } else {
+            format!("{POSTINGS_SHEET} {n}")
+        };
+        let header = self.header.clone();
+        let columns = self.columns.clone();
+        let ws = self.workbook.add_worksheet_with_constant_memory();
+        ws.set_name(&name).map_err(xlsx_error)?;
+        for (i, c) in columns.iter().enumerate() {
+            let col = i as u16;
+            let width = column_width(c);
+            ws.set_column_width(col, width).map_err(xlsx_error)?;
+            ws.write_string_with_format(0, col, c, &header)
+                .map_err(xlsx_error)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        // Postings sheets are the first ones, in order.
+        self.sheet = self.sheets.len();
+        self.sheets.push((self.sheet, 0));
+        self.row = 1;
+        Ok(())
+    }
+
+    /// Writes one postings row; returns a warning for each cell cut to Excel's limit.
+    ///
+    /// # Errors
+    ///
+    /// When the row cannot be written to the temporary sheet file.
+    pub fn write_row(&mut self, cells: &[Cell<'_>]) -> Result<Vec<String>> {
+        if self.row >= MAX_ROWS {
+            self.close_sheet()?;
+            self.start_sheet()?;
+        }
+        let row = self.row;
+        let mut warnings = Vec::new();
+        let (wrap, d3, d2) = (
+            self.wrap.clone(),
+            self.decimals3.clone(),
+            self.decimals2.clone(),
+        );
+        let ws = self
+            .workbook
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_error)?;
+        for (i, cell) in cells.iter().enumerate() {
+            let col = i as u16;
+            match cell {
+                Cell::Text(t) => {
+                    let (text, cut) = fit_cell(t);
+                    if let Some(chars) = cut {
+                        warnings.push(format!(
+                            "xlsx row {}: column {:?} has {chars} characters, more than Excel's \
+                             {MAX_CELL_CHARS}; it was cut (marked \"[cut]\")",
+                            row + 1,
+                            self.columns.get(i).map_or("", String::as_str)
+                        ));
+                    }
+                    ws.write_string_with_format(row, col, text.as_ref(), &wrap)
+                        .map_err(xlsx_error)?;
+                }
+                Cell::Word(w) => {
+                    ws.write_string_with_format(row, col, *w, &wrap)
+                        .map_err(xlsx_error)?;
+                }
+                Cell::Number(x, digits) => {
+                    let fmt = if *digits == 2 { &d2 } else { &d3 };
+                    ws.write_number_with_format(row, col, round(*x, *digits), fmt)
+                        .map_err(xlsx_error)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+        self.row += 1;
+        Ok(warnings)
+    }
+
+    /// Adds the autofilter and label colours to the current postings sheet.
+    fn close_sheet(&mut self) -> Result<()> {
+        let last_row = self.row.saturating_sub(1);
+        let last_col = self.columns.len().saturating_sub(1) as u16;
+        if let Some(entry) = self.sheets.last_mut() {
+            entry.1 = last_row;
+        }
+        let label_col = self.label_col;
+        let ws = self
+            .workbook
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_error)?;
+        ws.autofilter(0, 0, last_row.max(1), last_col)
+            .map_err(xlsx_error)?;
+        if let (Some(col), true) = (label_col, last_row >= 1) {
+            for (label, fill, font) in LABEL_COLOURS {
+                let rule = ConditionalFormatText::new()
+                    .set_rule(ConditionalFormatTextRule::BeginsWith(
+                        label.as_str().to_string(),
+                    ))
+                    .set_format(
+                        Format::new()
+                            .set_background_color(fill)
+                            .set_font_color(font),
+                    );
+                ws.add_conditional_format(1, col, last_row, col, &rule)
+                    .map_err(xlsx_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the Summary sheet and writes the workbook to `out`.
+    ///
+    /// `settings` are (name, value) pairs describing the run (inputs, thresholds...).
+    ///
+    /// # Errors
+    ///
+    /// When the workbook cannot be assembled or written.
+    pub fn finish<W: Write + Send>(
+        mut self,
+        tally: &Tally,
+        lexicon_id: &str,
+        settings: &[(String, String)],
+        out: W,
+    ) -> Result<()> {
+        self.close_sheet()?;
+        let ws = self.workbook.add_worksheet();
+        ws.set_name(SUMMARY_SHEET).map_err(xlsx_error)?;
+        write_summary(ws, tally, lexicon_id, settings).map_err(xlsx_error)?;
+        let mut charts = summary_charts(tally);
+        let ws = self
+            .workbook
+            .worksheet_from_index(self.sheets.len())
+            .map_err(xlsx_error)?;
+        for (row, col, chart) in charts.iter_mut() {
+            ws.insert_chart(*row, *col, chart).map_err(xlsx_error)?;
+        }
+        self.workbook.save_to_writer(out).map_err(xlsx_error)?;
+        Ok(())
+    }
+}
+
+/// Rows of the Summary sheet where its tables start.
+const LABELS_AT: u32 = 2;
+const LEAN_AT: u32 = LABELS_AT + 9;
+const PHRASES_AT: u32 = LEAN_AT + SUMMARY_LEAN_BINS as u32 + 4;
+
+fn write_summary(
+    ws: &mut Worksheet,
+    tally: &Tally,
+    lexicon_id: &str,
+    settings: &[(String, String)],
+) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let percent = Format::new().set_num_format("0.0%");
+    let decimals = Format::new().set_num_format("0.000");
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 22)?;
+    ws.set_column_width(2, 12)?;
+    ws.set_column_width(3, 16)?;
+    ws.write_string_with_format(0, 0, "popm summary", &title)?;
+
+    // Labels.
+    let total = tally.total();
+    let mut r = LABELS_AT;
+    for (c, h) in ["label", "postings", "share", "mean confidence"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &bold)?;
+    }
+    for (label, n) in tally.label_counts() {
+        r += 1;
+        ws.write_string(r, 0, label.as_str())?;
+        ws.write_number(r, 1, n as f64)?;
+        let share = if total == 0 {
+            0.0
+        } else {
+            n as f64 / total as f64
+        };
+        ws.write_number_with_format(r, 2, share, &percent)?;
+        if let Some(mean) = tally.mean_confidence(label) {
+            ws.write_number_with_format(r, 3, round(mean, 3), &decimals)?;
+        }
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "total", &bold)?;
+    ws.write_number_with_format(r, 1, total as f64, &bold)?;
+
+    // Lean histogram.
+    let mut r = LEAN_AT;
+    ws.write_string_with_format(
+        r - 1,
+        0,
+        "lean = ln((PM score + 1) / (PO score + 1)): below 0 leans Product Owner, above 0 Product Manager",
+        &Format::new().set_italic(),
+    )?;
+    ws.write_string_with_format(r, 0, "lean from", &bold)?;
+    ws.write_string_with_format(r, 1, "lean to", &bold)?;
+    ws.write_string_with_format(r, 2, "postings", &bold)?;
+    for bin in tally.lean_histogram(SUMMARY_LEAN_BINS) {
+        r += 1;
+        ws.write_number(r, 0, bin.lo)?;
+        ws.write_number(r, 1, bin.hi)?;
+        ws.write_number(r, 2, bin.count as f64)?;
+    }
+
+    // Top phrases per role, side by side.
+    let r0 = PHRASES_AT;
+    for (k, (role, name)) in [(Role::Po, "Product Owner"), (Role::Pm, "Product Manager")]
+        .into_iter()
+        .enumerate()
+    {
+        let c0 = (k * 4) as u16;
+        ws.write_string_with_format(
+            r0,
+            c0,
+            &format!("top {SUMMARY_TOP_PHRASES} {name} phrases"),
+            &bold,
+        )?;
+        for (c, h) in ["phrase", "category", "postings"].iter().enumerate() {
+            ws.write_string_with_format(r0 + 1, c0 + c as u16, *h, &bold)?;
+        }
+        for (i, p) in tally
+            .top_phrases(role, SUMMARY_TOP_PHRASES)
+            .iter()
+            .enumerate()
+        {
+            let r = r0 + 2 + i as u32;
+            ws.write_string(r, c0, &p.phrase)?;
+            ws.write_string(r, c0 + 1, &p.category)?;
+            ws.write_number(r, c0 + 2, p.postings as f64)?;
+        }
+    }
+    ws.set_column_width(4, 34)?;
+    ws.set_column_width(5, 22)?;
+    ws.set_column_width(6, 12)?;
+
+    // Provenance and settings.
+    let mut r = r0 + 3 + SUMMARY_TOP_PHRASES as u32;
+    ws.write_string_with_format(r, 0, "lexicon", &bold)?;
+    ws.write_string(r, 1, lexicon_id)?;
+    for (k, v) in settings {
+        r += 1;
+        ws.write_string_with_format(r, 0, k, &bold)?;
+        ws.write_string(r, 1, v)?;
+    }
+    Ok(())
+}
+
+/// The label chart and the lean histogram chart, with where they go.
+fn summary_charts(tally: &Tally) -> Vec<(u32, u16, Chart)> {
+    let n_labels = tally.label_counts().len() as u32;
+    let mut labels = Chart::new(ChartType::Column);
+    labels
+        .add_series()
+        .set_name("postings")
+        .set_categories((SUMMARY_SHEET, LABELS_AT + 1, 0, LABELS_AT + n_labels, 0))
+        .set_values((SUMMARY_SHEET, LABELS_AT + 1, 1, LABELS_AT + n_labels, 1));
+    labels.title().set_name("Postings per label");
+    labels.legend().set_hidden();
+
+    let mut lean = Chart::new(ChartType::Column);
+    lean.add_series()
+        .set_name("postings")
+        .set_categories((
+            SUMMARY_SHEET,
+            LEAN_AT + 1,
+            0,
+            LEAN_AT + SUMMARY_LEAN_BINS as u32,
+            0,
+        ))
+        .set_values((
+            SUMMARY_SHEET,
+            LEAN_AT + 1,
+            2,
+            LEAN_AT + SUMMARY_LEAN_BINS as u32,
+            2,
+        ))
+        .set_gap(10);
+    lean.title().set_name("Histogram of lean (PO ← 0 → PM)");
+    lean.x_axis().set_name("lean from");
+    lean.legend().set_hidden();
+    vec![(LABELS_AT - 1, 8, labels), (LEAN_AT - 1, 16, lean)]
+}
+
+/// A text cut to Excel's cell limit, with the original length in characters when cut.
+pub fn fit_cell(text: &str) -> (std::borrow::Cow<'_, str>, Option<usize>) {
+    const MARKER: &str = " …[cut]";
+    if text.len() <= MAX_CELL_CHARS {
+        return (std::borrow::Cow::Borrowed(text), None);
+    }
+    let chars = text.chars().count();
+    if chars <= MAX_CELL_CHARS {
+        return (std::borrow::Cow::Borrowed(text), None);
+    }
+    let keep = MAX_CELL_CHARS - MARKER.chars().count();
+    let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+    (
+        std::borrow::Cow::Owned(format!("{}{MARKER}", &text[..end])),
+        Some(chars),
+    )
+}
+
+/// A readable width for a postings column.
+fn column_width(name: &str) -> f64 {
+    match name {
+        "po_evidence" | "pm_evidence" => 50.0,
+        "error" => 40.0,
+        "label" | "self_role" => 17.0,
+        "confidence" | "lean" | "po_score" | "pm_score" => 11.0,
+        "lexicon" => 30.0,
+        "id" => 10.0,
+        _ => 24.0,
+    }
+}
+
+fn xlsx_error(e: XlsxError) -> Error {
+    Error::usage(format!("cannot write the xlsx workbook: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_cells_are_cut_with_a_marker() {
+        let long = "é".repeat(MAX_CELL_CHARS + 5);
+        let (t, cut) = fit_cell(&long);
+        assert_eq!(cut, Some(MAX_CELL_CHARS + 5));
+        assert_eq!(t.chars().count(), MAX_CELL_CHARS);
+        assert!(t.ends_with("[cut]"));
+        let short = "a".repeat(MAX_CELL_CHARS);
+        assert_eq!(
+            fit_cell(&short),
+            (std::borrow::Cow::Borrowed(&*short), None)
+        );
+    }
+}
