@@ -9,14 +9,18 @@ Exit codes:
   0  success
   1  finished, but some rows had errors (their output row has label `error`),
      or `lexicon check` found problems
-  2  usage error or unrecoverable input error (nothing, or no complete output, was written)";
+  2  usage error or unrecoverable input error (nothing, or no complete output, was written)
+130  interrupted (Ctrl-C): with -o FILE, FILE is left as it was";
 
 const CLASSIFY_EXAMPLES: &str = "\
 Examples:
   popm classify samples/postings.csv
   popm classify postings.csv -o results.csv --keep title,company
   popm classify export.csv --text-col body --id-col ref -j 4 --format jsonl -o results.jsonl
-  cat postings.csv | popm classify - > results.csv";
+  cat postings.csv | popm classify - > results.csv
+  popm classify postings.csv -o results.xlsx
+  popm classify postings.csv --excel -o for-excel.csv
+  popm classify postings.csv --only product_owner --min-confidence 0.8 --keep title";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -34,6 +38,17 @@ const EVAL_EXAMPLES: &str = "\
 Examples:
   popm eval labeled.csv --label-col label --ignore-cols title
   popm eval data/*.csv --label-col label --ignore-cols title --json";
+
+const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  popm summary results.csv
+  popm summary results.jsonl --top 20
+  popm summary week1.csv week2.tsv --json > summary.json
+  popm classify postings.csv | popm summary -
+
+Reads what `popm classify` wrote: CSV, TSV, JSON Lines or .xlsx (sheet \"Postings\"),
+recognised from the content. Phrases of CSV/TSV/xlsx results get their category from the
+lexicon (the embedded one, or --lexicon/--extend as used for classify).";
 
 /// popm tells, with evidence, whether job postings lean Product Owner or Product Manager.
 #[derive(Debug, Parser)]
@@ -59,9 +74,32 @@ pub enum Command {
     /// Suggest new lexicon phrases from labeled postings (weighted log-odds, "Fightin' Words").
     #[command(after_help = format!("{LEARN_EXAMPLES}\n\n{EXIT_CODES}"))]
     Learn(LearnArgs),
+    /// Summarise result files of `popm classify`: labels, lean, top phrases, categories.
+    #[command(after_help = format!("{SUMMARY_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Summary(SummaryArgs),
     /// Validate or list a lexicon.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: `popm man > popm.1`.
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  popm completions bash > ~/.local/share/bash-completion/completions/popm
+  popm completions zsh > ~/.zfunc/_popm        # with fpath+=~/.zfunc in ~/.zshrc
+  popm completions fish > ~/.config/fish/completions/popm.fish
+  popm completions powershell >> $PROFILE";
+
+/// `popm completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output of `popm learn`.
@@ -143,7 +181,7 @@ pub struct ScoringArgs {
     pub repeat_decay: f64,
 }
 
-/// How to find the columns of a CSV input.
+/// How to read an input and find its columns.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
     /// Text column(s), by name or 1-based number, comma-separated
@@ -165,6 +203,21 @@ pub struct ColumnArgs {
     /// The first row is data, not a header (columns are then numbered 1, 2, ...).
     #[arg(long)]
     pub no_headers: bool,
+    /// Text encoding of CSV/TSV/JSON input: `auto`, or a label such as utf-8, utf-16le,
+    /// utf-16be, windows-1252, latin1, iso-8859-15, shift_jis. `auto`: a byte order mark
+    /// decides, else UTF-8 when the first 64 KiB are valid UTF-8, else windows-1252 (with a
+    /// warning).
+    #[arg(long, value_name = "LABEL", default_value = "auto")]
+    pub encoding: String,
+    /// Input format [default: from the extension: .jsonl/.ndjson jsonl, .json json,
+    /// .xlsx/.xlsm xlsx, .tsv tsv, else csv; stdin: csv]. csv, tsv and jsonl are streamed; a
+    /// json array or an xlsx sheet is read whole into memory (one parsed copy). JSON columns are
+    /// the keys of the first object.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "xlsx"])]
+    pub input_format: Option<String>,
+    /// Worksheet of an xlsx input [default: the first sheet].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// Output format.
@@ -176,6 +229,8 @@ pub enum FormatArg {
     Tsv,
     /// One JSON object per line, with the full evidence.
     Jsonl,
+    /// An Excel workbook: sheets "Postings" and "Summary" (needs -o FILE).
+    Xlsx,
 }
 
 /// When to use colour.
@@ -198,9 +253,39 @@ pub struct ClassifyArgs {
     /// Write here instead of stdout (atomically: a temporary file renamed on success).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Output format [default: from the -o extension (.tsv, .jsonl), else csv].
+    /// Output format [default: from the -o extension (.tsv, .jsonl, .xlsx), else csv].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// CSV for Excel: UTF-8 with a BOM, CR LF line ends, and formula-like input cells made
+    /// inert (a cell starting with = + - @ TAB or CR gets a leading ').
+    #[arg(long, help_heading = "Spreadsheet output")]
+    pub excel: bool,
+    /// Start CSV/TSV output with a UTF-8 byte order mark.
+    #[arg(long, help_heading = "Spreadsheet output")]
+    pub bom: bool,
+    /// End CSV/TSV lines with CR LF.
+    #[arg(long, help_heading = "Spreadsheet output")]
+    pub crlf: bool,
+    /// Delimiter of CSV output: one character, or `tab` (e.g. ';' for European Excel).
+    #[arg(long, value_name = "CHAR", help_heading = "Spreadsheet output")]
+    pub out_delimiter: Option<String>,
+    /// Write decimals with a comma (0,800) for spreadsheets in such locales.
+    #[arg(long, help_heading = "Spreadsheet output")]
+    pub decimal_comma: bool,
+    /// Add a `lexicon` column (name@version#hash) so results trace to their lexicon.
+    #[arg(long)]
+    pub provenance: bool,
+    /// Write only postings with these labels (comma-separated), e.g. product_owner,hybrid.
+    #[arg(
+        long,
+        value_name = "LABELS",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub only: Vec<String>,
+    /// Write only postings whose confidence is at least this (0 to 1).
+    #[arg(long, value_name = "P", help_heading = "Filters")]
+    pub min_confidence: Option<f64>,
     /// Input columns to copy in front of the results, comma-separated.
     #[arg(long, value_name = "COLS", value_delimiter = ',')]
     pub keep: Vec<String>,
@@ -292,6 +377,23 @@ pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub scoring: ScoringArgs,
+}
+
+/// `popm summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Result files of `popm classify` (CSV, TSV, JSON Lines, .xlsx); `-` or nothing reads stdin.
+    #[arg(value_name = "RESULTS")]
+    pub files: Vec<String>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// How many phrases to list per role.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
 }
 
 /// `popm lexicon ...`.

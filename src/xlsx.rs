@@ -306,7 +306,7 @@ fn write_summary(
     ws.write_string_with_format(
         r - 1,
         0,
-        "lean = ln((PM score + 1) / (PO score + 1)): below 0 leans Product Owner, above 0 Product Manager",
+        "lean = (PM score − PO score) / (PM score + PO score): −1 all Product Owner, +1 all Product Manager",
         &Format::new().set_italic(),
     )?;
     ws.write_string_with_format(r, 0, "lean from", &bold)?;

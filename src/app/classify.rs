@@ -2,20 +2,22 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use popm::classify::{run_ordered, thread_pool};
 use popm::input::{
-    decode_field, ColumnSel, CsvSource, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES,
-    TITLE_COLUMN_NAMES,
+    decode_field, ColumnSel, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
 };
-use popm::output::{Format, Layout, RowInfo};
+use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
+use popm::source::Source;
+use popm::summary::Tally;
+use popm::xlsx::XlsxWriter;
 use popm::{Classifier, Field, Label};
 
-use super::{classifier, print_warning, read_options, EXIT_ROW_ERRORS};
+use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
 use crate::cli::{ClassifyArgs, ColumnArgs, FormatArg};
 
 /// Where the columns of one input are.
@@ -33,7 +35,7 @@ pub struct ColumnPlan {
 
 impl ColumnPlan {
     /// Finds the columns of `src` from the flags, or by header name.
-    pub fn resolve(src: &CsvSource, args: &ColumnArgs) -> Result<ColumnPlan> {
+    pub fn resolve(src: &Source, args: &ColumnArgs) -> Result<ColumnPlan> {
         let ignored = |i: usize| {
             args.ignore_cols.iter().any(|c| match ColumnSel::parse(c) {
                 ColumnSel::Index(n) => n == i + 1,
@@ -138,6 +140,8 @@ pub fn record_texts<'a>(rec: &'a Record, plan: &ColumnPlan, source: &str) -> Rec
             plan.text[0] + 1
         )
     });
+    // A record its reader could not parse (a bad JSON Lines line) carries its own reason.
+    let error = rec.error.clone().or(error);
     let mut has_title = false;
     if let Some(t) = plan.title {
         if let Some(bytes) = rec.fields.get(t) {
@@ -176,8 +180,14 @@ pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classificati
 }
 
 struct RowOut {
+    /// The formatted row (CSV, TSV, JSON Lines).
     bytes: Vec<u8>,
+    /// The row's cells, for xlsx.
+    cells: Vec<Cell<'static>>,
+    /// The classification, for the xlsx Summary sheet.
+    result: Option<popm::Classification>,
     label: Label,
+    confidence: f64,
     warnings: Vec<String>,
 }
 
@@ -232,6 +242,15 @@ impl Sink {
                     dir.display()
                 )
             })?;
+        // A temporary file is private (0600); the output gets the target's
+        // permissions when it replaces one, else the usual 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+        }
+        interrupt::guard_temp_file(tmp.path());
         Ok(Sink::Temp {
             writer: BufWriter::with_capacity(1 << 16, tmp),
             target: path.to_path_buf(),
@@ -243,6 +262,10 @@ impl Sink {
             Sink::Stdout(_) => "<stdout>".to_string(),
             Sink::Temp { target, .. } | Sink::Direct(_, target) => target.display().to_string(),
         }
+    }
+
+    fn is_terminal(&self) -> bool {
+        matches!(self, Sink::Stdout(_)) && io::stdout().is_terminal()
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -271,6 +294,7 @@ impl Sink {
                 tmp.persist(&target)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot move the output into {}", target.display()))?;
+                interrupt::release_temp_file();
             }
         }
         Ok(())
@@ -285,26 +309,16 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     } else {
         args.files.clone()
     };
-    let format = match (args.format, &args.output) {
-        (Some(FormatArg::Csv), _) => Format::Csv,
-        (Some(FormatArg::Tsv), _) => Format::Tsv,
-        (Some(FormatArg::Jsonl), _) => Format::Jsonl,
-        (None, Some(p)) => match p.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("tsv") => Format::Tsv,
-            Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => {
-                Format::Jsonl
-            }
-            _ => Format::Csv,
-        },
-        (None, None) => Format::Csv,
-    };
+    let format = output_format(&args);
+    let dialect = dialect(&args, format)?;
+    let filter = RowFilter::new(&args)?;
     let opts = read_options(&args.columns)?;
     let pool = thread_pool(args.threads)?;
     let has_file = files.len() > 1;
 
     // Open the first input before the output, so a bad input leaves no output file.
     let mut sources = Vec::with_capacity(files.len());
-    sources.push(CsvSource::open(&files[0], &opts)?);
+    sources.push(Source::open(&files[0], &opts)?);
     let first = &sources[0];
     let first_plan = ColumnPlan::resolve(first, &args.columns)?;
     let kept_names: Vec<String> = if args.keep_all {
@@ -328,11 +342,25 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             })
             .collect::<Result<_>>()?
     };
-    let layout = Layout::new(format, &kept_names, has_file, classifier.lexicon());
+    let layout = Layout::new(format, &kept_names, has_file, classifier.lexicon())
+        .with_dialect(dialect)
+        .with_provenance(args.provenance);
     let mut sink = Sink::open(args.output.as_deref())?;
+    if format == Format::Xlsx && sink.is_terminal() {
+        anyhow::bail!(
+            "xlsx output is a binary file: write it with -o FILE.xlsx (or redirect stdout)"
+        );
+    }
+    interrupt::install();
     let sink_name = sink.name();
     let io_err = |e: io::Error| popm::Error::from_io(&sink_name, e);
     sink.write_all(&layout.header()).map_err(io_err)?;
+    let mut workbook = match format {
+        Format::Xlsx => Some(XlsxWriter::new(&layout.columns())?),
+        _ => None,
+    };
+    let mut tally = Tally::new();
+    let mut written = 0usize;
 
     let mut counts = [0usize; 5];
     let mut warnings = 0usize;
@@ -342,8 +370,14 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let mut src = if fi == 0 {
             sources.pop().context("first input")?
         } else {
-            CsvSource::open(file, &opts)?
+            Source::open(file, &opts)?
         };
+        if let Some(note) = src.encoding_note() {
+            warnings += 1;
+            if !args.quiet {
+                print_warning(&format!("{}: {note}", src.name()));
+            }
+        }
         let plan = if fi == 0 {
             first_plan.clone()
         } else {
@@ -395,15 +429,35 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 field_names: &field_names,
                 warnings: warnings.clone(),
             };
-            let bytes = match (&result, &texts.error) {
-                (Some(c), _) => layout.row(&info, Ok(c), lexicon),
-                (None, Some(e)) => layout.row(&info, Err(e), lexicon),
-                (None, None) => Vec::new(),
+            let outcome = match (&result, &texts.error) {
+                (Some(c), _) => Ok(c),
+                (None, Some(e)) => Err(e.as_str()),
+                (None, None) => Err("no result"),
             };
-            RowOut {
-                bytes,
-                label,
-                warnings,
+            let confidence = result.as_ref().map_or(0.0, |c| c.verdict.confidence);
+            if format == Format::Xlsx {
+                let cells = layout
+                    .cells(&info, outcome, lexicon)
+                    .into_iter()
+                    .map(Cell::into_owned)
+                    .collect();
+                RowOut {
+                    bytes: Vec::new(),
+                    cells,
+                    result,
+                    label,
+                    confidence,
+                    warnings,
+                }
+            } else {
+                RowOut {
+                    bytes: layout.row(&info, outcome, lexicon),
+                    cells: Vec::new(),
+                    result: None,
+                    label,
+                    confidence,
+                    warnings,
+                }
             }
         };
         run_ordered(
@@ -414,8 +468,25 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 if outs.is_empty() {
                     return Ok(());
                 }
+                interrupt::check()?;
                 for o in outs {
-                    sink.write_all(&o.bytes).map_err(io_err)?;
+                    if filter.keeps(o.label, o.confidence) {
+                        written += 1;
+                        if let Some(wb) = workbook.as_mut() {
+                            for w in wb.write_row(&o.cells)? {
+                                warnings += 1;
+                                if !args.quiet {
+                                    print_warning(&w);
+                                }
+                            }
+                            match &o.result {
+                                Some(c) => tally.add_classification(c, lexicon),
+                                None => tally.add(o.label, None, None, &[]),
+                            }
+                        } else {
+                            sink.write_all(&o.bytes).map_err(io_err)?;
+                        }
+                    }
                     rows += 1;
                     counts[Label::ALL.iter().position(|&l| l == o.label).unwrap_or(4)] += 1;
                     for w in &o.warnings {
@@ -438,6 +509,15 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             ));
         }
     }
+    if let Some(wb) = workbook {
+        let settings = run_settings(&args, &files, &classifier);
+        let lexicon_id = classifier.lexicon().identity();
+        match &mut sink {
+            Sink::Stdout(w) => wb.finish(&tally, &lexicon_id, &settings, w)?,
+            Sink::Temp { writer, .. } => wb.finish(&tally, &lexicon_id, &settings, writer)?,
+            Sink::Direct(w, _) => wb.finish(&tally, &lexicon_id, &settings, w)?,
+        }
+    }
     sink.finish()?;
     if !args.quiet {
         let per_label: Vec<String> = Label::ALL
@@ -445,8 +525,13 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             .zip(counts)
             .map(|(l, n)| format!("{n} {}", l.as_str()))
             .collect();
+        let filtered = if filter.is_active() {
+            format!(" ({written} written, {} filtered out)", rows - written)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "popm: {rows} row{}: {}; {warnings} warning{}",
+            "popm: {rows} row{}{filtered}: {}; {warnings} warning{}",
             if rows == 1 { "" } else { "s" },
             per_label.join(", "),
             if warnings == 1 { "" } else { "s" }
@@ -457,4 +542,141 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The output format: `--format`, else the extension of `-o`, else CSV.
+fn output_format(args: &ClassifyArgs) -> Format {
+    match (args.format, &args.output) {
+        (Some(FormatArg::Csv), _) => Format::Csv,
+        (Some(FormatArg::Tsv), _) => Format::Tsv,
+        (Some(FormatArg::Jsonl), _) => Format::Jsonl,
+        (Some(FormatArg::Xlsx), _) => Format::Xlsx,
+        (None, Some(p)) => match p.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("tsv") => Format::Tsv,
+            Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => {
+                Format::Jsonl
+            }
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
+            _ => Format::Csv,
+        },
+        (None, None) => Format::Csv,
+    }
+}
+
+/// The CSV/TSV dialect from `--excel`, `--bom`, `--crlf`, `--out-delimiter`, `--decimal-comma`.
+fn dialect(args: &ClassifyArgs, format: Format) -> Result<Dialect> {
+    let text_flags =
+        args.excel || args.bom || args.crlf || args.decimal_comma || args.out_delimiter.is_some();
+    if text_flags && !matches!(format, Format::Csv | Format::Tsv) {
+        anyhow::bail!(
+            "--excel, --bom, --crlf, --out-delimiter and --decimal-comma apply to CSV/TSV output, \
+             not {}; xlsx cells are already typed (text stays text, numbers stay numbers)",
+            match format {
+                Format::Jsonl => "JSON Lines",
+                _ => "xlsx",
+            }
+        );
+    }
+    let mut d = if args.excel {
+        Dialect::excel()
+    } else {
+        Dialect::default()
+    };
+    d.bom |= args.bom;
+    d.crlf |= args.crlf;
+    d.decimal_comma = args.decimal_comma;
+    if let Some(delim) = &args.out_delimiter {
+        if format == Format::Tsv {
+            anyhow::bail!("--out-delimiter applies to CSV output; TSV is always TAB-separated");
+        }
+        d.delimiter = parse_delimiter(delim).map_err(|_| {
+            anyhow::anyhow!(
+                "--out-delimiter {delim:?} is not a single ASCII character: use , ; | or tab"
+            )
+        })?;
+        if matches!(d.delimiter, b'"' | b'\r' | b'\n' | b'\'')
+            || d.delimiter.is_ascii_alphanumeric()
+        {
+            anyhow::bail!(
+                "--out-delimiter {delim:?} would make the output unreadable: use , ; | or tab"
+            );
+        }
+    }
+    Ok(d)
+}
+
+/// `--only` and `--min-confidence`: which classified rows are written.
+struct RowFilter {
+    labels: Vec<Label>,
+    min_confidence: Option<f64>,
+}
+
+impl RowFilter {
+    fn new(args: &ClassifyArgs) -> Result<RowFilter> {
+        let labels = args
+            .only
+            .iter()
+            .map(|l| {
+                Label::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.as_str().eq_ignore_ascii_case(l.trim()))
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--only {l:?} is not a label; the labels are: {}",
+                            Label::ALL.map(Label::as_str).join(", ")
+                        )
+                    })
+            })
+            .collect::<Result<_>>()?;
+        if let Some(p) = args.min_confidence {
+            if !(0.0..=1.0).contains(&p) {
+                anyhow::bail!("--min-confidence {p} is not between 0 and 1");
+            }
+        }
+        Ok(RowFilter {
+            labels,
+            min_confidence: args.min_confidence,
+        })
+    }
+
+    fn is_active(&self) -> bool {
+        !self.labels.is_empty() || self.min_confidence.is_some()
+    }
+
+    /// Whether a row with this label and confidence is written.
+    fn keeps(&self, label: Label, confidence: f64) -> bool {
+        (self.labels.is_empty() || self.labels.contains(&label))
+            && self.min_confidence.is_none_or(|p| confidence >= p)
+    }
+}
+
+/// The run's settings, for the xlsx Summary sheet (no clock: the same run gives the same file).
+fn run_settings(args: &ClassifyArgs, files: &[String], c: &Classifier) -> Vec<(String, String)> {
+    let t = c.thresholds();
+    let mut v = vec![
+        (
+            "popm version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        ("inputs".to_string(), files.join(", ")),
+        (
+            "confidence".to_string(),
+            if c.lexicon().calibration.is_some() {
+                "calibrated (Platt constants of the lexicon)".to_string()
+            } else {
+                "uncalibrated (the lexicon has no [calibration])".to_string()
+            },
+        ),
+        ("--min-score".to_string(), t.min_score.to_string()),
+        ("--hybrid-min".to_string(), t.hybrid_min.to_string()),
+        ("--hybrid-margin".to_string(), t.hybrid_margin.to_string()),
+    ];
+    if !args.only.is_empty() {
+        v.push(("--only".to_string(), args.only.join(",")));
+    }
+    if let Some(p) = args.min_confidence {
+        v.push(("--min-confidence".to_string(), p.to_string()));
+    }
+    v
 }

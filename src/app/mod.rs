@@ -3,8 +3,11 @@
 pub mod check;
 pub mod classify;
 pub mod eval;
+pub mod interrupt;
 pub mod learn;
 pub mod lexicon;
+pub mod shell;
+pub mod summary;
 
 use std::io::IsTerminal;
 
@@ -85,7 +88,7 @@ pub fn parse_delimiter(d: &str) -> Result<u8> {
     }
 }
 
-/// The CSV reading options from the column flags.
+/// The input reading options from the column flags.
 pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::input::ReadOptions> {
     Ok(popm::input::ReadOptions {
         delimiter: columns
@@ -94,6 +97,13 @@ pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::input::Rea
             .map(parse_delimiter)
             .transpose()?,
         has_headers: !columns.no_headers,
+        encoding: popm::decode::EncodingChoice::parse(&columns.encoding)?,
+        format: columns
+            .input_format
+            .as_deref()
+            .map(popm::source::InputFormat::parse)
+            .transpose()?,
+        sheet: columns.sheet.clone(),
     })
 }
 
