@@ -275,3 +275,51 @@ fn self_role_names_the_role_a_posting_hires_for() {
     assert_eq!(j[0]["self_role"], "scrum_master");
     assert!(j[2]["self_role"].is_null());
 }
+
+#[test]
+fn xlsx_cuts_cells_over_excels_limit_with_a_marker_and_a_warning() {
+    let wd = Workdir::new();
+    let long = "word ".repeat(8_000); // 40,000 characters
+    wd.create(
+        "long.csv",
+        format!(
+            "id,notes,description\n1,{long},Own the product backlog.\n2,short,Own the roadmap.\n"
+        ),
+    );
+    let r = wd.classify(&["long.csv", "--keep", "notes", "-o", "out.xlsx"]);
+    r.expect_code(0);
+    assert!(r.err().contains("32767"), "{}", r.err());
+    assert!(r.err().contains("notes"), "names the column: {}", r.err());
+    let mut book: Xlsx<_> = open_workbook(wd.file("out.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Postings").unwrap();
+    let cell = cell_str(sheet.get_value((1, 0)).unwrap());
+    assert_eq!(cell.chars().count(), 32_767);
+    assert!(cell.ends_with("[cut]"));
+    assert_eq!(cell_str(sheet.get_value((2, 0)).unwrap()), "short");
+}
+
+/// Past 1,048,576 rows the postings go on in a second sheet. Writing that many
+/// rows takes minutes in a debug build: opt in with POPM_TEST_HUGE=1.
+#[test]
+fn xlsx_continues_on_a_second_sheet_past_excels_row_limit() {
+    if std::env::var_os("POPM_TEST_HUGE").is_none() {
+        eprintln!("skipped: set POPM_TEST_HUGE=1 to write 1,100,000 rows to xlsx");
+        return;
+    }
+    let wd = Workdir::new();
+    let mut csv = String::from("id,description\n");
+    for i in 0..1_100_000 {
+        csv.push_str(&format!("{i},Own the product backlog.\n"));
+    }
+    wd.create("many.csv", csv);
+    wd.classify(&["many.csv", "-o", "out.xlsx"]).expect_code(0);
+    let mut book: Xlsx<_> = open_workbook(wd.file("out.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Postings", "Postings 2", "Summary"]
+    );
+    let first = book.worksheet_range("Postings").unwrap().height();
+    let second = book.worksheet_range("Postings 2").unwrap().height();
+    assert_eq!(first, 1_048_576);
+    assert_eq!(first - 1 + second - 1, 1_100_000);
+}
