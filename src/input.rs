@@ -1,17 +1,24 @@
 //! Reading postings: CSV from a file or stdin, columns found by name or number.
 //!
-//! Records are read as raw bytes (`csv::ByteRecord`), so invalid UTF-8 never
-//! stops a run: [`decode_field`] replaces bad bytes with U+FFFD and says so.
-//! Rows may be ragged (fewer or more fields than the header); the caller
-//! decides what a short row means. A UTF-8 byte order mark is skipped, and the
-//! delimiter is detected from the header line unless given.
+//! The input is first turned into UTF-8 by [`crate::decode`] (byte order
+//! marks, UTF-16, Windows-1252 ...). Records are then read as raw bytes
+//! (`csv::ByteRecord`), so invalid UTF-8 never stops a run: [`decode_field`]
+//! replaces bad bytes with U+FFFD and says so. Rows may be ragged (fewer or
+//! more fields than the header); the caller decides what a short row means.
+//! The delimiter is detected from the (decoded) header line unless given.
+//!
+//! [`Header`] holds the column names and the lookups by name or number shared
+//! by every input format; [`crate::source::Source`] is the input the
+//! subcommands use, wrapping a [`CsvSource`] or a JSON or workbook reader.
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Cursor, Read};
 use std::path::Path;
 
+use crate::decode::{decode, read_head, EncodingChoice, SAMPLE_SIZE};
 use crate::error::{Error, Result};
+use crate::source::InputFormat;
 
 /// Header names (lower case, letters and digits only) taken as the text column, in order.
 pub const TEXT_COLUMN_NAMES: &[&str] = &[
@@ -63,13 +70,19 @@ impl ColumnSel {
     }
 }
 
-/// How to read a CSV input.
+/// How to read an input.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// The field delimiter; `None` detects it from the first line.
     pub delimiter: Option<u8>,
-    /// Whether the first line is a header row.
+    /// Whether the first line (CSV) or row (workbook) is a header row; JSON ignores it.
     pub has_headers: bool,
+    /// The text encoding of CSV, TSV and JSON inputs.
+    pub encoding: EncodingChoice,
+    /// The input format; `None` picks it from the file extension (stdin: CSV).
+    pub format: Option<InputFormat>,
+    /// The worksheet of a workbook input; `None` is the first.
+    pub sheet: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -77,6 +90,9 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: None,
             has_headers: true,
+            encoding: EncodingChoice::Auto,
+            format: None,
+            sheet: None,
         }
     }
 }
@@ -84,12 +100,92 @@ impl Default for ReadOptions {
 /// One data record with its place in the input.
 #[derive(Clone, Debug, Default)]
 pub struct Record {
-    /// The raw fields.
+    /// The raw fields (UTF-8, except for invalid bytes in a UTF-8 input).
     pub fields: csv::ByteRecord,
     /// 1-based data row number (the header is not counted).
     pub row: u64,
-    /// 1-based line in the file where the record starts.
+    /// Where the record starts: the 1-based line (CSV, JSON Lines), sheet row
+    /// (workbook), or element number (JSON array).
     pub line: u64,
+    /// Why this record could not be read (a JSON Lines line that is not an
+    /// object, ...): it has no fields and becomes an `error` row.
+    pub error: Option<String>,
+}
+
+/// The header row of an input: column names, and columns found by name or number.
+#[derive(Clone, Debug, Default)]
+pub struct Header {
+    source: String,
+    names: Vec<String>,
+}
+
+impl Header {
+    /// The header `names` of the input called `source` (for messages); empty without one.
+    pub fn new(source: &str, names: Vec<String>) -> Header {
+        Header {
+            source: source.to_string(),
+            names,
+        }
+    }
+
+    /// The column names (empty without a header row).
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The 0-based index of a user-chosen column.
+    ///
+    /// # Errors
+    ///
+    /// When no header has that name, or the number is beyond the header; the
+    /// message lists the columns that exist and names `flag`.
+    pub fn resolve(&self, sel: &ColumnSel, flag: &str) -> Result<usize> {
+        match sel {
+            ColumnSel::Index(n) => {
+                if self.names.is_empty() || *n <= self.names.len() {
+                    Ok(n - 1)
+                } else {
+                    Err(Error::usage(format!(
+                        "{}: {flag} {n} is beyond the {} columns of the header ({})",
+                        self.source,
+                        self.names.len(),
+                        self.column_list()
+                    )))
+                }
+            }
+            ColumnSel::Name(name) => self
+                .names
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "{}: no column named {name:?} for {flag}; the columns are: {}",
+                        self.source,
+                        self.column_list()
+                    ))
+                }),
+        }
+    }
+
+    /// The first column whose folded header name is in `names` (tried in order).
+    pub fn find_column(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|want| self.names.iter().position(|h| fold_header(h) == *want))
+    }
+
+    /// The header as a readable list, for messages.
+    pub fn column_list(&self) -> String {
+        if self.names.is_empty() {
+            return "(no header row)".to_string();
+        }
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, h)| format!("{}={h:?}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Passes bytes through, counting the quote characters (`"`) seen.
@@ -117,16 +213,17 @@ pub struct CsvSource {
     /// Without headers: the first record, read ahead to learn the width.
     pending: Option<csv::ByteRecord>,
     width: usize,
-    headers: Vec<String>,
+    header: Header,
     delimiter: u8,
     rows: u64,
+    encoding_note: Option<String>,
 }
 
 impl std::fmt::Debug for CsvSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CsvSource")
             .field("name", &self.name)
-            .field("headers", &self.headers)
+            .field("headers", &self.header.names)
             .finish()
     }
 }
@@ -151,7 +248,7 @@ impl CsvSource {
         }
     }
 
-    /// Reads CSV from any reader; `name` is used in messages.
+    /// Reads CSV from any reader, in `opts.encoding`; `name` is used in messages.
     ///
     /// # Errors
     ///
@@ -161,12 +258,9 @@ impl CsvSource {
         inner: Box<dyn Read + Send>,
         opts: &ReadOptions,
     ) -> Result<CsvSource> {
-        let mut buf = BufReader::with_capacity(1 << 16, inner);
-        let head = buf.fill_buf().map_err(|e| Error::io(name, e))?;
-        if head.starts_with(b"\xef\xbb\xbf") {
-            buf.consume(3);
-        }
-        let head = buf.fill_buf().map_err(|e| Error::io(name, e))?;
+        let decoded = decode(name, inner, opts.encoding)?;
+        let mut utf8 = decoded.reader;
+        let head = read_head(&mut utf8, SAMPLE_SIZE).map_err(|e| Error::io(name, e))?;
         if head.is_empty() {
             return Err(Error::csv(
                 name,
@@ -174,8 +268,11 @@ impl CsvSource {
                 "the input is empty: expected a CSV with a header row and one posting per row",
             ));
         }
-        let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
-        let boxed: Box<dyn Read + Send> = Box::new(buf);
+        let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        let boxed: Box<dyn Read + Send> = Box::new(io::BufReader::with_capacity(
+            1 << 16,
+            Cursor::new(head).chain(utf8),
+        ));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -184,7 +281,7 @@ impl CsvSource {
                 inner: boxed,
                 quotes: 0,
             });
-        let mut headers = Vec::new();
+        let mut headers: Vec<String> = Vec::new();
         let mut pending = None;
         let mut width = 0;
         if !opts.has_headers {
@@ -214,8 +311,9 @@ impl CsvSource {
         Ok(CsvSource {
             name: name.to_string(),
             reader,
-            headers,
+            header: Header::new(name, headers),
             delimiter,
+            encoding_note: decoded.note,
             rows: 0,
             last_line: 0,
             width,
@@ -230,7 +328,12 @@ impl CsvSource {
 
     /// The header names (empty without headers).
     pub fn headers(&self) -> &[String] {
-        &self.headers
+        self.header.names()
+    }
+
+    /// The header row and its column lookups.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
     /// Number of columns: of the header, or without one, of the first record.
@@ -243,58 +346,28 @@ impl CsvSource {
         self.delimiter
     }
 
-    /// The 0-based index of a user-chosen column.
+    /// Set when the encoding was guessed (not UTF-8): a warning to show the user.
+    pub fn encoding_note(&self) -> Option<&str> {
+        self.encoding_note.as_deref()
+    }
+
+    /// The 0-based index of a user-chosen column (see [`Header::resolve`]).
     ///
     /// # Errors
     ///
-    /// When no header has that name, or the number is beyond the header; the
-    /// message lists the columns that exist and names `flag`.
+    /// When no header has that name, or the number is beyond the header.
     pub fn resolve(&self, sel: &ColumnSel, flag: &str) -> Result<usize> {
-        match sel {
-            ColumnSel::Index(n) => {
-                if self.headers.is_empty() || *n <= self.headers.len() {
-                    Ok(n - 1)
-                } else {
-                    Err(Error::usage(format!(
-                        "{}: {flag} {n} is beyond the {} columns of the header ({})",
-                        self.name,
-                        self.headers.len(),
-                        self.column_list()
-                    )))
-                }
-            }
-            ColumnSel::Name(name) => self
-                .headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    Error::usage(format!(
-                        "{}: no column named {name:?} for {flag}; the columns are: {}",
-                        self.name,
-                        self.column_list()
-                    ))
-                }),
-        }
+        self.header.resolve(sel, flag)
     }
 
     /// The first column whose folded header name is in `names` (tried in order).
     pub fn find_column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|want| self.headers.iter().position(|h| fold_header(h) == *want))
+        self.header.find_column(names)
     }
 
     /// The header as a readable list, for messages.
     pub fn column_list(&self) -> String {
-        if self.headers.is_empty() {
-            return "(no header row)".to_string();
-        }
-        self.headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| format!("{}={h:?}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.header.column_list()
     }
 
     /// Fills `batch` with up to [`BATCH_SIZE`] records, reusing its allocations.
@@ -327,6 +400,7 @@ impl CsvSource {
             }
             self.rows += 1;
             rec.row = self.rows;
+            rec.error = None;
             rec.line = rec.fields.position().map_or(0, |p| p.line());
             self.last_line = rec.line;
             n += 1;
@@ -469,6 +543,75 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("e.csv: the input is empty"), "{e}");
+    }
+
+    #[test]
+    fn decodes_before_sniffing_and_notes_a_guess() {
+        // Excel "Unicode text": UTF-16 LE with a byte order mark, tab-separated.
+        let text = "id\tdescription\n1\tcafé – “x”\n";
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut s = CsvSource::from_reader(
+            "u.txt",
+            Box::new(io::Cursor::new(bytes)),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(s.delimiter(), b'\t');
+        assert_eq!(s.headers(), ["id", "description"]);
+        assert!(s.encoding_note().is_none());
+        let mut batch = Vec::new();
+        s.read_batch(&mut batch).unwrap();
+        assert_eq!(&batch[0].fields[1], "café – “x”".as_bytes());
+
+        let cp1252 = b"id;description\n1;caf\xe9 \x80\n".to_vec();
+        let mut s = CsvSource::from_reader(
+            "w.csv",
+            Box::new(io::Cursor::new(cp1252)),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(s.delimiter(), b';');
+        assert!(s
+            .encoding_note()
+            .is_some_and(|n| n.contains("windows-1252")));
+        s.read_batch(&mut batch).unwrap();
+        assert_eq!(&batch[0].fields[1], "café €".as_bytes());
+        assert!(batch[0].error.is_none());
+    }
+
+    #[test]
+    fn header_lookups() {
+        let h = Header::new("h.csv", vec!["Job Title".into(), "Body".into()]);
+        assert_eq!(h.find_column(TITLE_COLUMN_NAMES), Some(0));
+        assert_eq!(h.column_list(), "1=\"Job Title\", 2=\"Body\"");
+        let e = h
+            .resolve(&ColumnSel::Index(3), "--id-col")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("h.csv: --id-col 3 is beyond the 2 columns"),
+            "{e}"
+        );
+        assert_eq!(Header::default().column_list(), "(no header row)");
+        assert_eq!(
+            Header::default()
+                .resolve(&ColumnSel::Index(4), "--x")
+                .unwrap(),
+            3
+        );
+    }
+
+    #[test]
+    fn only_a_bom_is_empty() {
+        let e = CsvSource::from_reader(
+            "b.csv",
+            Box::new(io::Cursor::new(b"\xef\xbb\xbf".to_vec())),
+            &ReadOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("the input is empty"), "{e}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way:
 //!
-//! 1. [`input`] reads postings from CSV;
+//! 1. [`input`] reads postings from CSV; [`source`] also from JSON Lines, JSON or
+//!    `.xlsx` ([`json_input`], [`xlsx_input`]), after [`decode`] turns the bytes into UTF-8;
 //! 2. [`normalize`] folds each text (markup, case, punctuation) keeping an offset map;
 //! 3. [`scan`] finds lexicon phrases with one multi-pattern automaton;
 //! 4. [`context`] marks role names used for colleagues, the posting's own role, negations;
@@ -27,9 +28,11 @@
 pub mod calibrate;
 pub mod classify;
 pub mod context;
+pub mod decode;
 pub mod error;
 pub mod eval;
 pub mod input;
+pub mod json_input;
 pub mod label;
 pub mod language;
 pub mod learn;
@@ -40,7 +43,11 @@ pub mod output;
 pub mod scan;
 pub mod score;
 pub mod self_role;
+pub mod source;
 pub mod spelling;
+pub mod xlsx_input;
+pub mod summary;
+pub mod xlsx;
 
 pub use classify::{Classification, Classifier, Field};
 pub use context::Mark;

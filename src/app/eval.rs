@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use popm::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
-use popm::input::{decode_field, ColumnSel, CsvSource, Record};
+use popm::input::{decode_field, ColumnSel, Record};
 use popm::output::fixed;
+use popm::source::Source;
 use popm::Label;
 use rayon::prelude::*;
 
@@ -24,7 +25,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut row_errors = 0usize;
     let detector = popm::self_role::SelfRoleDetector::new(&c.lexicon().context);
     for file in &args.files {
-        let mut src = CsvSource::open(file, &opts)?;
+        let mut src = Source::open(file, &opts)?;
+        if let Some(note) = src.encoding_note() {
+            print_warning(&format!("{}: {note}", src.name()));
+        }
         let plan = ColumnPlan::resolve(&src, &args.columns)?;
         let title_col = src.find_column(popm::input::TITLE_COLUMN_NAMES);
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;

@@ -4,14 +4,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::input::{CsvSource, Record};
+use popm::input::Record;
 use popm::learn::{learn, to_lexicon_toml, LabeledText};
 use popm::output::fixed;
 use popm::scan::Scanner;
+use popm::source::Source;
 use popm::Role;
 
 use super::classify::{record_texts, ColumnPlan};
-use super::{load_lexicon, read_options};
+use super::{load_lexicon, print_warning, read_options};
 use crate::cli::{LearnArgs, LearnFormat};
 
 /// Runs `popm learn`.
@@ -21,7 +22,10 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
     let opts = read_options(&args.columns)?;
     let mut texts = Vec::new();
     for file in &args.files {
-        let mut src = CsvSource::open(file, &opts)?;
+        let mut src = Source::open(file, &opts)?;
+        if let Some(note) = src.encoding_note() {
+            print_warning(&format!("{}: {note}", src.name()));
+        }
         let mut plan = ColumnPlan::resolve(&src, &args.columns)?;
         // The title names the label; learning from it would only rediscover the role names.
         plan.title = None;

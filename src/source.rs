@@ -1,0 +1,450 @@
+//! The input the subcommands read postings from, whatever its format.
+//!
+//! [`Source`] opens CSV or TSV ([`CsvSource`]), JSON Lines or a JSON array of
+//! objects ([`crate::json_input`]), or an `.xlsx` workbook
+//! ([`crate::xlsx_input`]), and hands out the same [`Record`]s and [`Header`]
+//! lookups for all of them. The format comes from `--input-format`, else from
+//! the file extension ([`InputFormat::from_path`]); stdin is CSV unless told.
+//!
+//! CSV, TSV and JSON Lines are streamed in batches. A JSON array or a workbook
+//! is parsed whole (one parsed copy in memory, never the file text as well)
+//! and turned into records batch by batch.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::input::{ColumnSel, CsvSource, Header, ReadOptions, Record, BATCH_SIZE};
+
+/// The format of an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Delimiter-separated values (the delimiter is detected or given).
+    Csv,
+    /// Tab-separated values.
+    Tsv,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// One JSON array of objects (a leading `{` is read as JSON Lines).
+    Json,
+    /// An Excel workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+}
+
+impl InputFormat {
+    /// Every format, in the order of `--input-format`'s help.
+    pub const ALL: [InputFormat; 5] = [
+        InputFormat::Csv,
+        InputFormat::Tsv,
+        InputFormat::Jsonl,
+        InputFormat::Json,
+        InputFormat::Xlsx,
+    ];
+
+    /// The format's name, as `--input-format` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "csv",
+            InputFormat::Tsv => "tsv",
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::Json => "json",
+            InputFormat::Xlsx => "xlsx",
+        }
+    }
+
+    /// Parses a format name (`csv`, `tsv`, `jsonl`/`ndjson`, `json`, `xlsx`).
+    ///
+    /// # Errors
+    ///
+    /// When the name is none of these; the message lists them.
+    pub fn parse(name: &str) -> Result<InputFormat> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "ndjson" {
+            return Ok(InputFormat::Jsonl);
+        }
+        InputFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "--input-format {name:?} is not a format popm reads; use one of {}",
+                    InputFormat::ALL.map(InputFormat::as_str).join(", ")
+                ))
+            })
+    }
+
+    /// The format a file name implies: `.jsonl`/`.ndjson`, `.json`,
+    /// `.xlsx`/`.xlsm`, `.tsv`, anything else CSV.
+    pub fn from_path(path: &str) -> InputFormat {
+        let ext = Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("jsonl" | "ndjson") => InputFormat::Jsonl,
+            Some("json") => InputFormat::Json,
+            Some("xlsx" | "xlsm") => InputFormat::Xlsx,
+            Some("tsv") => InputFormat::Tsv,
+            _ => InputFormat::Csv,
+        }
+    }
+}
+
+/// Hands out the records of a non-CSV input one at a time.
+pub(crate) trait RecordReader: Send {
+    /// Fills `rec.fields`, `rec.line` and `rec.error` with the next record;
+    /// `false` at the end of the input.
+    fn next_record(&mut self, rec: &mut Record) -> Result<bool>;
+}
+
+/// What a non-CSV reader found when opened: its header and its records.
+pub(crate) struct Opened {
+    /// The column names (keys of the first JSON object, first sheet row).
+    pub header: Vec<String>,
+    /// Number of columns.
+    pub width: usize,
+    /// The records.
+    pub reader: Box<dyn RecordReader>,
+}
+
+/// A JSON or workbook input, turned into records.
+struct RecordSource {
+    format: InputFormat,
+    header: Header,
+    width: usize,
+    note: Option<String>,
+    reader: Box<dyn RecordReader>,
+    rows: u64,
+}
+
+enum Inner {
+    Csv(CsvSource),
+    Records(RecordSource),
+}
+
+/// An open input of any format: the records and the columns of one file or stdin.
+pub struct Source {
+    name: String,
+    inner: Inner,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("format", &self.format())
+            .field("headers", &self.headers())
+            .finish()
+    }
+}
+
+impl Source {
+    /// Opens `path` (`-` for stdin) in `opts.format`, or the format its extension implies.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or read, is empty, is not valid in its
+    /// format, or (workbook) has no sheet named `opts.sheet`.
+    pub fn open(path: &str, opts: &ReadOptions) -> Result<Source> {
+        let format = match opts.format {
+            Some(f) => f,
+            None if path == "-" => InputFormat::Csv,
+            None => InputFormat::from_path(path),
+        };
+        match format {
+            InputFormat::Csv | InputFormat::Tsv => {
+                let mut opts = opts.clone();
+                if format == InputFormat::Tsv && opts.delimiter.is_none() {
+                    opts.delimiter = Some(b'\t');
+                }
+                Ok(Source {
+                    name: display_name(path),
+                    inner: Inner::Csv(CsvSource::open(path, &opts)?),
+                })
+            }
+            InputFormat::Xlsx if path != "-" => {
+                // A file can seek: calamine reads only the parts of the zip it needs.
+                let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                let opened = crate::xlsx_input::open_workbook(
+                    path,
+                    io::BufReader::new(file),
+                    opts.sheet.as_deref(),
+                    opts.has_headers,
+                )?;
+                Ok(Source::records(path, format, opened, None))
+            }
+            _ => {
+                let reader: Box<dyn Read + Send> = if path == "-" {
+                    Box::new(io::stdin())
+                } else {
+                    Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
+                };
+                Source::from_reader(&display_name(path), reader, format, opts)
+            }
+        }
+    }
+
+    /// Reads `format` from any reader; `name` is used in messages.
+    ///
+    /// # Errors
+    ///
+    /// As [`Source::open`], except for opening the file.
+    pub fn from_reader(
+        name: &str,
+        reader: Box<dyn Read + Send>,
+        format: InputFormat,
+        opts: &ReadOptions,
+    ) -> Result<Source> {
+        let (opened, note) = match format {
+            InputFormat::Csv | InputFormat::Tsv => {
+                let mut opts = opts.clone();
+                if format == InputFormat::Tsv && opts.delimiter.is_none() {
+                    opts.delimiter = Some(b'\t');
+                }
+                return Ok(Source {
+                    name: name.to_string(),
+                    inner: Inner::Csv(CsvSource::from_reader(name, reader, &opts)?),
+                });
+            }
+            InputFormat::Jsonl | InputFormat::Json => {
+                let decoded = crate::decode::decode(name, reader, opts.encoding)?;
+                let opened = if format == InputFormat::Jsonl {
+                    crate::json_input::open_lines(name, decoded.reader)?
+                } else {
+                    crate::json_input::open_json(name, decoded.reader)?
+                };
+                (opened, decoded.note)
+            }
+            InputFormat::Xlsx => (
+                crate::xlsx_input::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
+                None,
+            ),
+        };
+        Ok(Source::records(name, format, opened, note))
+    }
+
+    fn records(name: &str, format: InputFormat, opened: Opened, note: Option<String>) -> Source {
+        Source {
+            name: name.to_string(),
+            inner: Inner::Records(RecordSource {
+                format,
+                header: Header::new(name, opened.header),
+                width: opened.width,
+                note,
+                reader: opened.reader,
+                rows: 0,
+            }),
+        }
+    }
+
+    /// The input's name for messages (`<stdin>` or the path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The format being read.
+    pub fn format(&self) -> InputFormat {
+        match &self.inner {
+            Inner::Csv(c) if c.delimiter() == b'\t' => InputFormat::Tsv,
+            Inner::Csv(_) => InputFormat::Csv,
+            Inner::Records(r) => r.format,
+        }
+    }
+
+    /// The header row and its column lookups.
+    pub fn header(&self) -> &Header {
+        match &self.inner {
+            Inner::Csv(c) => c.header(),
+            Inner::Records(r) => &r.header,
+        }
+    }
+
+    /// The header names (empty without headers).
+    pub fn headers(&self) -> &[String] {
+        self.header().names()
+    }
+
+    /// Number of columns: of the header, or without one, of the first record.
+    pub fn width(&self) -> usize {
+        match &self.inner {
+            Inner::Csv(c) => c.width(),
+            Inner::Records(r) => r.width,
+        }
+    }
+
+    /// The CSV delimiter in use (`None` for JSON and workbooks).
+    pub fn delimiter(&self) -> Option<u8> {
+        match &self.inner {
+            Inner::Csv(c) => Some(c.delimiter()),
+            Inner::Records(_) => None,
+        }
+    }
+
+    /// Set when the encoding was guessed (the input is not UTF-8): a warning to show.
+    pub fn encoding_note(&self) -> Option<&str> {
+        match &self.inner {
+            Inner::Csv(c) => c.encoding_note(),
+            Inner::Records(r) => r.note.as_deref(),
+        }
+    }
+
+    /// The 0-based index of a user-chosen column (see [`Header::resolve`]).
+    ///
+    /// # Errors
+    ///
+    /// When no header has that name, or the number is beyond the header; the
+    /// message lists the columns that exist and names `flag`.
+    pub fn resolve(&self, sel: &ColumnSel, flag: &str) -> Result<usize> {
+        self.header().resolve(sel, flag)
+    }
+
+    /// The first column whose folded header name is in `names` (tried in order).
+    pub fn find_column(&self, names: &[&str]) -> Option<usize> {
+        self.header().find_column(names)
+    }
+
+    /// The header as a readable list, for messages.
+    pub fn column_list(&self) -> String {
+        self.header().column_list()
+    }
+
+    /// Fills `batch` with up to [`BATCH_SIZE`] records, reusing its allocations.
+    ///
+    /// Returns `false` once the input is exhausted (the batch may still hold
+    /// records). A record that could not be read has [`Record::error`] set.
+    ///
+    /// # Errors
+    ///
+    /// When reading fails; the message names the file and line.
+    pub fn read_batch(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
+        let r = match &mut self.inner {
+            Inner::Csv(c) => return c.read_batch(batch),
+            Inner::Records(r) => r,
+        };
+        let mut n = 0;
+        while n < BATCH_SIZE {
+            if n == batch.len() {
+                batch.push(Record::default());
+            }
+            let rec = &mut batch[n];
+            rec.error = None;
+            if !r.reader.next_record(rec)? {
+                batch.truncate(n);
+                return Ok(false);
+            }
+            r.rows += 1;
+            rec.row = r.rows;
+            n += 1;
+        }
+        batch.truncate(n);
+        Ok(true)
+    }
+
+    /// After a CSV input is read: when its quote characters are unbalanced,
+    /// the line of the last record (see [`CsvSource::unbalanced_quote_line`]).
+    pub fn unbalanced_quote_line(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Csv(c) => c.unbalanced_quote_line(),
+            Inner::Records(_) => None,
+        }
+    }
+}
+
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(text: &[u8], format: InputFormat) -> Source {
+        Source::from_reader(
+            "t",
+            Box::new(io::Cursor::new(text.to_vec())),
+            format,
+            &ReadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn all(src: &mut Source) -> Vec<Record> {
+        let mut out = Vec::new();
+        let mut batch = Vec::new();
+        loop {
+            let more = src.read_batch(&mut batch).unwrap();
+            out.extend(batch.iter().cloned());
+            if !more {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn formats_from_names_and_paths() {
+        assert_eq!(InputFormat::from_path("a/b.JSONL"), InputFormat::Jsonl);
+        assert_eq!(InputFormat::from_path("x.ndjson"), InputFormat::Jsonl);
+        assert_eq!(InputFormat::from_path("x.json"), InputFormat::Json);
+        assert_eq!(InputFormat::from_path("x.xlsm"), InputFormat::Xlsx);
+        assert_eq!(InputFormat::from_path("x.tsv"), InputFormat::Tsv);
+        assert_eq!(InputFormat::from_path("x.txt"), InputFormat::Csv);
+        assert_eq!(InputFormat::from_path("noext"), InputFormat::Csv);
+        for f in InputFormat::ALL {
+            assert_eq!(InputFormat::parse(f.as_str()).unwrap(), f);
+        }
+        assert_eq!(InputFormat::parse("NDJSON").unwrap(), InputFormat::Jsonl);
+        let e = InputFormat::parse("xml").unwrap_err().to_string();
+        assert!(e.contains("csv, tsv, jsonl, json, xlsx"), "{e}");
+    }
+
+    #[test]
+    fn csv_and_jsonl_give_the_same_records() {
+        let mut c = open(b"id,description\n1,alpha\n2,beta\n", InputFormat::Csv);
+        let mut j = open(
+            b"{\"id\":1,\"description\":\"alpha\"}\n{\"id\":2,\"description\":\"beta\"}\n",
+            InputFormat::Jsonl,
+        );
+        assert_eq!(c.headers(), j.headers());
+        assert_eq!(j.format(), InputFormat::Jsonl);
+        assert_eq!(j.delimiter(), None);
+        let (rc, rj) = (all(&mut c), all(&mut j));
+        assert_eq!(rc.len(), rj.len());
+        for (a, b) in rc.iter().zip(&rj) {
+            assert_eq!(a.fields, b.fields);
+            assert_eq!(
+                (a.row, a.line),
+                (b.row, b.line + 1),
+                "CSV counts its header line"
+            );
+        }
+        assert_eq!(j.find_column(crate::input::TEXT_COLUMN_NAMES), Some(1));
+        assert!(j.unbalanced_quote_line().is_none());
+    }
+
+    #[test]
+    fn tsv_format_sets_the_delimiter() {
+        let s = open(b"id,x\tdescription\n", InputFormat::Tsv);
+        assert_eq!(s.delimiter(), Some(b'\t'));
+        assert_eq!(s.format(), InputFormat::Tsv);
+        assert_eq!(s.headers(), ["id,x", "description"]);
+    }
+
+    #[test]
+    fn many_records_come_in_batches() {
+        let mut text = String::new();
+        for i in 0..(BATCH_SIZE + 3) {
+            text.push_str(&format!("{{\"id\":{i},\"description\":\"d\"}}\n"));
+        }
+        let mut s = open(text.as_bytes(), InputFormat::Jsonl);
+        let mut batch = Vec::new();
+        assert!(s.read_batch(&mut batch).unwrap());
+        assert_eq!(batch.len(), BATCH_SIZE);
+        assert!(!s.read_batch(&mut batch).unwrap());
+        assert_eq!(batch.len(), 3);
+        assert_eq!(batch[2].row, BATCH_SIZE as u64 + 3);
+    }
+}
