@@ -13,6 +13,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::input::{ColumnSel, CsvSource, Header, ReadOptions, Record, BATCH_SIZE};
@@ -126,6 +128,30 @@ enum Inner {
 pub struct Source {
     name: String,
     inner: Inner,
+    progress: Progress,
+}
+
+/// How far through its file an input is, for progress bars.
+#[derive(Clone, Debug, Default)]
+struct Progress {
+    /// Raw bytes read from the file so far (shared with the reader).
+    read: Arc<AtomicU64>,
+    /// The file's size, when it is a file.
+    total: Option<u64>,
+}
+
+/// Passes bytes through, counting them.
+struct CountingReader {
+    inner: Box<dyn Read + Send>,
+    count: Arc<AtomicU64>,
+}
+
+impl Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 impl std::fmt::Debug for Source {
@@ -151,17 +177,11 @@ impl Source {
             None if path == "-" => InputFormat::Csv,
             None => InputFormat::from_path(path),
         };
-        match format {
-            InputFormat::Csv | InputFormat::Tsv => {
-                let mut opts = opts.clone();
-                if format == InputFormat::Tsv && opts.delimiter.is_none() {
-                    opts.delimiter = Some(b'\t');
-                }
-                Ok(Source {
-                    name: display_name(path),
-                    inner: Inner::Csv(CsvSource::open(path, &opts)?),
-                })
-            }
+        let total = (path != "-")
+            .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
+            .flatten();
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut source = match format {
             InputFormat::Xlsx if path != "-" => {
                 // A file can seek: calamine reads only the parts of the zip it needs.
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -171,17 +191,28 @@ impl Source {
                     opts.sheet.as_deref(),
                     opts.has_headers,
                 )?;
-                Ok(Source::records(path, format, opened, None))
+                // The sheet is read whole: all of the file is behind us.
+                counter.store(total.unwrap_or(0), Ordering::Relaxed);
+                Source::records(path, format, opened, None)
             }
             _ => {
-                let reader: Box<dyn Read + Send> = if path == "-" {
+                let raw: Box<dyn Read + Send> = if path == "-" {
                     Box::new(io::stdin())
                 } else {
                     Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
                 };
-                Source::from_reader(&display_name(path), reader, format, opts)
+                let reader = Box::new(CountingReader {
+                    inner: raw,
+                    count: Arc::clone(&counter),
+                });
+                Source::from_reader(&display_name(path), reader, format, opts)?
             }
-        }
+        };
+        source.progress = Progress {
+            read: counter,
+            total,
+        };
+        Ok(source)
     }
 
     /// Reads `format` from any reader; `name` is used in messages.
@@ -204,6 +235,7 @@ impl Source {
                 return Ok(Source {
                     name: name.to_string(),
                     inner: Inner::Csv(CsvSource::from_reader(name, reader, &opts)?),
+                    progress: Progress::default(),
                 });
             }
             InputFormat::Jsonl | InputFormat::Json => {
@@ -234,7 +266,23 @@ impl Source {
                 reader: opened.reader,
                 rows: 0,
             }),
+            progress: Progress::default(),
         }
+    }
+
+    /// Raw bytes of the file read so far (read-ahead included), for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.progress.read.load(Ordering::Relaxed)
+    }
+
+    /// A shared count of the raw bytes read, readable while the source is busy reading.
+    pub fn byte_counter(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.progress.read)
+    }
+
+    /// The size of the input file in bytes; `None` for stdin.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.progress.total
     }
 
     /// The input's name for messages (`<stdin>` or the path).

@@ -110,3 +110,17 @@ fn ctrl_c_leaves_no_partial_output_file() {
         "old output untouched"
     );
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let wd = Workdir::new();
+    let r = wd.classify(&[&util::sample("postings.csv"), "-o", "out.csv"]);
+    r.expect_code(0);
+    let err = r.err();
+    assert_eq!(err.lines().count(), 1, "only the summary line: {err:?}");
+    assert!(err.starts_with("popm: 16 rows"), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\r'),
+        "no terminal control: {err:?}"
+    );
+}

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
 use popm::classify::{run_ordered, thread_pool};
@@ -17,6 +18,7 @@ use popm::summary::Tally;
 use popm::xlsx::XlsxWriter;
 use popm::{Classifier, Field, Label};
 
+use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
 use crate::cli::{ClassifyArgs, ColumnArgs, FormatArg};
 
@@ -361,6 +363,15 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     };
     let mut tally = Tally::new();
     let mut written = 0usize;
+    let total_bytes = files
+        .iter()
+        .map(|f| {
+            (f != "-")
+                .then(|| std::fs::metadata(f).ok().map(|m| m.len()))
+                .flatten()
+        })
+        .sum::<Option<u64>>();
+    let mut progress = Progress::new(!args.quiet, total_bytes);
 
     let mut counts = [0usize; 5];
     let mut warnings = 0usize;
@@ -460,6 +471,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 }
             }
         };
+        let bytes_read = src.byte_counter();
         run_ordered(
             &pool,
             |batch| src.read_batch(batch),
@@ -469,6 +481,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                     return Ok(());
                 }
                 interrupt::check()?;
+                progress.update(bytes_read.load(Ordering::Relaxed), rows + outs.len());
                 for o in outs {
                     if filter.keeps(o.label, o.confidence) {
                         written += 1;
@@ -499,6 +512,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 Ok(())
             },
         )?;
+        progress.finish_input(src.bytes_read());
         if let Some(line) = src.unbalanced_quote_line() {
             input_errors += 1;
             warnings += 1;
@@ -519,6 +533,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         }
     }
     sink.finish()?;
+    progress.clear();
     if !args.quiet {
         let per_label: Vec<String> = Label::ALL
             .iter()

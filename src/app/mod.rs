@@ -6,6 +6,7 @@ pub mod eval;
 pub mod interrupt;
 pub mod learn;
 pub mod lexicon;
+pub mod progress;
 pub mod shell;
 pub mod summary;
 
