@@ -329,7 +329,7 @@ fn write_summary(
         ws.write_string_with_format(
             r0,
             c0,
-            &format!("top {SUMMARY_TOP_PHRASES} {name} phrases"),
+            format!("top {SUMMARY_TOP_PHRASES} {name} phrases"),
             &bold,
         )?;
         for (c, h) in ["phrase", "category", "postings"].iter().enumerate() {

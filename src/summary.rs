@@ -1,0 +1,1232 @@
+//! Summaries of classified postings: label counts, a lean histogram, the
+//! phrases and categories that counted, and mean confidence per label.
+//!
+//! A [`Tally`] aggregates postings one at a time, either straight from a
+//! [`Classification`] ([`Tally::add_classification`], as `popm classify` does
+//! for its spreadsheet summary) or from popm's own result files read back
+//! ([`read_results`], [`read_results_from`]): CSV and TSV (the header names the
+//! columns [`REQUIRED_COLUMNS`]), JSON Lines, and `.xlsx` workbooks (sheet
+//! [`XLSX_SHEET`], then "Postings 2", ... past a sheet's row limit; header in
+//! row 1). It sits after [`crate::output`] in the
+//! pipeline: it reads what `output` wrote and never writes to a terminal.
+//!
+//! # Phrases and categories
+//!
+//! A phrase *counts* in a posting when at least one of its matches was not
+//! marked `colleague` or `negated` (see [`crate::context`]). [`Tally::top_phrases`]
+//! and [`Tally::categories`] count postings, not matches: a phrase found five
+//! times in one posting counts once. CSV and TSV cells name phrases only, so
+//! their category comes from the lexicon passed to the reader (the embedded one
+//! unless `--lexicon`); a phrase it does not hold gets [`NOT_IN_LEXICON`].
+//! JSON Lines carry the category of every phrase.
+//!
+//! # Lean histogram
+//!
+//! `lean = (pm − po) / (pm + po)` runs from −1 (all PO) to +1 (all PM), the
+//! range [`LEAN_MIN`]..[`LEAN_MAX`] of [`Tally::lean_histogram`]. Bins are
+//! half-open `[lo, hi)` except the last, which holds +1; a value outside the
+//! range (a hand-edited file) falls into the outer bin on its side.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::classify::Classification;
+use crate::context::Mark;
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::lexicon::{Lexicon, Role};
+use crate::output::round;
+
+/// Lower end of the lean histogram (all Product Owner).
+pub const LEAN_MIN: f64 = -1.0;
+
+/// Upper end of the lean histogram (all Product Manager).
+pub const LEAN_MAX: f64 = 1.0;
+
+/// Number of lean histogram bins in [`Tally::to_json`] and the terminal summary (0.2 wide).
+pub const LEAN_BINS: usize = 10;
+
+/// The category given to a phrase of a CSV/TSV result that the lexicon does not hold.
+pub const NOT_IN_LEXICON: &str = "(not in lexicon)";
+
+/// The columns a CSV, TSV or `.xlsx` result must have to be summarised.
+pub const REQUIRED_COLUMNS: &[&str] =
+    &["label", "confidence", "lean", "po_evidence", "pm_evidence"];
+
+/// The sheet of an `.xlsx` result that holds one row per posting.
+pub const XLSX_SHEET: &str = "Postings";
+
+/// One phrase found in a posting, as the tally sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhraseHit {
+    /// The role the phrase indicates.
+    pub role: Role,
+    /// The phrase (the lexicon entry's display name).
+    pub phrase: String,
+    /// Its lexicon category, or [`NOT_IN_LEXICON`].
+    pub category: String,
+    /// Whether at least one match was neither `colleague` nor `negated`.
+    pub counted: bool,
+}
+
+/// One bin of the lean histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Bin {
+    /// Lower edge (inclusive).
+    pub lo: f64,
+    /// Upper edge (exclusive, except for the last bin).
+    pub hi: f64,
+    /// Postings whose lean falls in the bin.
+    pub count: usize,
+}
+
+/// How many postings a phrase counted in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PhraseCount {
+    /// The phrase.
+    pub phrase: String,
+    /// Its category.
+    pub category: String,
+    /// Postings in which it counted.
+    pub postings: usize,
+}
+
+/// One item of a compact evidence cell: `product manager×3 (1 colleague)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompactItem {
+    /// The phrase.
+    pub phrase: String,
+    /// Number of matches.
+    pub count: usize,
+    /// Matches marked `colleague`.
+    pub colleague: usize,
+    /// Matches marked `negated`.
+    pub negated: usize,
+}
+
+impl CompactItem {
+    /// Whether at least one match counted for its role.
+    pub fn is_counted(&self) -> bool {
+        self.count > self.colleague + self.negated
+    }
+}
+
+/// Aggregate of classified postings (see the [module docs](self)).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    total: usize,
+    labels: [usize; Label::ALL.len()],
+    confidence_sum: [f64; Label::ALL.len()],
+    confidence_n: [usize; Label::ALL.len()],
+    leans: Vec<f64>,
+    /// Per role (PO, PM): postings per (phrase, category).
+    phrases: [BTreeMap<(String, String), usize>; 2],
+    /// Per role (PO, PM): postings with at least one counted phrase of the category.
+    categories: [BTreeMap<String, usize>; 2],
+}
+
+fn label_index(label: Label) -> usize {
+    Label::ALL.iter().position(|&l| l == label).unwrap_or(0)
+}
+
+fn role_index(role: Role) -> usize {
+    match role {
+        Role::Po => 0,
+        Role::Pm => 1,
+    }
+}
+
+impl Tally {
+    /// An empty tally.
+    pub fn new() -> Tally {
+        Tally::default()
+    }
+
+    /// Adds one posting: its label, confidence and lean (`None` for error rows)
+    /// and the phrases found in it. Non-finite numbers are ignored.
+    pub fn add(
+        &mut self,
+        label: Label,
+        confidence: Option<f64>,
+        lean: Option<f64>,
+        phrases: &[PhraseHit],
+    ) {
+        let li = label_index(label);
+        self.total += 1;
+        self.labels[li] += 1;
+        if let Some(c) = confidence.filter(|c| c.is_finite()) {
+            self.confidence_sum[li] += c;
+            self.confidence_n[li] += 1;
+        }
+        if let Some(l) = lean.filter(|l| l.is_finite()) {
+            self.leans.push(l);
+        }
+        let mut seen_phrases: BTreeSet<(Role, &str, &str)> = BTreeSet::new();
+        let mut seen_categories: BTreeSet<(Role, &str)> = BTreeSet::new();
+        for hit in phrases.iter().filter(|h| h.counted) {
+            if seen_phrases.insert((hit.role, &hit.phrase, &hit.category)) {
+                *self.phrases[role_index(hit.role)]
+                    .entry((hit.phrase.clone(), hit.category.clone()))
+                    .or_insert(0) += 1;
+            }
+            if seen_categories.insert((hit.role, &hit.category)) {
+                *self.categories[role_index(hit.role)]
+                    .entry(hit.category.clone())
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Adds one classified posting; `lexicon` must be the classifier's (it names
+    /// the phrases and categories of the evidence).
+    pub fn add_classification(&mut self, c: &Classification, lexicon: &Lexicon) {
+        let hits: Vec<PhraseHit> = c
+            .score
+            .evidence
+            .iter()
+            .map(|ev| PhraseHit {
+                role: ev.role,
+                phrase: lexicon.entry(ev.entry).phrase().to_string(),
+                category: lexicon.category_of(ev.entry).name.clone(),
+                counted: ev.count()
+                    > ev.count_marked(Mark::Colleague) + ev.count_marked(Mark::Negated),
+            })
+            .collect();
+        self.add(
+            c.verdict.label,
+            Some(c.verdict.confidence),
+            Some(c.verdict.lean),
+            &hits,
+        );
+    }
+
+    /// Adds every posting of `other` to this tally.
+    pub fn merge(&mut self, other: Tally) {
+        self.total += other.total;
+        for i in 0..Label::ALL.len() {
+            self.labels[i] += other.labels[i];
+            self.confidence_sum[i] += other.confidence_sum[i];
+            self.confidence_n[i] += other.confidence_n[i];
+        }
+        self.leans.extend(other.leans);
+        for (mine, theirs) in self.phrases.iter_mut().zip(other.phrases) {
+            for (k, n) in theirs {
+                *mine.entry(k).or_insert(0) += n;
+            }
+        }
+        for (mine, theirs) in self.categories.iter_mut().zip(other.categories) {
+            for (k, n) in theirs {
+                *mine.entry(k).or_insert(0) += n;
+            }
+        }
+    }
+
+    /// Number of postings added.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Postings per label, in [`Label::ALL`] order (zero counts included).
+    pub fn label_counts(&self) -> Vec<(Label, usize)> {
+        Label::ALL
+            .iter()
+            .map(|&l| (l, self.labels[label_index(l)]))
+            .collect()
+    }
+
+    /// Mean confidence of the postings with this label, `None` when there is none.
+    pub fn mean_confidence(&self, label: Label) -> Option<f64> {
+        let i = label_index(label);
+        (self.confidence_n[i] > 0).then(|| self.confidence_sum[i] / self.confidence_n[i] as f64)
+    }
+
+    /// The lean histogram over [`LEAN_MIN`]..[`LEAN_MAX`] in `bins` equal bins
+    /// (empty when `bins` is 0); postings without a lean (errors) are left out.
+    pub fn lean_histogram(&self, bins: usize) -> Vec<Bin> {
+        if bins == 0 {
+            return Vec::new();
+        }
+        let edge = |i: usize| LEAN_MIN + (LEAN_MAX - LEAN_MIN) * i as f64 / bins as f64;
+        let mut out: Vec<Bin> = (0..bins)
+            .map(|i| Bin {
+                lo: edge(i),
+                hi: edge(i + 1),
+                count: 0,
+            })
+            .collect();
+        for &x in &self.leans {
+            let guess = ((x - LEAN_MIN) / (LEAN_MAX - LEAN_MIN) * bins as f64).floor();
+            let mut i = if guess.is_nan() || guess < 0.0 {
+                0
+            } else {
+                (guess as usize).min(bins - 1)
+            };
+            // The guess can be one off at an edge; the edges themselves decide.
+            while i + 1 < bins && x >= out[i + 1].lo {
+                i += 1;
+            }
+            while i > 0 && x < out[i].lo {
+                i -= 1;
+            }
+            out[i].count += 1;
+        }
+        out
+    }
+
+    /// The `n` phrases of `role` that counted in the most postings; ties are
+    /// broken by phrase, then category, so the order is always the same.
+    pub fn top_phrases(&self, role: Role, n: usize) -> Vec<PhraseCount> {
+        let mut all: Vec<PhraseCount> = self.phrases[role_index(role)]
+            .iter()
+            .map(|((phrase, category), &postings)| PhraseCount {
+                phrase: phrase.clone(),
+                category: category.clone(),
+                postings,
+            })
+            .collect();
+        // The map iterates by (phrase, category) and the sort is stable.
+        all.sort_by_key(|p| std::cmp::Reverse(p.postings));
+        all.truncate(n);
+        all
+    }
+
+    /// Per category of `role`: postings in which at least one of its phrases
+    /// counted, most first, ties by name.
+    pub fn categories(&self, role: Role) -> Vec<(String, usize)> {
+        let mut all: Vec<(String, usize)> = self.categories[role_index(role)]
+            .iter()
+            .map(|(c, &n)| (c.clone(), n))
+            .collect();
+        all.sort_by_key(|c| std::cmp::Reverse(c.1));
+        all
+    }
+
+    /// The whole summary as JSON, with the `top` phrases per role and
+    /// [`LEAN_BINS`] histogram bins; numbers are rounded to 3 decimals.
+    ///
+    /// Fields: `postings`; `labels` (per label: `label`, `count`, `share`,
+    /// `mean_confidence` or null); `lean_histogram` (`lo`, `hi`, `count`);
+    /// `top_phrases` and `categories`, each an object with `po` and `pm`
+    /// arrays (`phrase`, `category`, `postings`; `category`, `postings`).
+    pub fn to_json(&self, top: usize) -> Value {
+        let labels: Vec<Value> = self
+            .label_counts()
+            .into_iter()
+            .map(|(l, n)| {
+                json!({
+                    "label": l.as_str(),
+                    "count": n,
+                    "share": round(share(n, self.total), 3),
+                    "mean_confidence": self.mean_confidence(l).map(|c| round(c, 3)),
+                })
+            })
+            .collect();
+        let bins: Vec<Value> = self
+            .lean_histogram(LEAN_BINS)
+            .into_iter()
+            .map(|b| json!({"lo": round(b.lo, 3), "hi": round(b.hi, 3), "count": b.count}))
+            .collect();
+        let per_role = |f: &dyn Fn(Role) -> Value| json!({"po": f(Role::Po), "pm": f(Role::Pm)});
+        json!({
+            "postings": self.total,
+            "labels": labels,
+            "lean_histogram": bins,
+            "top_phrases": per_role(&|r| json!(self.top_phrases(r, top))),
+            "categories": per_role(&|r| {
+                Value::Array(
+                    self.categories(r)
+                        .into_iter()
+                        .map(|(c, n)| json!({"category": c, "postings": n}))
+                        .collect(),
+                )
+            }),
+        })
+    }
+}
+
+/// `n / total`, 0 when `total` is 0.
+pub fn share(n: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        n as f64 / total as f64
+    }
+}
+
+/// Parses a compact evidence cell (`product backlog×3; product manager×1 (colleague)`).
+///
+/// The grammar, as [`crate::output`] writes it: items separated by `"; "`,
+/// each `PHRASE×COUNT` optionally followed by a note ` (MARKS)`, where MARKS is
+/// `colleague`, `negated`, or both separated by `", "`, each preceded by its
+/// number and a space when not every match has that mark (`(2 colleague, 1 negated)`).
+/// A phrase may itself hold `×` or `"; "`: an item ends at the first `×COUNT`
+/// (with its note) that is followed by `"; "` or the end of the cell. An empty
+/// (or all-blank) cell has no items.
+///
+/// # Errors
+///
+/// A message naming the part of the cell that does not follow the grammar.
+pub fn parse_compact_evidence(cell: &str) -> std::result::Result<Vec<CompactItem>, String> {
+    let mut items = Vec::new();
+    let mut rest = cell.trim();
+    if rest.is_empty() {
+        return Ok(items);
+    }
+    loop {
+        let mut from = 0;
+        let (at, item, after) = loop {
+            let Some(p) = rest[from..].find('×') else {
+                return Err(format!("expected `phrase×count` in `{rest}`"));
+            };
+            let at = from + p;
+            let tail = &rest[at + '×'.len_utf8()..];
+            if let Some((count, colleague, negated, used)) = parse_count_and_note(tail) {
+                let after = &tail[used..];
+                if after.is_empty() || after.starts_with("; ") {
+                    break (at, (count, colleague, negated), after);
+                }
+            }
+            from = at + '×'.len_utf8();
+        };
+        let phrase = &rest[..at];
+        if phrase.trim().is_empty() {
+            return Err(format!("missing phrase before `{}`", &rest[at..]));
+        }
+        let (count, colleague, negated) = item;
+        items.push(CompactItem {
+            phrase: phrase.to_string(),
+            count,
+            colleague,
+            negated,
+        });
+        if after.is_empty() {
+            return Ok(items);
+        }
+        rest = &after[2..];
+        if rest.trim().is_empty() {
+            return Err("nothing after the last `; `".to_string());
+        }
+    }
+}
+
+/// Parses `COUNT[ (MARKS)]` at the start of `s`: (count, colleague, negated, bytes used).
+fn parse_count_and_note(s: &str) -> Option<(usize, usize, usize, usize)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let count: usize = s[..digits].parse().ok().filter(|&n| n > 0)?;
+    let Some(note) = s[digits..].strip_prefix(" (") else {
+        return Some((count, 0, 0, digits));
+    };
+    let close = note.find(')')?;
+    let mut marks = [0usize; 2];
+    let mut last: Option<usize> = None;
+    for part in note[..close].split(", ") {
+        let (n, name) = match part.split_once(' ') {
+            Some((n, name)) => (n.parse::<usize>().ok().filter(|&n| n > 0)?, name),
+            None => (count, part),
+        };
+        let k = match name {
+            "colleague" => 0,
+            "negated" => 1,
+            _ => return None,
+        };
+        // popm writes colleague before negated, each once.
+        if last.is_some_and(|l| l >= k) {
+            return None;
+        }
+        last = Some(k);
+        marks[k] = n;
+    }
+    if marks[0] + marks[1] > count {
+        return None;
+    }
+    Some((count, marks[0], marks[1], digits + 2 + close + 1))
+}
+
+/// Phrase → category lookups for the phrases of CSV/TSV results.
+struct CategoryIndex {
+    exact: HashMap<(Role, String), String>,
+    folded: HashMap<(Role, String), String>,
+}
+
+impl CategoryIndex {
+    fn new(lexicon: &Lexicon) -> CategoryIndex {
+        let mut exact = HashMap::new();
+        let mut folded = HashMap::new();
+        for e in &lexicon.entries {
+            let category = lexicon.category_of(e.id).name.clone();
+            exact
+                .entry((e.role, e.phrase().to_string()))
+                .or_insert_with(|| category.clone());
+            folded
+                .entry((e.role, e.phrase().to_lowercase()))
+                .or_insert(category);
+        }
+        CategoryIndex { exact, folded }
+    }
+
+    fn category(&self, role: Role, phrase: &str) -> String {
+        self.exact
+            .get(&(role, phrase.to_string()))
+            .or_else(|| self.folded.get(&(role, phrase.to_lowercase())))
+            .map_or_else(|| NOT_IN_LEXICON.to_string(), String::clone)
+    }
+}
+
+/// Reads one popm result file (CSV, TSV, JSON Lines or `.xlsx`) into a tally.
+///
+/// The format is recognised from the content: a zip archive is a workbook, a
+/// first line starting with `{` is JSON Lines, a header line holding a tab is
+/// TSV, anything else CSV. `lexicon` gives the categories of CSV/TSV/xlsx phrases.
+///
+/// # Errors
+///
+/// When the file cannot be read, is not a popm result (the message names the
+/// missing columns or fields), or a row does not parse (with its line).
+pub fn read_results(path: &Path, lexicon: &Lexicon) -> Result<Tally> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    read_results_from(file, &path.display().to_string(), lexicon)
+}
+
+/// Reads a popm result from any reader (stdin, ...); `name` names it in errors.
+///
+/// # Errors
+///
+/// As [`read_results`].
+pub fn read_results_from<R: Read>(reader: R, name: &str, lexicon: &Lexicon) -> Result<Tally> {
+    let mut r = BufReader::with_capacity(1 << 16, reader);
+    let io = |e| Error::io(name, e);
+    let mut first = Vec::new();
+    loop {
+        first.clear();
+        if r.read_until(b'\n', &mut first).map_err(io)? == 0 {
+            return Err(Error::csv(
+                name,
+                None,
+                "is empty: not a popm result (expected the output of `popm classify`)",
+            ));
+        }
+        if first.starts_with(b"PK\x03\x04") || !first.trim_ascii().is_empty() {
+            break;
+        }
+    }
+    if first.starts_with(b"PK\x03\x04") {
+        r.read_to_end(&mut first).map_err(io)?;
+        return read_xlsx(first, name, lexicon);
+    }
+    let body = first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&first);
+    if body.trim_ascii_start().starts_with(b"{") {
+        return read_jsonl(Cursor::new(first.clone()).chain(r), name);
+    }
+    let delimiter = detect_delimiter(body);
+    read_delimited(
+        Cursor::new(first.clone()).chain(r),
+        name,
+        delimiter,
+        lexicon,
+    )
+}
+
+/// The delimiter of a result header line: the one of `,` TAB `;` `|` that
+/// splits it into the most [`REQUIRED_COLUMNS`] (`,` when none does).
+fn detect_delimiter(header: &[u8]) -> u8 {
+    let mut best = (0, b',');
+    for d in [b',', b'\t', b';', b'|'] {
+        let found = header
+            .split(|&b| b == d)
+            .map(|name| {
+                let name = String::from_utf8_lossy(name);
+                name.trim().trim_matches('"').to_string()
+            })
+            .filter(|name| REQUIRED_COLUMNS.contains(&name.as_str()))
+            .count();
+        if found > best.0 {
+            best = (found, d);
+        }
+    }
+    best.1
+}
+
+/// Finds [`REQUIRED_COLUMNS`] in a header, or says which are missing.
+fn required_columns(header: &[String], name: &str) -> Result<[usize; 5]> {
+    let mut idx = [0usize; 5];
+    let mut missing = Vec::new();
+    for (k, col) in REQUIRED_COLUMNS.iter().enumerate() {
+        match header.iter().position(|h| h == col) {
+            Some(i) => idx[k] = i,
+            None => missing.push(format!("`{col}`")),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(idx);
+    }
+    let mut found: Vec<&str> = header.iter().map(String::as_str).take(12).collect();
+    if header.len() > 12 {
+        found.push("…");
+    }
+    Err(Error::csv(
+        name,
+        None,
+        format!(
+            "not a popm result: missing column{} {} (found: {}); summarise the output of \
+             `popm classify` (CSV, TSV, JSON Lines or .xlsx)",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if found.is_empty() {
+                "none".to_string()
+            } else {
+                found.join(", ")
+            }
+        ),
+    ))
+}
+
+/// Adds one CSV/TSV/xlsx row, given the cells of [`REQUIRED_COLUMNS`].
+fn add_row(
+    tally: &mut Tally,
+    cells: [&str; 5],
+    index: &CategoryIndex,
+    name: &str,
+    line: Option<u64>,
+) -> Result<()> {
+    let [label, confidence, lean, po, pm] = cells;
+    let label = parse_label(label).map_err(|m| Error::csv(name, line, m))?;
+    let confidence =
+        parse_number(confidence, "confidence").map_err(|m| Error::csv(name, line, m))?;
+    let lean = parse_number(lean, "lean").map_err(|m| Error::csv(name, line, m))?;
+    let mut hits = Vec::new();
+    for (role, cell, col) in [(Role::Po, po, "po_evidence"), (Role::Pm, pm, "pm_evidence")] {
+        let items = parse_compact_evidence(cell)
+            .map_err(|m| Error::csv(name, line, format!("column `{col}`: {m}")))?;
+        hits.extend(items.into_iter().map(|it| PhraseHit {
+            role,
+            category: index.category(role, &it.phrase),
+            counted: it.is_counted(),
+            phrase: it.phrase,
+        }));
+    }
+    tally.add(label, confidence, lean, &hits);
+    Ok(())
+}
+
+fn parse_label(s: &str) -> std::result::Result<Label, String> {
+    Label::parse(s).ok_or_else(|| {
+        format!(
+            "unknown label `{s}` (expected one of {})",
+            Label::ALL.map(Label::as_str).join(", ")
+        )
+    })
+}
+
+/// An empty cell is `None`; anything else must be a finite number, written
+/// with a decimal point or (`classify --decimal-comma`) a decimal comma.
+fn parse_number(s: &str, col: &str) -> std::result::Result<Option<f64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let x = s
+        .parse::<f64>()
+        .ok()
+        .or_else(|| s.replace(',', ".").parse::<f64>().ok());
+    match x {
+        Some(x) if x.is_finite() => Ok(Some(x)),
+        _ => Err(format!("`{col}` is not a number: `{s}`")),
+    }
+}
+
+fn read_delimited<R: Read>(
+    reader: R,
+    name: &str,
+    delimiter: u8,
+    lexicon: &Lexicon,
+) -> Result<Tally> {
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map(|p| p.line());
+        Error::csv(name, line, format!("cannot read as CSV: {e}"))
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .from_reader(reader);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let idx = required_columns(&header, name)?;
+    let index = CategoryIndex::new(lexicon);
+    let mut tally = Tally::new();
+    let mut record = csv::StringRecord::new();
+    while rdr.read_record(&mut record).map_err(csv_err)? {
+        let line = record.position().map(|p| p.line());
+        let cells = idx.map(|i| record.get(i).unwrap_or(""));
+        add_row(&mut tally, cells, &index, name, line)?;
+    }
+    Ok(tally)
+}
+
+fn read_jsonl<R: BufRead>(reader: R, name: &str) -> Result<Tally> {
+    let mut tally = Tally::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(name, e))?;
+        let n = Some(i as u64 + 1);
+        let text = line.trim_start_matches('\u{feff}').trim();
+        if text.is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| Error::csv(name, n, format!("not JSON Lines: {e}")))?;
+        let missing: Vec<&str> = ["label", "evidence"]
+            .into_iter()
+            .filter(|k| v.get(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::csv(
+                name,
+                n,
+                format!(
+                    "not a popm result: missing field{} {} (expected the JSON Lines of \
+                     `popm classify --format jsonl`)",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let label = v["label"]
+            .as_str()
+            .ok_or_else(|| "`label` is not a string".to_string())
+            .and_then(parse_label)
+            .map_err(|m| Error::csv(name, n, m))?;
+        let number = |k: &str| -> Result<Option<f64>> {
+            match v.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(x) => x
+                    .as_f64()
+                    .map(Some)
+                    .ok_or_else(|| Error::csv(name, n, format!("`{k}` is not a number: {x}"))),
+            }
+        };
+        let (confidence, lean) = (number("confidence")?, number("lean")?);
+        let evidence = v["evidence"]
+            .as_array()
+            .ok_or_else(|| Error::csv(name, n, "`evidence` is not an array"))?;
+        let hits = evidence
+            .iter()
+            .map(json_hit)
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|m| Error::csv(name, n, format!("evidence: {m}")))?;
+        tally.add(label, confidence, lean, &hits);
+    }
+    Ok(tally)
+}
+
+/// One element of a JSON Lines `evidence` array.
+fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
+    let role = ev["role"]
+        .as_str()
+        .and_then(Role::parse)
+        .ok_or_else(|| format!("no `role` po/pm in {ev}"))?;
+    let phrase = ev["phrase"]
+        .as_str()
+        .ok_or_else(|| format!("no `phrase` in {ev}"))?;
+    let category = ev["category"].as_str().unwrap_or(NOT_IN_LEXICON);
+    let counted = match (ev["counted"].as_u64(), ev["matches"].as_array()) {
+        (Some(n), _) => n > 0,
+        (None, Some(ms)) => ms
+            .iter()
+            .any(|m| !matches!(m["mark"].as_str(), Some("colleague" | "negated"))),
+        (None, None) => return Err(format!("no `counted` or `matches` in {ev}")),
+    };
+    Ok(PhraseHit {
+        role,
+        phrase: phrase.to_string(),
+        category: category.to_string(),
+        counted,
+    })
+}
+
+fn read_xlsx(bytes: Vec<u8>, name: &str, lexicon: &Lexicon) -> Result<Tally> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| Error::csv(name, None, format!("cannot read as .xlsx: {e}")))?;
+    if !wb.sheet_names().iter().any(|s| s == XLSX_SHEET) {
+        return Err(Error::csv(
+            name,
+            None,
+            format!(
+                "not a popm result: no sheet `{XLSX_SHEET}` (sheets: {})",
+                wb.sheet_names().join(", ")
+            ),
+        ));
+    }
+    // Past the row limit of a sheet, classify goes on in "Postings 2", "Postings 3", ...
+    let sheets: Vec<String> = wb
+        .sheet_names()
+        .into_iter()
+        .filter(|s| {
+            s == XLSX_SHEET
+                || s.strip_prefix(XLSX_SHEET)
+                    .and_then(|n| n.strip_prefix(' '))
+                    .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
+        })
+        .collect();
+    let index = CategoryIndex::new(lexicon);
+    let mut tally = Tally::new();
+    for sheet in &sheets {
+        read_xlsx_sheet(&mut wb, sheet, name, &index, &mut tally)?;
+    }
+    Ok(tally)
+}
+
+/// Adds the rows of one postings sheet of a workbook.
+fn read_xlsx_sheet<RS: Read + std::io::Seek>(
+    wb: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    name: &str,
+    index: &CategoryIndex,
+    tally: &mut Tally,
+) -> Result<()> {
+    use calamine::{Data, Reader};
+    let range = wb
+        .worksheet_range(sheet)
+        .map_err(|e| Error::csv(name, None, format!("sheet `{sheet}`: {e}")))?;
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+    let text = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            other => other.to_string(),
+        }
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|d| text(d).trim().to_string()).collect())
+        .unwrap_or_default();
+    let idx = required_columns(&header, &format!("{name} (sheet {sheet})"))?;
+    for (i, row) in rows.enumerate() {
+        // 1-based spreadsheet row: the header is row first_row + 1.
+        let line = Some(first_row + i as u64 + 2);
+        let owned = idx.map(|c| row.get(c).map(text).unwrap_or_default());
+        if owned.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cells = [
+            owned[0].as_str(),
+            owned[1].as_str(),
+            owned[2].as_str(),
+            owned[3].as_str(),
+            owned[4].as_str(),
+        ];
+        add_row(tally, cells, index, name, line)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classifier;
+
+    fn item(phrase: &str, count: usize, colleague: usize, negated: usize) -> CompactItem {
+        CompactItem {
+            phrase: phrase.into(),
+            count,
+            colleague,
+            negated,
+        }
+    }
+
+    #[test]
+    fn evidence_cells_parse_with_marks_notes() {
+        let cases: &[(&str, Vec<CompactItem>)] = &[
+            ("", vec![]),
+            ("   ", vec![]),
+            ("product backlog×3", vec![item("product backlog", 3, 0, 0)]),
+            (
+                "product backlog×3; user stories×2; product manager×1 (colleague)",
+                vec![
+                    item("product backlog", 3, 0, 0),
+                    item("user stories", 2, 0, 0),
+                    item("product manager", 1, 1, 0),
+                ],
+            ),
+            (
+                "product owner×2 (1 colleague); roadmap×3 (2 colleague, 1 negated)",
+                vec![item("product owner", 2, 1, 0), item("roadmap", 3, 2, 1)],
+            ),
+            ("pricing×2 (negated)", vec![item("pricing", 2, 0, 2)]),
+            (
+                "P&L×1; fachbereich*×12",
+                vec![item("P&L", 1, 0, 0), item("fachbereich*", 12, 0, 0)],
+            ),
+            // Phrases holding the separators themselves.
+            ("2×2 matrix×1", vec![item("2×2 matrix", 1, 0, 0)]),
+            (
+                "a; b×1; c×2",
+                vec![item("a; b", 1, 0, 0), item("c", 2, 0, 0)],
+            ),
+            ("x×1 (note)×2", vec![item("x×1 (note)", 2, 0, 0)]),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(parse_compact_evidence(cell).as_ref(), Ok(want), "{cell:?}");
+        }
+        assert!(!item("a", 2, 1, 1).is_counted());
+        assert!(item("a", 3, 1, 1).is_counted());
+    }
+
+    #[test]
+    fn malformed_evidence_cells_are_refused() {
+        for cell in [
+            "product backlog",
+            "product backlog×",
+            "product backlog×0",
+            "×3",
+            "backlog×3;",
+            "backlog×3; ",
+            "backlog×3 (colleague",
+            "backlog×1 (2 colleague)",
+            "backlog×3 (negated, colleague)",
+            "backlog×3 (self)",
+            "backlog×3x",
+        ] {
+            assert!(parse_compact_evidence(cell).is_err(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn compact_cells_written_by_output_parse_back() {
+        let lex = Lexicon::parse(
+            r#"
+[context]
+colleague = ["work with"]
+negation = ["no"]
+[[category]]
+name = "backlog"
+role = "po"
+entries = [{ phrase = "product backlog", weight = 3 }]
+[[category]]
+name = "role-name"
+role = "pm"
+kind = "role-name"
+entries = [{ phrase = "product manager", weight = 5 }]
+"#,
+            "t",
+        )
+        .unwrap();
+        let c = Classifier::new(lex).unwrap();
+        let r = c.classify_text(
+            "Product backlog. You work with the Product Manager. No product manager. \
+             Product manager here.",
+        );
+        let lex = c.lexicon();
+        let pm = crate::output::compact_evidence(&r, lex, Role::Pm);
+        assert_eq!(pm, "product manager×3 (1 colleague, 1 negated)");
+        assert_eq!(
+            parse_compact_evidence(&pm),
+            Ok(vec![item("product manager", 3, 1, 1)])
+        );
+        let mut from_classification = Tally::new();
+        from_classification.add_classification(&r, lex);
+        let mut from_csv = Tally::new();
+        let index = CategoryIndex::new(lex);
+        let po = crate::output::compact_evidence(&r, lex, Role::Po);
+        add_row(
+            &mut from_csv,
+            ["product_owner", "0.9", "-0.5", &po, &pm],
+            &index,
+            "t",
+            None,
+        )
+        .unwrap();
+        for role in [Role::Po, Role::Pm] {
+            assert_eq!(
+                from_classification.top_phrases(role, 10),
+                from_csv.top_phrases(role, 10)
+            );
+            assert_eq!(
+                from_classification.categories(role),
+                from_csv.categories(role)
+            );
+        }
+    }
+
+    fn tally_of_leans(leans: &[f64]) -> Tally {
+        let mut t = Tally::new();
+        for &l in leans {
+            t.add(Label::Unclear, None, Some(l), &[]);
+        }
+        t
+    }
+
+    #[test]
+    fn histogram_edges() {
+        let t = tally_of_leans(&[-1.0, -0.8, -0.800001, 0.0, -0.0, 0.2, 0.999, 1.0, -3.0, 7.0]);
+        let h = t.lean_histogram(10);
+        assert_eq!(h.len(), 10);
+        assert_eq!((h[0].lo, h[9].hi), (-1.0, 1.0));
+        for w in h.windows(2) {
+            assert_eq!(w[0].hi, w[1].lo);
+        }
+        let counts: Vec<usize> = h.iter().map(|b| b.count).collect();
+        // -3, -1, -0.800001 | -0.8 | ... | 0, -0 | 0.2 | ... | 0.999, 1, 7
+        assert_eq!(counts, vec![3, 1, 0, 0, 0, 2, 1, 0, 0, 3]);
+        assert_eq!(t.lean_histogram(1)[0].count, 10);
+        assert!(t.lean_histogram(0).is_empty());
+        let mut t = Tally::new();
+        t.add(Label::Error, None, None, &[]);
+        t.add(Label::Unclear, None, Some(f64::NAN), &[]);
+        assert_eq!(
+            t.lean_histogram(4).iter().map(|b| b.count).sum::<usize>(),
+            0
+        );
+        assert_eq!(t.total(), 2);
+    }
+
+    fn hit(role: Role, phrase: &str, category: &str, counted: bool) -> PhraseHit {
+        PhraseHit {
+            role,
+            phrase: phrase.into(),
+            category: category.into(),
+            counted,
+        }
+    }
+
+    #[test]
+    fn top_phrases_count_postings_and_break_ties_by_phrase() {
+        let postings = [
+            vec![
+                hit(Role::Po, "zeta", "b", true),
+                hit(Role::Po, "alpha", "a", true),
+                hit(Role::Po, "alpha", "a", true),
+                hit(Role::Pm, "product manager", "role-name", false),
+            ],
+            vec![
+                hit(Role::Po, "mid", "a", true),
+                hit(Role::Po, "zeta", "b", true),
+            ],
+            vec![hit(Role::Po, "alpha", "a", true)],
+        ];
+        let mut forward = Tally::new();
+        for p in &postings {
+            forward.add(Label::ProductOwner, Some(0.9), Some(-0.9), p);
+        }
+        let mut backward = Tally::new();
+        for p in postings.iter().rev() {
+            let mut p = p.clone();
+            p.reverse();
+            backward.add(Label::ProductOwner, Some(0.9), Some(-0.9), &p);
+        }
+        let top = forward.top_phrases(Role::Po, 10);
+        let names: Vec<(&str, usize)> = top
+            .iter()
+            .map(|p| (p.phrase.as_str(), p.postings))
+            .collect();
+        assert_eq!(names, vec![("alpha", 2), ("zeta", 2), ("mid", 1)]);
+        assert_eq!(top, backward.top_phrases(Role::Po, 10));
+        assert_eq!(forward.top_phrases(Role::Po, 1).len(), 1);
+        assert!(
+            forward.top_phrases(Role::Pm, 10).is_empty(),
+            "colleague-only"
+        );
+        assert_eq!(
+            forward.categories(Role::Po),
+            vec![("a".to_string(), 3), ("b".to_string(), 2)]
+        );
+        assert_eq!(forward.to_json(5), backward.to_json(5));
+    }
+
+    #[test]
+    fn label_counts_shares_and_mean_confidence() {
+        let mut t = Tally::new();
+        t.add(Label::ProductOwner, Some(0.8), Some(-0.5), &[]);
+        t.add(Label::ProductOwner, Some(1.0), Some(-0.7), &[]);
+        t.add(Label::Error, None, None, &[]);
+        let mut other = Tally::new();
+        other.add(Label::Hybrid, Some(0.6), Some(0.0), &[]);
+        t.merge(other);
+        assert_eq!(t.total(), 4);
+        assert_eq!(
+            t.label_counts(),
+            vec![
+                (Label::ProductOwner, 2),
+                (Label::ProductManager, 0),
+                (Label::Hybrid, 1),
+                (Label::Unclear, 0),
+                (Label::Error, 1),
+            ]
+        );
+        assert!((t.mean_confidence(Label::ProductOwner).unwrap() - 0.9).abs() < 1e-12);
+        assert_eq!(t.mean_confidence(Label::Error), None);
+        let j = t.to_json(3);
+        assert_eq!(j["postings"], 4);
+        assert_eq!(j["labels"][0]["share"], 0.5);
+        assert_eq!(j["labels"][4]["mean_confidence"], Value::Null);
+        assert_eq!(
+            j["lean_histogram"].as_array().map(Vec::len),
+            Some(LEAN_BINS)
+        );
+    }
+
+    fn lexicon() -> Lexicon {
+        Lexicon::parse(
+            r#"
+[[category]]
+name = "backlog"
+role = "po"
+entries = [{ phrase = "product backlog", weight = 3 }]
+[[category]]
+name = "roadmap"
+role = "pm"
+entries = [{ phrase = "roadmap", weight = 3 }]
+"#,
+            "t",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn csv_tsv_and_jsonl_results_read_alike() {
+        let lex = lexicon();
+        let csv = "id,label,confidence,lean,po_score,pm_score,po_evidence,pm_evidence,error\n\
+                   1,product_owner,0.900,-0.500,3.00,1.00,product backlog×2,roadmap×1 (negated),\n\
+                   2,error,,,,,,,no text\n\
+                   3,product_manager,0.700,0.400,0.00,3.00,,roadmap×1; vision×1,\n";
+        let tsv = csv.replace(',', "\t");
+        let jsonl = r#"{"label":"product_owner","confidence":0.9,"lean":-0.5,"evidence":[{"phrase":"product backlog","role":"po","category":"backlog","counted":2},{"phrase":"roadmap","role":"pm","category":"roadmap","counted":0}]}
+{"label":"error","evidence":[],"error":"no text"}
+
+{"label":"product_manager","confidence":0.7,"lean":0.4,"evidence":[{"phrase":"roadmap","role":"pm","category":"roadmap","matches":[{"mark":"plain"}]},{"phrase":"vision","role":"pm","category":"(not in lexicon)","counted":1}]}
+"#;
+        let a = read_results_from(csv.as_bytes(), "a.csv", &lex).unwrap();
+        let b = read_results_from(tsv.as_bytes(), "a.tsv", &lex).unwrap();
+        let c = read_results_from(jsonl.as_bytes(), "a.jsonl", &lex).unwrap();
+        // `classify --excel --out-delimiter ';' --decimal-comma`: BOM, CR LF, `;`, `0,900`.
+        let excel = "\u{feff}id;label;confidence;lean;po_score;pm_score;po_evidence;pm_evidence;error\r\n\
+                     1;product_owner;0,900;-0,500;3,00;1,00;product backlog×2;roadmap×1 (negated);\r\n\
+                     2;error;;;;;;;no text\r\n\
+                     3;product_manager;0,700;0,400;0,00;3,00;;\"roadmap×1; vision×1\";\r\n";
+        let d = read_results_from(excel.as_bytes(), "excel.csv", &lex).unwrap();
+        assert_eq!(a.total(), 3);
+        assert_eq!(a.to_json(10), b.to_json(10));
+        assert_eq!(a.to_json(10), c.to_json(10));
+        assert_eq!(a.to_json(10), d.to_json(10));
+        assert_eq!(
+            a.categories(Role::Pm),
+            vec![
+                ("(not in lexicon)".to_string(), 1),
+                ("roadmap".to_string(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn xlsx_results_are_read_from_the_postings_sheet() {
+        let lex = lexicon();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(XLSX_SHEET).unwrap();
+        for (c, h) in [
+            "id",
+            "label",
+            "confidence",
+            "lean",
+            "po_evidence",
+            "pm_evidence",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "p1").unwrap();
+        ws.write_string(1, 1, "product_owner").unwrap();
+        ws.write_number(1, 2, 0.9).unwrap();
+        ws.write_number(1, 3, -0.5).unwrap();
+        ws.write_string(1, 4, "product backlog×2").unwrap();
+        ws.write_string(2, 0, "p2").unwrap();
+        ws.write_string(2, 1, "error").unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name("Postings 2").unwrap();
+        ws.write_string(0, 0, "label").unwrap();
+        ws.write_string(1, 0, "unclear").unwrap();
+        for (c, h) in ["confidence", "lean", "po_evidence", "pm_evidence"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16 + 1, *h).unwrap();
+        }
+        wb.add_worksheet().set_name("Summary").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let t = read_results_from(bytes.as_slice(), "r.xlsx", &lex).unwrap();
+        assert_eq!(t.total(), 3);
+        assert_eq!(t.mean_confidence(Label::ProductOwner), Some(0.9));
+        assert_eq!(t.top_phrases(Role::Po, 1)[0].category, "backlog");
+
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "x").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let err = read_results_from(bytes.as_slice(), "other.xlsx", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("other.xlsx") && err.contains("no sheet `Postings`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn other_files_are_refused_with_the_missing_columns() {
+        let lex = lexicon();
+        let err = read_results_from(&b"id,title,description\n1,a,b\n"[..], "postings.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("postings.csv: not a popm result"), "{err}");
+        for col in REQUIRED_COLUMNS {
+            assert!(err.contains(&format!("`{col}`")), "{err}");
+        }
+        let err = read_results_from(&b"id,label\n1,po\n"[..], "x.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`confidence`") && !err.contains("`label`"),
+            "{err}"
+        );
+        let err = read_results_from(&b"{\"id\": 1}\n"[..], "x.jsonl", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("x.jsonl:1:") && err.contains("`label`, `evidence`"),
+            "{err}"
+        );
+        let err = read_results_from(&b""[..], "empty.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
+        let bad = "label,confidence,lean,po_evidence,pm_evidence\nproduct_owner,high,0,,\n";
+        let err = read_results_from(bad.as_bytes(), "bad.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bad.csv:2: `confidence`"), "{err}");
+        let bad = "label,confidence,lean,po_evidence,pm_evidence\nproduct_owner,1,0,backlog,\n";
+        let err = read_results_from(bad.as_bytes(), "bad.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bad.csv:2: column `po_evidence`"), "{err}");
+    }
+}
