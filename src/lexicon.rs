@@ -31,6 +31,16 @@ pub const MAX_PHRASE_WORDS: usize = 8;
 /// The shortest stem a prefix wildcard (`stem*`) may have, in characters.
 pub const MIN_WILDCARD_STEM: usize = 3;
 
+/// The most surface forms (phrases, counting every form of every entry) one
+/// lexicon file may hold.
+///
+/// The scanner's automaton grows with the forms: 100,000 forms take about
+/// 40 s of CPU to build in a debug build (a few seconds in a release build),
+/// 20,000 about 10 s. A lexicon beyond this is refused at the entry that
+/// crosses the limit, rather than left to build for minutes. The default
+/// lexicon has under 1,000 forms.
+pub const MAX_FORMS: usize = 100_000;
+
 /// Which role a phrase indicates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -271,7 +281,14 @@ impl Lexicon {
     pub fn parse(text: &str, source: &str) -> Result<Lexicon> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Error::lexicon(source, line, format!("invalid lexicon: {}", e.message()))
+            let column = e.span().map_or(String::new(), |s| {
+                let start = s.start.min(text.len());
+                let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+                format!(" at column {}", text[line_start..start].chars().count() + 1)
+            });
+            // One line per message: the TOML parser's can span several.
+            let message = e.message().trim().replace('\n', ": ");
+            Error::lexicon(source, line, format!("invalid lexicon{column}: {message}"))
         })?;
         let meta = raw.lexicon.unwrap_or(RawMeta {
             name: None,
@@ -321,7 +338,7 @@ impl Lexicon {
             calibration,
             hash: fnv1a_hex(text.as_bytes()),
         };
-        lex.add_categories(raw.category, text, source)?;
+        lex.add_categories(raw.category, &LineIndex::new(text), source)?;
         if lex.entries.is_empty() {
             return Err(Error::lexicon(
                 source,
@@ -412,24 +429,25 @@ impl Lexicon {
     fn add_categories(
         &mut self,
         cats: Vec<Spanned<RawCategory>>,
-        text: &str,
+        lines: &LineIndex,
         source: &str,
     ) -> Result<()> {
+        let mut form_total: usize = self.entries.iter().map(|e| e.forms.len()).sum();
         for cat in cats {
-            let cat_line = line_of(text, cat.span().start);
+            let cat_line = lines.line(cat.span().start);
             let cat = cat.into_inner();
             let name = cat.name.get_ref().trim().to_string();
             if name.is_empty() {
                 return Err(Error::lexicon(
                     source,
-                    Some(line_of(text, cat.name.span().start)),
+                    Some(lines.line(cat.name.span().start)),
                     "category name is empty",
                 ));
             }
             let role = Role::parse(cat.role.get_ref()).ok_or_else(|| {
                 Error::lexicon(
                     source,
-                    Some(line_of(text, cat.role.span().start)),
+                    Some(lines.line(cat.role.span().start)),
                     format!(
                         "unknown role {:?} in category {name:?}: use \"po\" or \"pm\"",
                         cat.role.get_ref()
@@ -442,7 +460,7 @@ impl Lexicon {
                 Some(other) => {
                     return Err(Error::lexicon(
                         source,
-                        cat.kind.as_ref().map(|k| line_of(text, k.span().start)),
+                        cat.kind.as_ref().map(|k| lines.line(k.span().start)),
                         format!("unknown category kind {other:?}: use \"phrase\" or \"role-name\""),
                     ))
                 }
@@ -466,7 +484,7 @@ impl Lexicon {
                 about: cat.about.unwrap_or_default(),
             });
             for raw in cat.entries {
-                let line = line_of(text, raw.span().start);
+                let line = lines.line(raw.span().start);
                 let raw = raw.into_inner();
                 let forms = match raw.phrase {
                     OneOrMany::One(s) => vec![s],
@@ -477,6 +495,18 @@ impl Lexicon {
                         source,
                         Some(line),
                         "entry has an empty phrase list: give at least one phrase",
+                    ));
+                }
+                form_total += forms.len();
+                if form_total > MAX_FORMS {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "too many phrases: this entry brings the lexicon to {form_total} \
+                             forms, and the limit is {MAX_FORMS}; split the lexicon or drop rare \
+                             phrases"
+                        ),
                     ));
                 }
                 for form in &forms {
@@ -573,12 +603,33 @@ pub(crate) fn form_key(form: &str) -> String {
 
 /// The 1-based line containing byte `offset` of `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    LineIndex::new(text).line(offset)
+}
+
+/// The start of every line of a text, so that the line of each of many
+/// offsets is a binary search rather than a count from the top (counting
+/// made parsing a lexicon of 20,000 entries take minutes).
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line containing byte `offset` (the last line past the end).
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
 }
 
 /// FNV-1a 64-bit hash as 16 hex digits (an identity, not a security measure).
@@ -655,6 +706,15 @@ entries = [
     fn rejects_syntax_errors_with_line() {
         let e = err_of("[lexicon]\nname = \"x\"\n[[category]\n");
         assert!(e.starts_with("x.toml:3:"), "{e}");
+        let e = err_of(&SMALL.replace(
+            "{ phrase = \"product backlog\", weight = 3 }",
+            "{ phrase = \"product backlog\" weight = 3 }",
+        ));
+        assert!(
+            e.starts_with("x.toml:10: invalid lexicon at column 32: "),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
     }
 
     #[test]
@@ -669,6 +729,63 @@ entries = [
             err_of(&SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {long:?}")))
                 .contains("limit")
         );
+    }
+
+    #[test]
+    fn refuses_more_forms_than_the_limit_at_the_entry_that_crosses_it() {
+        let forms: Vec<String> = (0..MAX_FORMS).map(|i| format!("w{i}")).collect();
+        let text = format!(
+            "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n  {{ phrase = {forms:?}, weight = 1 }},\n  {{ phrase = \"one more\", weight = 1 }},\n]\n"
+        );
+        let e = err_of(&text);
+        assert!(e.starts_with("x.toml:6: too many phrases"), "{e}");
+        assert!(e.contains(&format!("{}", MAX_FORMS + 1)), "{e}");
+        let at_limit = text.replace("  { phrase = \"one more\", weight = 1 },\n", "");
+        assert_eq!(
+            Lexicon::parse(&at_limit, "x").unwrap().form_count(Role::Po),
+            MAX_FORMS
+        );
+    }
+
+    #[test]
+    fn line_index_agrees_with_counting() {
+        let text = "a\nbb\n\nccc";
+        let idx = LineIndex::new(text);
+        for off in 0..text.len() + 3 {
+            let counted = text.as_bytes()[..off.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            assert_eq!(idx.line(off), counted, "offset {off}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_weights_of_every_kind() {
+        for bad in [
+            "0",
+            "-1",
+            "-0.0",
+            "nan",
+            "inf",
+            "-inf",
+            "10.000001",
+            "1e308",
+        ] {
+            let e = err_of(&SMALL.replace("weight = 3", &format!("weight = {bad}")));
+            assert!(e.starts_with("x.toml:10: weight"), "{bad}: {e}");
+            assert!(e.contains("above 0 and at most 10"), "{bad}: {e}");
+        }
+        let e = err_of(&SMALL.replace("weight = 3", "weight = \"3\""));
+        assert!(e.starts_with("x.toml:10:"), "{e}");
+        for ok in ["10", "0.001", "1e-3"] {
+            assert!(
+                Lexicon::parse(&SMALL.replace("weight = 3", &format!("weight = {ok}")), "x")
+                    .is_ok(),
+                "{ok}"
+            );
+        }
     }
 
     #[test]

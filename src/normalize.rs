@@ -17,6 +17,13 @@ use std::ops::Range;
 /// The longest HTML tag (from `<` to `>`) recognised as a tag, in bytes.
 pub const MAX_TAG_BYTES: usize = 4096;
 
+/// The longest Markdown link target (`](...)`) dropped as one, in bytes.
+///
+/// A `](` whose `)` does not follow on the same line within this many bytes is
+/// not a link: its text is kept. The bound also keeps normalization linear in
+/// the length of a text full of `](`.
+pub const MAX_LINK_TARGET_BYTES: usize = 2048;
+
 /// Text folded for matching, with the map back to the original.
 #[derive(Clone, Debug, Default)]
 pub struct Normalized {
@@ -155,20 +162,20 @@ fn normalize_with(src: &str, use_fast_path: bool) -> Normalized {
             b'<' => i = b.tag(src, i),
             b'&' => i = b.entity(src, i),
             b']' if bytes.get(i + 1) == Some(&b'(') => {
-                // Markdown link target: `[text](url)` keeps only the text.
-                let end = bytes[i + 2..]
-                    .iter()
-                    .position(|&x| x == b')' || x == b'\n')
-                    .map_or(len, |p| {
-                        let at = i + 2 + p;
-                        if bytes[at] == b')' {
-                            at + 1
-                        } else {
-                            at
-                        }
-                    });
-                b.space(i, end);
-                i = end;
+                // Markdown link target: `[text](url)` keeps only the text. An
+                // unclosed `](` is no link, so the text after it still counts.
+                let window = &bytes[i + 2..len.min(i + 2 + MAX_LINK_TARGET_BYTES)];
+                match window.iter().position(|&x| x == b')' || x == b'\n') {
+                    Some(p) if window[p] == b')' => {
+                        let end = i + 2 + p + 1;
+                        b.space(i, end);
+                        i = end;
+                    }
+                    _ => {
+                        b.space(i, i + 1);
+                        i += 1;
+                    }
+                }
             }
             0x80..=0xff => {
                 let ch = src[i..].chars().next().unwrap_or('\u{fffd}');
@@ -416,9 +423,10 @@ impl Builder {
         let bytes = src.as_bytes();
         let rest = &bytes[i + 1..];
         if rest.starts_with(b"!--") {
-            if let Some(p) = find(&rest[3..], b"-->") {
-                return i + 1 + 3 + p + 3;
-            }
+            // As in HTML, a comment left open runs to the end of the text.
+            // (Treating it as text instead would also rescan the rest of the
+            // text for every further `<!--`: quadratic time.)
+            return find(&rest[3..], b"-->").map_or(bytes.len(), |p| i + 1 + 3 + p + 3);
         }
         let starts_tag = rest
             .first()
@@ -484,6 +492,18 @@ impl Builder {
 }
 
 /// Decodes an HTML character reference name (without `&` and `;`).
+///
+/// Named references follow HTML5, where names are case-sensitive: `&auml;` is
+/// ä, `&Auml;` is Ä, and `&Amp;` is no reference at all. HTML5 also defines
+/// the upper-case legacy names `&AMP;`, `&LT;`, `&GT;`, `&QUOT;`, `&COPY;` and
+/// `&REG;`, which decode like their lower-case forms.
+///
+/// Beyond HTML5, an all-upper-case name whose lower-case form we know
+/// (`&NBSP;`, `&NDASH;`, `&EURO;`, `&AUML;`) is decoded too, as the upper-case
+/// of that character where it has one (`&AUML;` is Ä): such names are not
+/// valid HTML, but they occur in scraped postings whose markup was upper-cased
+/// wholesale, and nothing else can be meant by them. Other mixed-case names
+/// (`&Nbsp;`, `&aMP;`) stay text, as in a browser.
 fn decode_entity(name: &str) -> Option<char> {
     if let Some(num) = name.strip_prefix('#') {
         let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
@@ -493,11 +513,31 @@ fn decode_entity(name: &str) -> Option<char> {
         };
         return char::from_u32(code);
     }
+    if let Some(ch) = decode_named(name) {
+        return Some(ch);
+    }
+    let is_upper = name
+        .bytes()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && name.bytes().any(|c| c.is_ascii_uppercase());
+    if !is_upper {
+        return None;
+    }
+    let ch = decode_named(&name.to_ascii_lowercase())?;
+    let mut upper = ch.to_uppercase();
+    Some(match (upper.next(), upper.next()) {
+        (Some(u), None) => u,
+        _ => ch,
+    })
+}
+
+/// The named references popm knows, spelled exactly as HTML5 defines them.
+fn decode_named(name: &str) -> Option<char> {
     Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
         "apos" => '\'',
         "nbsp" => '\u{a0}',
         "ndash" => '\u{2013}',
@@ -512,8 +552,8 @@ fn decode_entity(name: &str) -> Option<char> {
         "middot" => '\u{b7}',
         "euro" => '\u{20ac}',
         "pound" => '\u{a3}',
-        "copy" => '\u{a9}',
-        "reg" => '\u{ae}',
+        "copy" | "COPY" => '\u{a9}',
+        "reg" | "REG" => '\u{ae}',
         "trade" => '\u{2122}',
         "auml" => 'ä',
         "ouml" => 'ö',
@@ -671,6 +711,88 @@ mod tests {
         for chunk in samples.as_bytes().chunks(997) {
             assert_fast_path_changes_nothing(&String::from_utf8_lossy(chunk));
         }
+    }
+
+    #[test]
+    fn entity_names_follow_html_case_rules() {
+        // HTML5 names, and the upper-case legacy names HTML5 also defines.
+        assert_eq!(n("R&amp;D R&AMP;D"), "r&d r&d");
+        assert_eq!(n("&QUOT;x&quot; a&LT;b&GT;c"), "\"x\" a b c");
+        assert_eq!(n("&COPY;&REG;"), n("&copy;&reg;"));
+        // Case-sensitive letters: both are HTML5 names, and fold alike.
+        assert_eq!(n("&Auml;&auml;"), "ää");
+        // Not HTML5, but seen in upper-cased scraped markup: decoded.
+        assert_eq!(n("product&NBSP;owner"), "product owner");
+        assert_eq!(n("go&NDASH;to&MDASH;market"), "go to market");
+        assert_eq!(n("&AUML;RGER"), "ärger");
+        assert_eq!(n("&EURO;5 &HELLIP;"), n("&euro;5 &hellip;"));
+        // Mixed case HTML does not define stays text.
+        assert_eq!(n("a&Nbsp;b &aMP;"), "a&nbsp;b &amp;");
+        assert_eq!(n("&Amp;"), "&amp;");
+        // Numeric references take x or X.
+        assert_eq!(n("&#X41;&#x62;&#99;"), "abc");
+    }
+
+    #[test]
+    fn upper_case_entities_map_back_to_the_whole_reference() {
+        let src = "Product&NBSP;Owner &AMP; R&AMP;D";
+        let norm = normalize(src);
+        assert_eq!(norm.text(), "product owner & r&d");
+        let s = norm.text().find("product owner").unwrap();
+        let span = norm.orig_span(s, s + "product owner".len());
+        assert_eq!(&src[span], "Product&NBSP;Owner");
+        let s = norm.text().find("r&d").unwrap();
+        let span = norm.orig_span(s, s + 3);
+        assert_eq!(&src[span], "R&AMP;D");
+        let s = norm.text().find("& r").unwrap();
+        assert_eq!(&src[norm.orig_span(s, s + 1)], "&AMP;");
+    }
+
+    #[test]
+    fn unclosed_comment_runs_to_the_end_like_html() {
+        assert_eq!(n("pricing <!-- product backlog"), "pricing ");
+        assert_eq!(n("a<!-- x -->b <!-- c"), "ab ");
+        // Many unclosed comments: linear, and all dropped.
+        let many = "x <!-- y ".repeat(20_000);
+        assert_eq!(n(&many), "x ");
+    }
+
+    #[test]
+    fn unclosed_markdown_link_keeps_the_text_after_it() {
+        assert_eq!(
+            n("see [jobs](product backlog and pricing"),
+            "see jobs (product backlog and pricing"
+        );
+        assert_eq!(n("a](b\nc) d"), "a (b\nc) d");
+        assert_eq!(n("[x](y) z"), "x z");
+        let far = format!("[x]({}) z", "y".repeat(MAX_LINK_TARGET_BYTES + 10));
+        assert!(n(&far).ends_with(") z"), "{}", n(&far).len());
+        let many = "](".repeat(50_000);
+        assert!(n(&many).len() < many.len());
+    }
+
+    #[test]
+    fn broken_html_keeps_the_text() {
+        assert_eq!(
+            n("<p>Own the <b>product backlog<p>and <i>write user stories"),
+            "own the product backlog\nand write user stories"
+        );
+        assert_eq!(n("if a < b and <3 or a<<b"), "if a b and 3 or a b");
+        assert_eq!(
+            n("<div class='x' <span>pricing</span>"),
+            "div class='x' pricing"
+        );
+        // `</script` inside a string does not close the script; only the real one does.
+        assert_eq!(
+            n("x<script>s='</scr'+'ipt>backlog';</script>pricing"),
+            "x\npricing"
+        );
+        assert_eq!(
+            n("<SCRIPT>backlog</SCRIPT >x<Style a=b>backlog</STYLE>y"),
+            "x\ny"
+        );
+        assert_eq!(n("<script/>backlog"), "");
+        assert_eq!(n("<scriptx>backlog</scriptx>"), "backlog");
     }
 
     #[test]
