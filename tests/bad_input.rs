@@ -351,8 +351,6 @@ fn duplicate_header_names_use_the_first_column_of_that_name() {
 }
 
 #[test]
-#[ignore = "bug in src/app/classify.rs run(): --keep-all looks kept columns up by name, \
-            so a duplicate header name copies the first column's value twice"]
 fn keep_all_with_duplicate_header_names_copies_each_column() {
     let wd = Workdir::new();
     wd.create(
@@ -1066,8 +1064,6 @@ fn output_whose_parent_is_a_regular_file_fails_cleanly() {
 }
 
 #[test]
-#[ignore = "bug in src/app/classify.rs Sink::open: a parent that exists but is not a directory \
-            is reported as \"does not exist; create it first\""]
 fn output_whose_parent_is_a_regular_file_says_so() {
     let wd = Workdir::new();
     wd.copy_data("small.csv");

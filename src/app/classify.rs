@@ -227,6 +227,13 @@ impl Sink {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: {} is not a directory (it is a file)",
+                path.display(),
+                dir.display()
+            );
+        }
         if !dir.is_dir() {
             anyhow::bail!(
                 "cannot write {}: the directory {} does not exist; create it first",
@@ -397,9 +404,23 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let keep_idx: Vec<Option<usize>> = if args.keep_all && src.headers().is_empty() {
             (0..kept_names.len()).map(Some).collect()
         } else {
+            // The n-th kept column of a name is the n-th input column of that
+            // name, so duplicate header names each keep their own values.
             kept_names
                 .iter()
-                .map(|k| src.headers().iter().position(|h| h.eq_ignore_ascii_case(k)))
+                .enumerate()
+                .map(|(j, k)| {
+                    let nth = kept_names[..j]
+                        .iter()
+                        .filter(|p| p.eq_ignore_ascii_case(k))
+                        .count();
+                    src.headers()
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| h.eq_ignore_ascii_case(k))
+                        .nth(nth)
+                        .map(|(i, _)| i)
+                })
                 .collect()
         };
         let source_name = src.name().to_string();
