@@ -45,9 +45,9 @@ pub mod score;
 pub mod self_role;
 pub mod source;
 pub mod spelling;
-pub mod xlsx_input;
 pub mod summary;
 pub mod xlsx;
+pub mod xlsx_input;
 
 pub use classify::{Classification, Classifier, Field};
 pub use context::Mark;
