@@ -62,7 +62,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Classify every posting of one or more CSV files (or stdin).
+    /// Classify every posting of one or more files (CSV, TSV, JSON Lines, JSON, xlsx) or stdin.
     #[command(after_help = format!("{CLASSIFY_EXAMPLES}\n\n{EXIT_CODES}"))]
     Classify(ClassifyArgs),
     /// Explain the classification of one description (argument, -f FILE, or stdin).
@@ -205,7 +205,7 @@ pub struct ColumnArgs {
     pub no_headers: bool,
     /// Text encoding of CSV/TSV/JSON input: `auto`, or a label such as utf-8, utf-16le,
     /// utf-16be, windows-1252, latin1, iso-8859-15, shift_jis. `auto`: a byte order mark
-    /// decides, else UTF-8 when the first 64 KiB are valid UTF-8, else windows-1252 (with a
+    /// decides, else UTF-8 when the first 64 KiB look like UTF-8, else windows-1252 (with a
     /// warning).
     #[arg(long, value_name = "LABEL", default_value = "auto")]
     pub encoding: String,
@@ -229,7 +229,7 @@ pub enum FormatArg {
     Tsv,
     /// One JSON object per line, with the full evidence.
     Jsonl,
-    /// An Excel workbook: sheets "Postings" and "Summary" (needs -o FILE).
+    /// An Excel workbook: sheets "Postings" and "Summary" (-o FILE.xlsx, or a redirected stdout).
     Xlsx,
 }
 
@@ -247,7 +247,7 @@ pub enum ColorArg {
 /// `popm classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// CSV files to classify; `-` or nothing reads stdin.
+    /// Files to classify (CSV, TSV, JSON Lines, JSON, xlsx); `-` or nothing reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
     /// Write here instead of stdout (atomically: a temporary file renamed on success).
