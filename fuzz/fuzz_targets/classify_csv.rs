@@ -1,12 +1,15 @@
-//! Arbitrary bytes as a postings CSV: reading, decoding and classifying every
-//! field of every record must never panic.
+//! Arbitrary bytes as a postings file (CSV, JSON Lines, JSON or xlsx, in any
+//! encoding): reading, decoding and classifying every field of every record
+//! must never panic.
 #![no_main]
 
 use std::io::Cursor;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use popm::input::{decode_field, ColumnSel, CsvSource, ReadOptions, Record};
+use popm::decode::EncodingChoice;
+use popm::input::{decode_field, ColumnSel, ReadOptions, Record};
+use popm::source::{InputFormat, Source};
 use popm::{Classifier, Field, Lexicon};
 
 fn classifier() -> &'static Classifier {
@@ -29,10 +32,28 @@ fuzz_target!(|data: &[u8]| {
             5 => Some(opts_byte), // any byte at all
             _ => None,
         },
+        encoding: if opts_byte & 0x40 == 0 {
+            EncodingChoice::Auto
+        } else {
+            EncodingChoice::parse("windows-1252").expect("a known label")
+        },
+        ..ReadOptions::default()
     };
-    let Ok(mut source) =
-        CsvSource::from_reader("fuzz.csv", Box::new(Cursor::new(csv.to_vec())), &opts)
-    else {
+    // Mostly CSV; sometimes the other formats, from the same bytes.
+    let format = match (opts_byte >> 4) & 0x3 {
+        0 | 1 => InputFormat::Csv,
+        2 => InputFormat::Jsonl,
+        _ => match opts_byte >> 7 {
+            0 => InputFormat::Json,
+            _ => InputFormat::Xlsx,
+        },
+    };
+    let Ok(mut source) = Source::from_reader(
+        "fuzz.input",
+        Box::new(Cursor::new(csv.to_vec())),
+        format,
+        &opts,
+    ) else {
         return;
     };
     let _ = source.column_list();
