@@ -188,19 +188,85 @@ impl Header {
     }
 }
 
-/// Passes bytes through, counting the quote characters (`"`) seen.
+/// Passes bytes through, keeping what the CSV parser does not: quote parity and
+/// the line breaks a person sees.
 ///
 /// In well-formed CSV every quote is paired (open/close, or doubled inside a
-/// field), so an odd count at the end means an unclosed quote or a stray one.
-struct QuoteCounter<R> {
+/// field), so an odd count at the end means an unclosed quote or a stray one;
+/// the line where the count last turned odd is where to look. The csv crate's
+/// line numbers count LF only and slip after a CR LF or lone CR record end,
+/// so record lines come from the break offsets kept here
+/// ([`LineTracker::line_at`]): LF, CR LF and a lone CR each end one line.
+struct LineTracker<R> {
     inner: R,
+    /// Bytes passed through so far.
+    offset: u64,
     quotes: u64,
+    /// Line breaks passed so far.
+    breaks: u64,
+    /// Offset of the last CR, to tell CR LF from a lone LF.
+    last_cr: Option<u64>,
+    /// Offsets of the line breaks not yet behind the records asked about.
+    pending_breaks: std::collections::VecDeque<u64>,
+    /// Line breaks before the last record asked about.
+    breaks_before: u64,
+    /// 1-based line where the quote count last turned odd.
+    odd_quote_line: u64,
 }
 
-impl<R: Read> Read for QuoteCounter<R> {
+impl<R> LineTracker<R> {
+    fn new(inner: R) -> LineTracker<R> {
+        LineTracker {
+            inner,
+            offset: 0,
+            quotes: 0,
+            breaks: 0,
+            last_cr: None,
+            pending_breaks: std::collections::VecDeque::new(),
+            breaks_before: 0,
+            odd_quote_line: 0,
+        }
+    }
+
+    /// The 1-based line holding byte `byte`; asked in input order.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.pending_breaks.front().is_some_and(|&b| b < byte) {
+            self.pending_breaks.pop_front();
+            self.breaks_before += 1;
+        }
+        self.breaks_before + 1
+    }
+
+    /// Where the quotes are unbalanced: the line where their count last turned odd.
+    fn unbalanced_quote_line(&self) -> Option<u64> {
+        (self.quotes % 2 == 1).then_some(self.odd_quote_line)
+    }
+}
+
+impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', &buf[..n]) {
+            let at = self.offset + i as u64;
+            match buf[i] {
+                b'"' => {
+                    self.quotes += 1;
+                    if self.quotes % 2 == 1 {
+                        self.odd_quote_line = self.breaks + 1;
+                    }
+                }
+                // The LF of a CR LF: the CR counted the break.
+                b'\n' if at > 0 && self.last_cr == Some(at - 1) => {}
+                byte => {
+                    if byte == b'\r' {
+                        self.last_cr = Some(at);
+                    }
+                    self.breaks += 1;
+                    self.pending_breaks.push_back(at);
+                }
+            }
+        }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -208,8 +274,7 @@ impl<R: Read> Read for QuoteCounter<R> {
 /// An open CSV input.
 pub struct CsvSource {
     name: String,
-    reader: csv::Reader<QuoteCounter<Box<dyn Read + Send>>>,
-    last_line: u64,
+    reader: csv::Reader<LineTracker<Box<dyn Read + Send>>>,
     /// Without headers: the first record, read ahead to learn the width.
     pending: Option<csv::ByteRecord>,
     width: usize,
@@ -277,10 +342,7 @@ impl CsvSource {
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(QuoteCounter {
-                inner: boxed,
-                quotes: 0,
-            });
+            .from_reader(LineTracker::new(boxed));
         let mut headers: Vec<String> = Vec::new();
         let mut pending = None;
         let mut width = 0;
@@ -315,7 +377,6 @@ impl CsvSource {
             delimiter,
             encoding_note: decoded.note,
             rows: 0,
-            last_line: 0,
             width,
             pending,
         })
@@ -401,8 +462,10 @@ impl CsvSource {
             self.rows += 1;
             rec.row = self.rows;
             rec.error = None;
-            rec.line = rec.fields.position().map_or(0, |p| p.line());
-            self.last_line = rec.line;
+            rec.line = match rec.fields.position() {
+                Some(p) => self.reader.get_mut().line_at(p.byte()),
+                None => 0,
+            };
             n += 1;
         }
         batch.truncate(n);
@@ -412,10 +475,10 @@ impl CsvSource {
 
 impl CsvSource {
     /// After the input is read: when its quote characters are unbalanced, the
-    /// line of the last record, which may have swallowed the rows after an
-    /// unclosed quote.
+    /// line where their count last turned odd (an unclosed quote, whose record
+    /// may have swallowed the rows after it, or a stray quote).
     pub fn unbalanced_quote_line(&self) -> Option<u64> {
-        (self.reader.get_ref().quotes % 2 == 1).then_some(self.last_line.max(1))
+        self.reader.get_ref().unbalanced_quote_line()
     }
 }
 
@@ -535,6 +598,31 @@ mod tests {
         let mut ok = src("a,b\n1,\"x\"\"y\"\n");
         ok.read_batch(&mut batch).unwrap();
         assert_eq!(ok.unbalanced_quote_line(), None);
+    }
+
+    #[test]
+    fn line_tracker_counts_every_kind_of_break_across_reads() {
+        /// Hands out one byte per read, so CR LF pairs straddle reads.
+        struct Trickle(Vec<u8>, usize);
+        impl Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match (self.0.get(self.1), buf.first_mut()) {
+                    (Some(&b), Some(slot)) => {
+                        *slot = b;
+                        self.1 += 1;
+                        Ok(1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+        }
+        let text = b"h\r\na\nb\rc\"q\r\nd\r\n";
+        let mut t = LineTracker::new(Trickle(text.to_vec(), 0));
+        io::copy(&mut t, &mut io::sink()).unwrap();
+        // Lines start at bytes 0 (h), 3 (a), 5 (b), 7 (c"q), 12 (d).
+        let lines: Vec<u64> = [0, 3, 5, 7, 12].iter().map(|&b| t.line_at(b)).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5]);
+        assert_eq!(t.unbalanced_quote_line(), Some(4));
     }
 
     #[test]

@@ -528,8 +528,6 @@ fn stray_quotes_inside_unquoted_fields_are_kept_as_text() {
 }
 
 #[test]
-#[ignore = "bug in src/input.rs CsvSource::unbalanced_quote_line: it reports the last record's \
-            line (3), not the line of the record holding the stray quote (2)"]
 fn stray_quote_warning_names_the_line_that_holds_it() {
     let wd = Workdir::new();
     wd.create(
@@ -600,8 +598,6 @@ fn mixed_line_endings_keep_every_row_in_order() {
 }
 
 #[test]
-#[ignore = "bug in src/input.rs: line numbers come from csv::Position::line, which counts only \
-            LF, so after a CR-only line ending every message names too early a line"]
 fn cr_only_line_endings_count_as_lines_in_messages() {
     let wd = Workdir::new();
     wd.create("mixed.csv", MIXED_ENDINGS);

@@ -538,9 +538,9 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             input_errors += 1;
             warnings += 1;
             print_warning(&format!(
-                "{source_name}:{line}: the input has an unbalanced quote character: a quoted field \
-                 may be unclosed (the record at line {line} may have absorbed the lines after it), \
-                 or a field holds a stray quote; check the quoting"
+                "{source_name}:{line}: the input has an unbalanced quote character, last at line \
+                 {line}: a quoted field opened there may be unclosed (its record then absorbed the \
+                 lines after it), or a field holds a stray quote; check the quoting"
             ));
         }
     }
