@@ -120,7 +120,7 @@ struct RecordSource {
 }
 
 enum Inner {
-    Csv(CsvSource),
+    Csv(Box<CsvSource>),
     Records(RecordSource),
 }
 
@@ -234,7 +234,7 @@ impl Source {
                 }
                 return Ok(Source {
                     name: name.to_string(),
-                    inner: Inner::Csv(CsvSource::from_reader(name, reader, &opts)?),
+                    inner: Inner::Csv(Box::new(CsvSource::from_reader(name, reader, &opts)?)),
                     progress: Progress::default(),
                 });
             }
