@@ -162,6 +162,11 @@ impl Classifier {
         }
     }
 
+    /// The role a title names (`Other` when it names none of the known roles).
+    pub fn title_role(&self, title: &str) -> SelfRole {
+        self.inner.self_roles.in_title(normalize(title).text())
+    }
+
     /// Classifies one description (no title).
     pub fn classify_text(&self, text: &str) -> Classification {
         self.classify(&[Field {

@@ -128,16 +128,8 @@ enum Inner {
 pub struct Source {
     name: String,
     inner: Inner,
-    progress: Progress,
-}
-
-/// How far through its file an input is, for progress bars.
-#[derive(Clone, Debug, Default)]
-struct Progress {
-    /// Raw bytes read from the file so far (shared with the reader).
-    read: Arc<AtomicU64>,
-    /// The file's size, when it is a file.
-    total: Option<u64>,
+    /// Raw bytes of the file read so far (shared with its reader), for progress.
+    bytes_read: Arc<AtomicU64>,
 }
 
 /// Passes bytes through, counting them.
@@ -177,14 +169,12 @@ impl Source {
             None if path == "-" => InputFormat::Csv,
             None => InputFormat::from_path(path),
         };
-        let total = (path != "-")
-            .then(|| std::fs::metadata(path).ok().map(|m| m.len()))
-            .flatten();
         let counter = Arc::new(AtomicU64::new(0));
         let mut source = match format {
             InputFormat::Xlsx if path != "-" => {
                 // A file can seek: calamine reads only the parts of the zip it needs.
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                let len = file.metadata().map_or(0, |m| m.len());
                 let opened = crate::xlsx_input::open_workbook(
                     path,
                     io::BufReader::new(file),
@@ -192,7 +182,7 @@ impl Source {
                     opts.has_headers,
                 )?;
                 // The sheet is read whole: all of the file is behind us.
-                counter.store(total.unwrap_or(0), Ordering::Relaxed);
+                counter.store(len, Ordering::Relaxed);
                 Source::records(path, format, opened, None)
             }
             _ => {
@@ -208,10 +198,7 @@ impl Source {
                 Source::from_reader(&display_name(path), reader, format, opts)?
             }
         };
-        source.progress = Progress {
-            read: counter,
-            total,
-        };
+        source.bytes_read = counter;
         Ok(source)
     }
 
@@ -235,7 +222,7 @@ impl Source {
                 return Ok(Source {
                     name: name.to_string(),
                     inner: Inner::Csv(Box::new(CsvSource::from_reader(name, reader, &opts)?)),
-                    progress: Progress::default(),
+                    bytes_read: Arc::default(),
                 });
             }
             InputFormat::Jsonl | InputFormat::Json => {
@@ -266,23 +253,18 @@ impl Source {
                 reader: opened.reader,
                 rows: 0,
             }),
-            progress: Progress::default(),
+            bytes_read: Arc::default(),
         }
     }
 
     /// Raw bytes of the file read so far (read-ahead included), for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.progress.read.load(Ordering::Relaxed)
+        self.bytes_read.load(Ordering::Relaxed)
     }
 
     /// A shared count of the raw bytes read, readable while the source is busy reading.
     pub fn byte_counter(&self) -> Arc<AtomicU64> {
-        Arc::clone(&self.progress.read)
-    }
-
-    /// The size of the input file in bytes; `None` for stdin.
-    pub fn total_bytes(&self) -> Option<u64> {
-        self.progress.total
+        Arc::clone(&self.bytes_read)
     }
 
     /// The input's name for messages (`<stdin>` or the path).

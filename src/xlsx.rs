@@ -61,10 +61,8 @@ const LABEL_COLOURS: [(Label, u32, u32); 5] = [
 pub struct XlsxWriter {
     workbook: Workbook,
     columns: Vec<String>,
-    /// Index of the postings sheet being written.
-    sheet: usize,
-    /// Postings sheets written so far (with their last row).
-    sheets: Vec<(usize, u32)>,
+    /// Postings sheets so far: the first sheets of the workbook, the last one being written.
+    sheets: usize,
     /// Next row to write in the current sheet.
     row: u32,
     label_col: Option<u16>,
@@ -93,8 +91,7 @@ impl XlsxWriter {
         let mut w = XlsxWriter {
             workbook: Workbook::new(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
-            sheet: 0,
-            sheets: Vec::new(),
+            sheets: 0,
             row: 0,
             label_col: columns.iter().position(|c| *c == "label").map(|i| i as u16),
             header: Format::new().set_bold().set_background_color(0xD9E1F2),
@@ -112,27 +109,22 @@ impl XlsxWriter {
 
     /// Adds a postings sheet and writes its header.
     fn start_sheet(&mut self) -> Result<()> {
-        let n = self.sheets.len() + 1;
-        let name = if n == 1 {
+        self.sheets += 1;
+        let name = if self.sheets == 1 {
             POSTINGS_SHEET.to_string()
         } else {
-            format!("{POSTINGS_SHEET} {n}")
+            format!("{POSTINGS_SHEET} {}", self.sheets)
         };
-        let header = self.header.clone();
-        let columns = self.columns.clone();
         let ws = self.workbook.add_worksheet_with_constant_memory();
         ws.set_name(&name).map_err(xlsx_error)?;
-        for (i, c) in columns.iter().enumerate() {
+        for (i, c) in self.columns.iter().enumerate() {
             let col = i as u16;
-            let width = column_width(c);
-            ws.set_column_width(col, width).map_err(xlsx_error)?;
-            ws.write_string_with_format(0, col, c, &header)
+            ws.set_column_width(col, column_width(c))
+                .map_err(xlsx_error)?;
+            ws.write_string_with_format(0, col, c, &self.header)
                 .map_err(xlsx_error)?;
         }
         ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-        // Postings sheets are the first ones, in order.
-        self.sheet = self.sheets.len();
-        self.sheets.push((self.sheet, 0));
         self.row = 1;
         Ok(())
     }
@@ -149,14 +141,9 @@ impl XlsxWriter {
         }
         let row = self.row;
         let mut warnings = Vec::new();
-        let (wrap, d3, d2) = (
-            self.wrap.clone(),
-            self.decimals3.clone(),
-            self.decimals2.clone(),
-        );
         let ws = self
             .workbook
-            .worksheet_from_index(self.sheet)
+            .worksheet_from_index(self.sheets - 1)
             .map_err(xlsx_error)?;
         for (i, cell) in cells.iter().enumerate() {
             let col = i as u16;
@@ -171,15 +158,19 @@ impl XlsxWriter {
                             self.columns.get(i).map_or("", String::as_str)
                         ));
                     }
-                    ws.write_string_with_format(row, col, text.as_ref(), &wrap)
+                    ws.write_string_with_format(row, col, text.as_ref(), &self.wrap)
                         .map_err(xlsx_error)?;
                 }
                 Cell::Word(w) => {
-                    ws.write_string_with_format(row, col, *w, &wrap)
+                    ws.write_string_with_format(row, col, *w, &self.wrap)
                         .map_err(xlsx_error)?;
                 }
                 Cell::Number(x, digits) => {
-                    let fmt = if *digits == 2 { &d2 } else { &d3 };
+                    let fmt = if *digits == 2 {
+                        &self.decimals2
+                    } else {
+                        &self.decimals3
+                    };
                     ws.write_number_with_format(row, col, round(*x, *digits), fmt)
                         .map_err(xlsx_error)?;
                 }
@@ -194,13 +185,10 @@ impl XlsxWriter {
     fn close_sheet(&mut self) -> Result<()> {
         let last_row = self.row.saturating_sub(1);
         let last_col = self.columns.len().saturating_sub(1) as u16;
-        if let Some(entry) = self.sheets.last_mut() {
-            entry.1 = last_row;
-        }
         let label_col = self.label_col;
         let ws = self
             .workbook
-            .worksheet_from_index(self.sheet)
+            .worksheet_from_index(self.sheets - 1)
             .map_err(xlsx_error)?;
         ws.autofilter(0, 0, last_row.max(1), last_col)
             .map_err(xlsx_error)?;
@@ -243,7 +231,7 @@ impl XlsxWriter {
         let mut charts = summary_charts(tally);
         let ws = self
             .workbook
-            .worksheet_from_index(self.sheets.len())
+            .worksheet_from_index(self.sheets)
             .map_err(xlsx_error)?;
         for (row, col, chart) in charts.iter_mut() {
             ws.insert_chart(*row, *col, chart).map_err(xlsx_error)?;

@@ -277,11 +277,12 @@ impl Sink {
         matches!(self, Sink::Stdout(_)) && io::stdout().is_terminal()
     }
 
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+    /// Where the bytes go.
+    fn writer(&mut self) -> &mut (dyn Write + Send) {
         match self {
-            Sink::Stdout(w) => w.write_all(bytes),
-            Sink::Temp { writer, .. } => writer.write_all(bytes),
-            Sink::Direct(w, _) => w.write_all(bytes),
+            Sink::Stdout(w) => w,
+            Sink::Temp { writer, .. } => writer,
+            Sink::Direct(w, _) => w,
         }
     }
 
@@ -363,7 +364,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     interrupt::install();
     let sink_name = sink.name();
     let io_err = |e: io::Error| popm::Error::from_io(&sink_name, e);
-    sink.write_all(&layout.header()).map_err(io_err)?;
+    sink.writer().write_all(&layout.header()).map_err(io_err)?;
     let mut workbook = match format {
         Format::Xlsx => Some(XlsxWriter::new(&layout.columns())?),
         _ => None,
@@ -444,12 +445,12 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             let (result, label) = match &texts.error {
                 Some(e) => {
                     warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
-                    (None, Label::Error)
+                    (Err(e.as_str()), Label::Error)
                 }
                 None => {
                     let c = classify_texts(&classifier, &texts);
                     let l = c.verdict.label;
-                    (Some(c), l)
+                    (Ok(c), l)
                 }
             };
             let info = RowInfo {
@@ -461,35 +462,25 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 field_names: &field_names,
                 warnings: warnings.clone(),
             };
-            let outcome = match (&result, &texts.error) {
-                (Some(c), _) => Ok(c),
-                (None, Some(e)) => Err(e.as_str()),
-                (None, None) => Err("no result"),
-            };
-            let confidence = result.as_ref().map_or(0.0, |c| c.verdict.confidence);
-            if format == Format::Xlsx {
-                let cells = layout
-                    .cells(&info, outcome, lexicon)
-                    .into_iter()
-                    .map(Cell::into_owned)
-                    .collect();
-                RowOut {
-                    bytes: Vec::new(),
-                    cells,
-                    result,
-                    label,
-                    confidence,
-                    warnings,
-                }
+            let outcome = result.as_ref().map_err(|e| *e);
+            let confidence = outcome.map_or(0.0, |c| c.verdict.confidence);
+            let (bytes, cells) = if format == Format::Xlsx {
+                let cells = layout.cells(&info, outcome, lexicon);
+                (
+                    Vec::new(),
+                    cells.into_iter().map(Cell::into_owned).collect(),
+                )
             } else {
-                RowOut {
-                    bytes: layout.row(&info, outcome, lexicon),
-                    cells: Vec::new(),
-                    result: None,
-                    label,
-                    confidence,
-                    warnings,
-                }
+                (layout.row(&info, outcome, lexicon), Vec::new())
+            };
+            RowOut {
+                bytes,
+                cells,
+                // The Summary sheet of a workbook tallies the evidence.
+                result: result.ok().filter(|_| format == Format::Xlsx),
+                label,
+                confidence,
+                warnings,
             }
         };
         let bytes_read = src.byte_counter();
@@ -501,7 +492,6 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 if outs.is_empty() {
                     return Ok(());
                 }
-                interrupt::check()?;
                 progress.update(bytes_read.load(Ordering::Relaxed), rows + outs.len());
                 for o in outs {
                     if filter.keeps(o.label, o.confidence) {
@@ -518,7 +508,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                                 None => tally.add(o.label, None, None, &[]),
                             }
                         } else {
-                            sink.write_all(&o.bytes).map_err(io_err)?;
+                            sink.writer().write_all(&o.bytes).map_err(io_err)?;
                         }
                     }
                     rows += 1;
@@ -547,11 +537,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     if let Some(wb) = workbook {
         let settings = run_settings(&args, &files, &classifier);
         let lexicon_id = classifier.lexicon().identity();
-        match &mut sink {
-            Sink::Stdout(w) => wb.finish(&tally, &lexicon_id, &settings, w)?,
-            Sink::Temp { writer, .. } => wb.finish(&tally, &lexicon_id, &settings, writer)?,
-            Sink::Direct(w, _) => wb.finish(&tally, &lexicon_id, &settings, w)?,
-        }
+        wb.finish(&tally, &lexicon_id, &settings, sink.writer())?;
     }
     sink.finish()?;
     progress.clear();

@@ -23,7 +23,6 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let opts = read_options(&args.columns)?;
     let mut cases = Vec::new();
     let mut row_errors = 0usize;
-    let detector = popm::self_role::SelfRoleDetector::new(&c.lexicon().context);
     for file in &args.files {
         let mut src = Source::open(file, &opts)?;
         if let Some(note) = src.encoding_note() {
@@ -66,19 +65,17 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                     let description = texts.fields
                         [..texts.fields.len() - usize::from(texts.has_title)]
                         .join("\n");
-                    let title = plan
-                        .title
-                        .map(|_| texts.fields[texts.fields.len() - 1].as_ref());
-                    let title_text = field(title_col);
+                    let predicted = classify_texts(&c, &texts);
                     let case = Case {
-                        self_role: detector.detect(title, &description),
-                        title_role: title_text
-                            .as_deref()
-                            .and_then(|t| detector.detect(Some(t), "")),
+                        // The classifier found it, from the title when it sees one.
+                        self_role: predicted.self_role,
+                        title_role: field(title_col)
+                            .filter(|t| !t.is_empty())
+                            .map(|t| c.title_role(&t)),
                         language: popm::language::guess(&description).to_string(),
                         is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
-                        predicted: classify_texts(&c, &texts),
+                        predicted,
                         group: field(by_col).unwrap_or_else(|| group_default.clone()),
                         id: field(plan.id).unwrap_or_else(|| rec.row.to_string()),
                     };

@@ -1,4 +1,4 @@
-//! Ctrl-C (SIGINT/SIGTERM) during a run: no partial output file is left behind.
+//! Ctrl-C (SIGINT) during a run: no partial output file is left behind.
 //!
 //! `classify -o FILE` writes to a temporary file beside FILE and renames it on
 //! success. On an interrupt the handler removes that temporary file and exits
@@ -6,27 +6,21 @@
 //! complete; never half-written.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::Mutex;
 
 /// Exit code after an interrupt (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 static TEMP_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-static INSTALL: Once = Once::new();
 
-/// Installs the handler (once; later calls do nothing).
+/// Installs the handler.
 pub fn install() {
-    INSTALL.call_once(|| {
-        // If a handler cannot be installed (another one exists), an interrupt
-        // kills the process as usual; the temporary file may then remain.
-        let _ = ctrlc::set_handler(|| {
-            INTERRUPTED.store(true, Ordering::SeqCst);
-            remove_temp_file();
-            eprintln!("popm: interrupted; no output was written");
-            std::process::exit(EXIT_INTERRUPTED);
-        });
+    // If a handler cannot be installed (one exists already), an interrupt
+    // kills the process as usual; the temporary file may then remain.
+    let _ = ctrlc::set_handler(|| {
+        remove_temp_file();
+        eprintln!("popm: interrupted; no output was written");
+        std::process::exit(EXIT_INTERRUPTED);
     });
 }
 
@@ -50,15 +44,4 @@ fn remove_temp_file() {
             let _ = std::fs::remove_file(p);
         }
     }
-}
-
-/// Fails when an interrupt has been received (the handler is about to exit).
-pub fn check() -> popm::Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        return Err(popm::Error::from_io(
-            "<interrupt>",
-            std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"),
-        ));
-    }
-    Ok(())
 }
