@@ -799,20 +799,12 @@ fn read_xlsx_sheet<RS: Read + std::io::Seek>(
     index: &CategoryIndex,
     tally: &mut Tally,
 ) -> Result<()> {
-    use calamine::{Data, Reader};
+    use calamine::Reader;
     let range = wb
         .worksheet_range(sheet)
         .map_err(|e| Error::csv(name, None, format!("sheet `{sheet}`: {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let text = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            other => other.to_string(),
-        }
-    };
+    let text = |d| crate::xlsx_input::cell_text(d).into_owned();
     let mut rows = range.rows();
     let header: Vec<String> = rows
         .next()
