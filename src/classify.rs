@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::label::{decide, Thresholds, Verdict};
 use crate::lexicon::{CategoryKind, Lexicon};
 use crate::normalize::normalize;
-use crate::scan::Scanner;
+use crate::scan::{Scanner, Workload};
 use crate::score::{score, Occurrence, Score, ScoringParams};
 use crate::self_role::{SelfRole, SelfRoleDetector};
 
@@ -73,7 +73,22 @@ impl Classifier {
         params: ScoringParams,
         thresholds: Thresholds,
     ) -> Result<Classifier> {
-        let scanner = Scanner::new(&lexicon)?;
+        Classifier::for_workload(lexicon, params, thresholds, Workload::Batch)
+    }
+
+    /// Like [`Classifier::with_settings`], with the automaton built for `workload`
+    /// (labels and evidence are the same; only build and search speed differ).
+    ///
+    /// # Errors
+    ///
+    /// When the lexicon's automaton cannot be built.
+    pub fn for_workload(
+        lexicon: Lexicon,
+        params: ScoringParams,
+        thresholds: Thresholds,
+        workload: Workload,
+    ) -> Result<Classifier> {
+        let scanner = Scanner::for_workload(&lexicon, workload)?;
         let rules = ContextRules::new(&lexicon.context);
         let self_roles = SelfRoleDetector::new(&lexicon.context);
         let is_role_name = lexicon
@@ -201,8 +216,9 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
 /// Runs `process` over a stream of record batches in parallel, keeping input order.
 ///
 /// `read` fills the (cleared) batch and returns `false` at the end of input;
-/// while one batch is processed on the pool the next one is read.
-/// `write` receives each batch's results in input order.
+/// while one batch is processed on the pool, the results of the one before it
+/// are written and the next one is read. `write` receives each batch's results
+/// in input order.
 ///
 /// # Errors
 ///
@@ -225,24 +241,39 @@ where
     let mut current: Vec<T> = Vec::new();
     let mut next: Vec<T> = Vec::new();
     let mut has_more = read(&mut current)?;
+    // The results of the batch before `current`, written while `current` is processed.
+    let mut pending: Option<Vec<U>> = None;
     pool.install(|| -> Result<()> {
         loop {
             if current.is_empty() && !has_more {
-                return Ok(());
+                return pending.take().map_or(Ok(()), &mut write);
             }
-            let (results, read_result) = rayon::join(
+            let (results, (written, read_result)) = rayon::join(
                 || current.par_iter().map(&process).collect::<Vec<U>>(),
                 || {
-                    if has_more {
+                    let written = pending.take().map_or(Ok(()), &mut write);
+                    if written.is_err() {
+                        return (written, Ok(false));
+                    }
+                    let read_result = if has_more {
                         read(&mut next)
                     } else {
                         next.clear();
                         Ok(false)
-                    }
+                    };
+                    (written, read_result)
                 },
             );
-            write(results)?;
-            has_more = read_result?;
+            written?;
+            match read_result {
+                Ok(more) => has_more = more,
+                Err(e) => {
+                    // The rows read before the error still reach the output.
+                    write(results)?;
+                    return Err(e);
+                }
+            }
+            pending = Some(results);
             std::mem::swap(&mut current, &mut next);
         }
     })

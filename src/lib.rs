@@ -54,4 +54,5 @@ pub use context::Mark;
 pub use error::{Error, ErrorKind, Result};
 pub use label::{Label, Thresholds, Verdict};
 pub use lexicon::{Lexicon, Role};
+pub use scan::Workload;
 pub use score::{Evidence, Score, ScoringParams};

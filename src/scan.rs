@@ -40,6 +40,16 @@ struct Target {
     exact_case: Option<Box<str>>,
 }
 
+/// What the scanner's automaton is built for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Workload {
+    /// Many texts: a DFA, slower to build (a few milliseconds), fastest to search.
+    #[default]
+    Batch,
+    /// One or a few texts: a contiguous NFA, built in a fraction of the DFA's time.
+    Single,
+}
+
 /// A compiled lexicon: finds phrase occurrences in normalized text.
 ///
 /// Cheap to share between threads (`Send + Sync`); build it once per run.
@@ -53,14 +63,26 @@ pub struct Scanner {
 impl Scanner {
     /// Compiles the lexicon's forms (and their spelling variants) into an automaton.
     ///
-    /// The automaton is a DFA with standard (overlapping) semantics; the
+    /// Same as [`Scanner::for_workload`] with [`Workload::Batch`].
+    ///
+    /// # Errors
+    ///
+    /// When the automaton cannot be built (far beyond the documented lexicon limits).
+    pub fn new(lexicon: &Lexicon) -> Result<Scanner> {
+        Scanner::for_workload(lexicon, Workload::Batch)
+    }
+
+    /// Compiles the lexicon into an automaton suited to `workload`.
+    ///
+    /// The automaton (a DFA for a batch, a contiguous NFA for a single text)
+    /// has standard (overlapping) semantics; the
     /// leftmost-longest choice is made afterwards among matches that pass the
     /// whole-word and case checks, which the automaton alone cannot know.
     ///
     /// # Errors
     ///
     /// When the automaton cannot be built (far beyond the documented lexicon limits).
-    pub fn new(lexicon: &Lexicon) -> Result<Scanner> {
+    pub fn for_workload(lexicon: &Lexicon, workload: Workload) -> Result<Scanner> {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
@@ -100,12 +122,16 @@ impl Scanner {
                 }
             }
         }
+        let kind = match workload {
+            Workload::Batch => AhoCorasickKind::DFA,
+            Workload::Single => AhoCorasickKind::ContiguousNFA,
+        };
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&patterns)
             .or_else(|_| {
-                // Very large lexicons exceed the DFA's size limit: fall back to an NFA.
+                // Very large lexicons exceed the size limits: fall back to the default.
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
@@ -313,5 +339,58 @@ mod tests {
             "[apply](https://x.com/product-manager) <b>Product</b> Manager",
             &["Product</b> Manager"],
         );
+    }
+
+    const WORDS: &[&str] = &[
+        "product",
+        "owner",
+        "Owner",
+        "PO",
+        "po",
+        "backlog",
+        "backlogs",
+        "refinement",
+        "manager",
+        "PM",
+        "5",
+        "prioritise",
+        "prioritization",
+        "priorities",
+        "go",
+        "to",
+        "market",
+        "scrum",
+        "user",
+        "stories",
+        "c++",
+        ".net",
+        "über",
+        "ÜBER",
+        "gabe",
+        "the",
+        "a",
+    ];
+    const SEPS: &[&str] = &[" ", "  ", "-", "/", ". ", ", ", "\n", "", "<b>", "&amp;"];
+
+    proptest::proptest! {
+        #[test]
+        fn both_workloads_find_the_same_hits(
+            picks in proptest::collection::vec((0..WORDS.len(), 0..SEPS.len()), 0..40),
+        ) {
+            let e = r#"{ phrase = "product owner", weight = 1 }, { phrase = "product", weight = 1 },
+                { phrase = "owner", weight = 1 }, { phrase = "product backlog", weight = 1 },
+                { phrase = "backlog refinement", weight = 1 }, { phrase = "product backlog refinement", weight = 1 },
+                { phrase = "backlog", weight = 1 }, { phrase = "prioriti*", weight = 1 },
+                { phrase = "prioritization", weight = 1 }, { phrase = "go-to-market", weight = 1 },
+                { phrase = "PO", weight = 1, case_sensitive = true }, { phrase = "PM", weight = 1, case_sensitive = true },
+                { phrase = "user stor*", weight = 1 }, { phrase = "c++", weight = 1 }, { phrase = ".net", weight = 1 },
+                { phrase = "übergabe", weight = 1 }, { phrase = "scrum", weight = 1 }, { phrase = "the product", weight = 1 }"#;
+            let lexicon = lex(e);
+            let batch = Scanner::for_workload(&lexicon, Workload::Batch).unwrap();
+            let single = Scanner::for_workload(&lexicon, Workload::Single).unwrap();
+            let text: String = picks.iter().map(|&(w, s)| format!("{}{}", WORDS[w], SEPS[s])).collect();
+            let norm = normalize(&text);
+            proptest::prop_assert_eq!(batch.scan(&norm, &text), single.scan(&norm, &text), "text {:?}", text);
+        }
     }
 }

@@ -5,11 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use popm::output::{evidence_json, fixed, snippet_parts, verdict_fields, SCHEMA_VERSION};
-use popm::{Classification, Field, Lexicon, Mark, Role};
+use popm::{Classification, Field, Lexicon, Mark, Role, Workload};
 use serde_json::{json, Map, Value};
 
-use super::{classifier, use_color};
+use super::{classifier_for, use_color};
 use crate::cli::CheckArgs;
+
+/// Texts shorter than this (bytes) are scanned with the quick-to-build automaton.
+const SINGLE_TEXT_MAX: usize = 1 << 20;
 
 /// Runs `popm check`.
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
@@ -30,7 +33,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
-    let c = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
+    // One text: an automaton that builds fast beats one that searches fast,
+    // unless the text is long enough to repay the DFA's build.
+    let workload = if text.len() < SINGLE_TEXT_MAX {
+        Workload::Single
+    } else {
+        Workload::Batch
+    };
+    let c = classifier_for(&args.lexicon, &args.thresholds, &args.scoring, workload)?;
     let mut fields = vec![Field {
         text: &text,
         is_title: false,

@@ -13,7 +13,7 @@ pub mod summary;
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use popm::{Classifier, Lexicon, ScoringParams, Thresholds};
+use popm::{Classifier, Lexicon, ScoringParams, Thresholds, Workload};
 
 use crate::cli::{ColorArg, LexiconArgs, ScoringArgs, ThresholdArgs};
 
@@ -41,8 +41,18 @@ fn read_lexicon(path: &std::path::Path) -> Result<Lexicon> {
     Ok(Lexicon::parse(&text, &path.display().to_string())?)
 }
 
-/// Builds the classifier from the lexicon and threshold flags.
+/// Builds the classifier from the lexicon and threshold flags, for many texts.
 pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs, s: &ScoringArgs) -> Result<Classifier> {
+    classifier_for(lex, t, s, Workload::Batch)
+}
+
+/// Builds the classifier from the lexicon and threshold flags, for `workload`.
+pub fn classifier_for(
+    lex: &LexiconArgs,
+    t: &ThresholdArgs,
+    s: &ScoringArgs,
+    workload: Workload,
+) -> Result<Classifier> {
     let thresholds = Thresholds {
         min_score: t.min_score,
         hybrid_min: t.hybrid_min,
@@ -71,10 +81,11 @@ pub fn classifier(lex: &LexiconArgs, t: &ThresholdArgs, s: &ScoringArgs) -> Resu
     if !(0.0..1.0).contains(&params.repeat_decay) {
         anyhow::bail!("--repeat-decay must be at least 0 and below 1");
     }
-    Ok(Classifier::with_settings(
+    Ok(Classifier::for_workload(
         load_lexicon(lex)?,
         params,
         thresholds,
+        workload,
     )?)
 }
 
