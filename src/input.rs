@@ -51,6 +51,12 @@ pub const DELIMITER_CANDIDATES: &[u8] = b",;\t|";
 /// Records per batch handed to the worker threads.
 pub const BATCH_SIZE: usize = 256;
 
+/// A reused record whose buffer has held more field bytes than this gets a
+/// fresh one: otherwise every slot of every batch would keep the capacity of
+/// the longest posting it ever carried, and memory would creep up with the
+/// size of the input.
+pub const RECORD_KEEP_BYTES: usize = 16 * 1024;
+
 /// A column chosen by the user: by header name, or by 1-based number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ColumnSel {
@@ -110,6 +116,24 @@ pub struct Record {
     /// Why this record could not be read (a JSON Lines line that is not an
     /// object, ...): it has no fields and becomes an `error` row.
     pub error: Option<String>,
+    /// The most field bytes this record's buffer has held since it was allocated.
+    held: usize,
+}
+
+impl Record {
+    /// Readies a reused record for the next one: a buffer that has held more
+    /// than [`RECORD_KEEP_BYTES`] is given back and a fresh one started.
+    pub(crate) fn recycle(&mut self) {
+        if self.held > RECORD_KEEP_BYTES {
+            self.fields = csv::ByteRecord::new();
+            self.held = 0;
+        }
+    }
+
+    /// Notes how many field bytes the buffer holds now (see [`Record::recycle`]).
+    pub(crate) fn note_size(&mut self) {
+        self.held = self.held.max(self.fields.as_slice().len());
+    }
 }
 
 /// The header row of an input: column names, and columns found by name or number.
@@ -445,6 +469,7 @@ impl CsvSource {
                 batch.push(Record::default());
             }
             let rec = &mut batch[n];
+            rec.recycle();
             let has = match self.pending.take() {
                 Some(first) => {
                     rec.fields = first;
@@ -460,6 +485,7 @@ impl CsvSource {
                 return Ok(false);
             }
             self.rows += 1;
+            rec.note_size();
             rec.row = self.rows;
             rec.error = None;
             rec.line = match rec.fields.position() {

@@ -357,11 +357,13 @@ impl Source {
                 batch.push(Record::default());
             }
             let rec = &mut batch[n];
+            rec.recycle();
             rec.error = None;
             if !r.reader.next_record(rec)? {
                 batch.truncate(n);
                 return Ok(false);
             }
+            rec.note_size();
             r.rows += 1;
             rec.row = r.rows;
             n += 1;
