@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use crate::context::ContextRules;
+use crate::context::{relative_clause_end, ContextRules, Mark};
 use crate::error::{Error, Result};
 use crate::label::{decide, Thresholds, Verdict};
 use crate::lexicon::{CategoryKind, Lexicon};
 use crate::normalize::normalize;
 use crate::scan::{Scanner, Workload};
 use crate::score::{score, Occurrence, Score, ScoringParams};
+use crate::sections::{SectionDetector, Sections};
 use crate::self_role::{SelfRole, SelfRoleDetector};
 
 /// One text field of a posting handed to the classifier.
@@ -51,6 +52,7 @@ struct Inner {
     params: ScoringParams,
     thresholds: Thresholds,
     self_roles: SelfRoleDetector,
+    sections: SectionDetector,
 }
 
 impl Classifier {
@@ -111,6 +113,7 @@ impl Classifier {
                 params,
                 thresholds,
                 self_roles,
+                sections: SectionDetector::new(),
             }),
         })
     }
@@ -143,13 +146,28 @@ impl Classifier {
                     self_role = inner.self_roles.in_description(text);
                 }
             }
+            let sections = if field.is_title {
+                Sections::default()
+            } else {
+                inner.sections.detect(text)
+            };
+            // End of a relative clause about a colleague ("our PM, who owns the roadmap").
+            let mut clause_end = 0;
             for hit in inner.scanner.scan(&norm, field.text) {
                 if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
                     // "5 PM", "3:30 PM": a time of day, not a Product Manager.
                     continue;
                 }
                 let is_role_name = inner.is_role_name[hit.entry.0 as usize];
-                let mark = inner.rules.mark(text, hit.start, hit.end, is_role_name);
+                let mut mark = inner.rules.mark(text, hit.start, hit.end, is_role_name);
+                if hit.start < clause_end && mark == Mark::Plain {
+                    mark = Mark::Colleague;
+                }
+                if is_role_name && mark == Mark::Colleague {
+                    if let Some(end) = relative_clause_end(text, hit.end) {
+                        clause_end = clause_end.max(end);
+                    }
+                }
                 let span = norm.orig_span(hit.start, hit.end);
                 occ.push((
                     hit.entry,
@@ -159,6 +177,7 @@ impl Classifier {
                         end: span.end,
                         mark,
                         is_title: field.is_title,
+                        section: sections.kind_at(hit.start),
                     },
                 ));
             }

@@ -107,6 +107,75 @@ impl ContextRules {
     }
 }
 
+/// English relative pronouns that open a clause about the role name before them.
+const RELATIVE_EN: &[&str] = &["who", "whom", "whose", "which", "that"];
+
+/// German relative pronouns; after a role name they open a clause only behind a
+/// comma ("der Product Owner, der ..."), since without one they are articles.
+const RELATIVE_DE: &[&str] = &[
+    "der", "die", "das", "dem", "den", "deren", "dessen", "welcher", "welche", "welches",
+    "welchem", "welchen",
+];
+
+/// Words after a comma that resume the main clause and so end an English relative clause.
+const MAIN_CLAUSE_AFTER_COMMA: &[&str] = &["you", "your", "we", "our", "and you", "and we"];
+
+/// The longest relative clause followed, in bytes of folded text.
+pub const MAX_CLAUSE_BYTES: usize = 300;
+
+/// Where a relative clause right after a role name ends, if one follows it.
+///
+/// "work closely with our Product Manager, who owns the roadmap": what the
+/// clause says is the colleague's work, not the hire's. The clause runs to the
+/// sentence break, to the comma that closes a German clause ("mit dem Product
+/// Owner, der das Backlog pflegt, planst du ..."), to a comma before "you" or
+/// "we" that resumes an English main clause, or at most [`MAX_CLAUSE_BYTES`].
+pub fn relative_clause_end(text: &str, role_end: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = role_end;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let has_comma = b.get(i) == Some(&b',');
+    if has_comma {
+        i += 1;
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+    }
+    let w_end = i + b[i..].iter().take_while(|&&c| is_word_byte(c)).count();
+    let word = &text[i..w_end];
+    let is_german = if RELATIVE_EN.contains(&word) {
+        false
+    } else if has_comma && RELATIVE_DE.contains(&word) {
+        true
+    } else {
+        return None;
+    };
+    let limit = b.len().min(w_end + MAX_CLAUSE_BYTES);
+    let mut j = w_end;
+    while j < limit {
+        let c = b[j];
+        if is_break_byte(c) {
+            return Some(j);
+        }
+        if c == b',' {
+            if is_german {
+                return Some(j);
+            }
+            let after = text[j + 1..].trim_start_matches(' ');
+            if MAIN_CLAUSE_AFTER_COMMA
+                .iter()
+                .any(|cue| starts_with_cue(after, cue))
+            {
+                return Some(j);
+            }
+        }
+        j += 1;
+    }
+    Some(limit)
+}
+
 /// The text of up to `words` words before `start`, not crossing a sentence break.
 fn window_before(text: &str, start: usize, words: usize) -> &str {
     let b = text.as_bytes();
@@ -280,6 +349,46 @@ mod tests {
             Mark::Plain
         );
         assert_eq!(mark("without a backlog", "backlog", false), Mark::Negated);
+    }
+
+    #[test]
+    fn relative_clauses_after_a_role_name() {
+        let clause = |text: &str, role: &str| {
+            let n = normalize(text);
+            let t = n.text();
+            let e = t.find(role).unwrap() + role.len();
+            relative_clause_end(t, e).map(|end| t[e..end].trim().to_string())
+        };
+        assert_eq!(
+            clause(
+                "Work with our Product Manager, who owns the roadmap. You write stories.",
+                "product manager"
+            ),
+            Some(", who owns the roadmap".into())
+        );
+        assert_eq!(
+            clause(
+                "Next to the PM, who sets the vision, you own the backlog",
+                "pm"
+            ),
+            Some(", who sets the vision".into())
+        );
+        assert_eq!(
+            clause(
+                "Mit dem Produktmanager, der die Roadmap verantwortet, pflegst du das Backlog",
+                "produktmanager"
+            ),
+            Some(", der die roadmap verantwortet".into())
+        );
+        // Without a comma, a German "die" is an article.
+        assert_eq!(
+            clause("mit dem Product Owner die Roadmap planen", "product owner"),
+            None
+        );
+        assert_eq!(
+            clause("with the Product Manager to plan", "product manager"),
+            None
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod normalize;
 pub mod output;
 pub mod scan;
 pub mod score;
+pub mod sections;
 pub mod self_role;
 pub mod source;
 pub mod spelling;

@@ -8,10 +8,15 @@
 //! counts [`TITLE_WEIGHT`] times, a role name used for the posting's own role
 //! [`SELF_BOOST`] times; colleague and negated matches do not count for their
 //! role, and a colleague mention credits the other role [`COLLEAGUE_CREDIT`]
-//! of the weight.
+//! of the weight. A match counts its section's weight
+//! ([`SectionKind::weight`]: nothing in a company blurb, a benefits list or an
+//! equal-opportunity statement), except a role name the context marks as the
+//! posting's own role, which always counts: "we are looking for a Product
+//! Owner" names the job wherever it stands.
 
 use crate::context::Mark;
 use crate::lexicon::{EntryId, Lexicon, Role};
+use crate::sections::SectionKind;
 
 /// Weight of the k-th repeat of the same phrase is `REPEAT_DECAY^k`.
 pub const REPEAT_DECAY: f64 = 0.5;
@@ -62,6 +67,8 @@ pub struct Occurrence {
     pub mark: Mark,
     /// Whether the field is the title.
     pub is_title: bool,
+    /// The section of the posting the match is in (titles: [`SectionKind::Intro`]).
+    pub section: SectionKind,
 }
 
 /// Everything one lexicon entry contributed to a posting.
@@ -171,7 +178,7 @@ pub fn score(lexicon: &Lexicon, mut occ: Vec<(EntryId, Occurrence)>, p: &Scoring
 fn multiplier(o: &Occurrence, p: &ScoringParams) -> Option<f64> {
     let base = if o.is_title { p.title_weight } else { 1.0 };
     match o.mark {
-        Mark::Plain => Some(base),
+        Mark::Plain => Some(base * o.section.weight()),
         Mark::SelfRole => Some(base * p.self_boost),
         Mark::Colleague | Mark::Negated => None,
     }
@@ -218,6 +225,7 @@ entries = [{ phrase = "product manager", weight = 4 }]
             end: start + 1,
             mark,
             is_title: false,
+            section: SectionKind::Intro,
         }
     }
 
@@ -265,5 +273,20 @@ entries = [{ phrase = "product manager", weight = 4 }]
         t.is_title = true;
         let s = score(&lex, vec![(EntryId(1), t)], &p);
         assert_eq!(s.pm, 4.0 * TITLE_WEIGHT);
+    }
+
+    #[test]
+    fn boilerplate_sections_do_not_count_but_self_role_does() {
+        let lex = lex();
+        let p = ScoringParams::default();
+        let mut blurb = o(0, Mark::Plain);
+        blurb.section = SectionKind::About;
+        let s = score(&lex, vec![(EntryId(0), blurb.clone())], &p);
+        assert_eq!(s.po, 0.0);
+        assert_eq!(s.evidence[0].count(), 1);
+        let mut own = blurb;
+        own.mark = Mark::SelfRole;
+        let s = score(&lex, vec![(EntryId(1), own)], &p);
+        assert_eq!(s.pm, 4.0 * SELF_BOOST);
     }
 }

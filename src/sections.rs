@@ -1,0 +1,656 @@
+//! Sections of a posting: which part of the text a match falls in, and what it weighs.
+//!
+//! Job postings are built from the same parts: what the hire will do, what
+//! they bring, who the company is, what it offers, how to apply, and legal
+//! statements. Only the first two describe the job; a company blurb, a
+//! benefits list or an equal-opportunity statement says nothing about whether
+//! the job is a Product Owner's or a Product Manager's, yet it is full of
+//! "vision", "market" and "revenue". [`SectionDetector::detect`] finds the
+//! headings ("Your responsibilities", "Ihr Profil", "Wir bieten", "Über uns",
+//! "About Acme" …) in one pass over the normalized text, and [`Sections`]
+//! tells the section at any byte; [`SectionKind::weight`] is what a match in
+//! it counts. A sentence that makes an equal-opportunity or similar legal
+//! statement is [`SectionKind::Legal`] wherever it stands.
+//!
+//! A heading is a line that starts with a heading cue and is short: the cue
+//! alone, the cue and at most [`MAX_EXTRA_WORDS`] more words ("About Acme",
+//! "Benefits at Acme"), or a line of at most [`MAX_COLON_HEADING_WORDS`]
+//! words ending in a colon ("Benefits of working at Acme include:"). A cue
+//! followed directly by a colon starts a section inline ("Aufgaben: ...").
+//! Generic one-word cues ("skills", "contact") must stand alone, so that a
+//! bullet such as "Contact with customers" does not open a section.
+//!
+//! A company blurb is prose: an "About" section ends at the first short line
+//! that is not a sentence (at most [`MAX_EXTRA_WORDS`] + 1 words), even when
+//! popm does not know that heading ("Your Day"), so that a missed heading does
+//! not silence the job description after it. Benefits, application and legal
+//! sections are lists and run to the next known heading.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use serde::Serialize;
+
+use crate::normalize::{is_break_byte, is_word_byte};
+
+/// Words a heading line may have after its cue ("About Acme Corp").
+pub const MAX_EXTRA_WORDS: usize = 3;
+
+/// Words a heading line ending in a colon may have in all.
+pub const MAX_COLON_HEADING_WORDS: usize = 10;
+
+/// Weight of a match in a section that describes the company, benefits, the
+/// application or legal matters rather than the job.
+pub const BOILERPLATE_WEIGHT: f64 = 0.0;
+
+/// The kind of part of a posting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// Before any heading (often the title line and a summary, sometimes a company blurb).
+    Intro,
+    /// What the hire will do: responsibilities, tasks, "the role", "Aufgaben".
+    Role,
+    /// What the hire brings: requirements, qualifications, "Ihr Profil".
+    Requirements,
+    /// The team the hire joins.
+    Team,
+    /// Under a heading popm does not know ("Your Day", "See more").
+    Other,
+    /// The company: "About us", "Who we are", "Über uns".
+    About,
+    /// What the employer offers: benefits, perks, pay, "Wir bieten".
+    Benefits,
+    /// How to apply, contacts, the hiring process, job metadata.
+    Application,
+    /// Equal-opportunity, accommodation and data-protection statements.
+    Legal,
+}
+
+impl SectionKind {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Intro => "intro",
+            SectionKind::Role => "role",
+            SectionKind::Requirements => "requirements",
+            SectionKind::Team => "team",
+            SectionKind::Other => "other",
+            SectionKind::About => "about",
+            SectionKind::Benefits => "benefits",
+            SectionKind::Application => "application",
+            SectionKind::Legal => "legal",
+        }
+    }
+
+    /// What a match in this section counts (1 = fully, 0 = not at all).
+    pub fn weight(self) -> f64 {
+        match self {
+            SectionKind::Intro
+            | SectionKind::Role
+            | SectionKind::Requirements
+            | SectionKind::Team
+            | SectionKind::Other => 1.0,
+            SectionKind::About
+            | SectionKind::Benefits
+            | SectionKind::Application
+            | SectionKind::Legal => BOILERPLATE_WEIGHT,
+        }
+    }
+
+    /// Whether the section describes the job (its matches count).
+    pub fn is_about_the_job(self) -> bool {
+        self.weight() > 0.0
+    }
+}
+
+/// How much of a heading line the cue must fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fit {
+    /// The cue may be followed by a few more words ("About Acme").
+    Lead,
+    /// The cue must stand alone on its line (or be followed by a colon).
+    Alone,
+}
+
+use Fit::{Alone, Lead};
+use SectionKind::{About, Application, Benefits, Legal, Requirements, Role, Team};
+
+/// Heading cues, folded like text (lower case, hyphens and slashes as spaces).
+const HEADINGS: &[(&str, SectionKind, Fit)] = &[
+    // What the hire will do.
+    ("responsibilities", Role, Lead),
+    ("key responsibilities", Role, Lead),
+    ("main responsibilities", Role, Lead),
+    ("your responsibilities", Role, Lead),
+    ("job responsibilities", Role, Lead),
+    ("roles and responsibilities", Role, Lead),
+    ("role and responsibilities", Role, Lead),
+    ("duties", Role, Alone),
+    ("key duties", Role, Lead),
+    ("duties and responsibilities", Role, Lead),
+    ("what you'll do", Role, Lead),
+    ("what you will do", Role, Lead),
+    ("what you'll be doing", Role, Lead),
+    ("what you will be doing", Role, Lead),
+    ("what you'll work on", Role, Lead),
+    ("what you will work on", Role, Lead),
+    ("what you'll achieve", Role, Lead),
+    ("your role", Role, Lead),
+    ("the role", Role, Lead),
+    ("about the role", Role, Lead),
+    ("about the job", Role, Lead),
+    ("about the position", Role, Lead),
+    ("about this role", Role, Lead),
+    ("about the opportunity", Role, Lead),
+    ("the opportunity", Role, Lead),
+    ("role description", Role, Lead),
+    ("role overview", Role, Lead),
+    ("job description", Role, Lead),
+    ("job summary", Role, Lead),
+    ("position description", Role, Lead),
+    ("position summary", Role, Lead),
+    ("position overview", Role, Lead),
+    ("your mission", Role, Lead),
+    ("your impact", Role, Lead),
+    ("the impact you'll have", Role, Lead),
+    ("in this role", Role, Alone),
+    ("your tasks", Role, Lead),
+    ("tasks", Role, Alone),
+    ("main tasks", Role, Lead),
+    ("aufgaben", Role, Lead),
+    ("deine aufgaben", Role, Lead),
+    ("ihre aufgaben", Role, Lead),
+    ("hauptaufgaben", Role, Lead),
+    ("aufgabengebiet", Role, Lead),
+    ("dein aufgabengebiet", Role, Lead),
+    ("ihr aufgabengebiet", Role, Lead),
+    ("das sind deine aufgaben", Role, Lead),
+    ("das sind ihre aufgaben", Role, Lead),
+    ("deine rolle", Role, Lead),
+    ("ihre rolle", Role, Lead),
+    ("die rolle", Role, Lead),
+    ("das erwartet dich", Role, Lead),
+    ("das erwartet sie", Role, Lead),
+    ("was dich erwartet", Role, Lead),
+    ("was sie erwartet", Role, Lead),
+    ("deine mission", Role, Lead),
+    ("dein job", Role, Lead),
+    ("ihr job", Role, Lead),
+    ("stellenbeschreibung", Role, Lead),
+    ("tätigkeiten", Role, Alone),
+    ("deine tätigkeiten", Role, Lead),
+    ("ihre tätigkeiten", Role, Lead),
+    ("verantwortlichkeiten", Role, Lead),
+    ("deine verantwortung", Role, Lead),
+    ("was du bewegst", Role, Lead),
+    ("was sie bewegen", Role, Lead),
+    // What the hire brings.
+    ("requirements", Requirements, Lead),
+    ("job requirements", Requirements, Lead),
+    ("key requirements", Requirements, Lead),
+    ("qualifications", Requirements, Lead),
+    ("minimum qualifications", Requirements, Lead),
+    ("basic qualifications", Requirements, Lead),
+    ("preferred qualifications", Requirements, Lead),
+    ("required qualifications", Requirements, Lead),
+    ("your qualifications", Requirements, Lead),
+    ("your profile", Requirements, Lead),
+    ("profile", Requirements, Alone),
+    ("skills", Requirements, Alone),
+    ("required skills", Requirements, Lead),
+    ("skills and experience", Requirements, Lead),
+    ("skills and qualifications", Requirements, Lead),
+    ("experience", Requirements, Alone),
+    ("your experience", Requirements, Lead),
+    ("your skills", Requirements, Lead),
+    ("what you bring", Requirements, Lead),
+    ("what you'll bring", Requirements, Lead),
+    ("what you will bring", Requirements, Lead),
+    ("what we're looking for", Requirements, Lead),
+    ("what we are looking for", Requirements, Lead),
+    ("who we're looking for", Requirements, Lead),
+    ("who we are looking for", Requirements, Lead),
+    ("what we expect", Requirements, Lead),
+    ("we expect you", Requirements, Lead),
+    ("who you are", Requirements, Lead),
+    ("about you", Requirements, Lead),
+    ("you have", Requirements, Alone),
+    ("must have", Requirements, Alone),
+    ("must haves", Requirements, Alone),
+    ("must have's", Requirements, Alone),
+    ("nice to have", Requirements, Alone),
+    ("nice to haves", Requirements, Alone),
+    ("bonus points", Requirements, Lead),
+    ("the ideal candidate", Requirements, Lead),
+    ("ideal candidate", Requirements, Lead),
+    ("ihr profil", Requirements, Lead),
+    ("dein profil", Requirements, Lead),
+    ("anforderungen", Requirements, Alone),
+    ("anforderungsprofil", Requirements, Lead),
+    ("qualifikation", Requirements, Lead),
+    ("qualifikationen", Requirements, Lead),
+    ("deine qualifikationen", Requirements, Lead),
+    ("ihre qualifikationen", Requirements, Lead),
+    ("das bringst du mit", Requirements, Lead),
+    ("das bringen sie mit", Requirements, Lead),
+    ("was du mitbringst", Requirements, Lead),
+    ("was sie mitbringen", Requirements, Lead),
+    ("was wir erwarten", Requirements, Lead),
+    ("was wir von dir erwarten", Requirements, Lead),
+    ("was wir von ihnen erwarten", Requirements, Lead),
+    ("das zeichnet dich aus", Requirements, Lead),
+    ("das zeichnet sie aus", Requirements, Lead),
+    ("voraussetzungen", Requirements, Alone),
+    ("deine skills", Requirements, Lead),
+    ("deine kompetenzen", Requirements, Lead),
+    ("ihre kompetenzen", Requirements, Lead),
+    // The team.
+    ("the team", Team, Lead),
+    ("about the team", Team, Lead),
+    ("our team", Team, Lead),
+    ("your team", Team, Lead),
+    ("meet the team", Team, Lead),
+    ("das team", Team, Lead),
+    ("dein team", Team, Lead),
+    ("ihr team", Team, Lead),
+    ("unser team", Team, Lead),
+    // The company.
+    ("about", About, Lead),
+    ("about us", About, Lead),
+    ("about the company", About, Lead),
+    ("company description", About, Lead),
+    ("company overview", About, Lead),
+    ("company profile", About, Lead),
+    ("who we are", About, Lead),
+    ("who are we", About, Lead),
+    ("our company", About, Lead),
+    ("our mission", About, Lead),
+    ("our story", About, Lead),
+    ("our values", About, Lead),
+    ("living our values", About, Lead),
+    ("our culture", About, Lead),
+    ("why join us", About, Lead),
+    ("why us", About, Lead),
+    ("life at", About, Lead),
+    ("über uns", About, Lead),
+    ("wer wir sind", About, Lead),
+    ("wer sind wir", About, Lead),
+    ("das sind wir", About, Lead),
+    ("wir über uns", About, Lead),
+    ("über das unternehmen", About, Lead),
+    ("unser unternehmen", About, Lead),
+    ("unternehmen", About, Alone),
+    ("unternehmensprofil", About, Lead),
+    ("unsere mission", About, Lead),
+    ("unsere werte", About, Lead),
+    ("warum wir", About, Lead),
+    // What the employer offers.
+    ("benefits", Benefits, Lead),
+    ("our benefits", Benefits, Lead),
+    ("benefits and perks", Benefits, Lead),
+    ("perks", Benefits, Lead),
+    ("perks and benefits", Benefits, Lead),
+    ("what we offer", Benefits, Lead),
+    ("what we offer you", Benefits, Lead),
+    ("we offer", Benefits, Lead),
+    ("our offer", Benefits, Lead),
+    ("our promise", Benefits, Lead),
+    ("what's in it for you", Benefits, Lead),
+    ("what you'll get", Benefits, Lead),
+    ("what you get", Benefits, Lead),
+    ("why you'll love", Benefits, Lead),
+    ("in return", Benefits, Lead),
+    ("compensation", Benefits, Lead),
+    ("compensation and benefits", Benefits, Lead),
+    ("total rewards", Benefits, Lead),
+    ("salary", Benefits, Alone),
+    ("salary range", Benefits, Lead),
+    ("pay range", Benefits, Lead),
+    ("wir bieten", Benefits, Lead),
+    ("was wir bieten", Benefits, Lead),
+    ("das bieten wir", Benefits, Lead),
+    ("was wir dir bieten", Benefits, Lead),
+    ("was wir ihnen bieten", Benefits, Lead),
+    ("unser angebot", Benefits, Lead),
+    ("deine benefits", Benefits, Lead),
+    ("ihre benefits", Benefits, Lead),
+    ("unsere benefits", Benefits, Lead),
+    ("deine vorteile", Benefits, Lead),
+    ("ihre vorteile", Benefits, Lead),
+    ("darauf kannst du dich freuen", Benefits, Lead),
+    ("darauf können sie sich freuen", Benefits, Lead),
+    ("vergütung", Benefits, Alone),
+    // How to apply.
+    ("how to apply", Application, Lead),
+    ("application process", Application, Lead),
+    ("the application process", Application, Lead),
+    ("hiring process", Application, Lead),
+    ("our hiring process", Application, Lead),
+    ("interview process", Application, Lead),
+    ("next steps", Application, Lead),
+    ("apply now", Application, Alone),
+    ("contact", Application, Alone),
+    ("contact us", Application, Lead),
+    ("additional information", Application, Lead),
+    ("further information", Application, Lead),
+    ("bewerbung", Application, Alone),
+    ("deine bewerbung", Application, Lead),
+    ("ihre bewerbung", Application, Lead),
+    ("bewerbungsprozess", Application, Lead),
+    ("kontakt", Application, Alone),
+    ("ansprechpartner", Application, Lead),
+    ("ansprechpartnerin", Application, Lead),
+    ("noch fragen", Application, Lead),
+    ("jetzt bewerben", Application, Lead),
+    ("haben wir dein interesse geweckt", Application, Lead),
+    ("haben wir ihr interesse geweckt", Application, Lead),
+    // Legal.
+    ("equal opportunity", Legal, Lead),
+    ("equal employment opportunity", Legal, Lead),
+    ("eeo", Legal, Lead),
+    ("eeo statement", Legal, Lead),
+    ("diversity", Legal, Alone),
+    ("diversity and inclusion", Legal, Lead),
+    ("diversity equity and inclusion", Legal, Lead),
+    ("reasonable accommodation", Legal, Lead),
+    ("privacy", Legal, Alone),
+    ("data protection", Legal, Lead),
+    ("datenschutz", Legal, Lead),
+    ("chancengleichheit", Legal, Lead),
+];
+
+/// Phrases that make a whole sentence a legal statement, wherever it stands.
+const LEGAL_LINE_CUES: &[&str] = &[
+    "equal opportunity employer",
+    "equal opportunity workplace",
+    "equal employment opportunity",
+    "affirmative action",
+    "without regard to race",
+    "regardless of race",
+    "protected veteran",
+    "reasonable accommodation",
+    "reasonable accommodations",
+    "chancengleichheit",
+    "unabhängig von geschlecht",
+    "schwerbehinderte",
+    "gleichbehandlung",
+];
+
+/// One section: where it starts in the folded text and its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// First byte of the section (its heading line) in the folded text.
+    pub start: usize,
+    /// What the section is about.
+    pub kind: SectionKind,
+}
+
+/// The sections of one folded text, in text order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sections {
+    list: Vec<Section>,
+}
+
+impl Sections {
+    /// The section the byte at `pos` lies in ([`SectionKind::Intro`] before any heading).
+    pub fn kind_at(&self, pos: usize) -> SectionKind {
+        let i = self.list.partition_point(|s| s.start <= pos);
+        if i == 0 {
+            SectionKind::Intro
+        } else {
+            self.list[i - 1].kind
+        }
+    }
+
+    /// The sections found, in text order.
+    pub fn list(&self) -> &[Section] {
+        &self.list
+    }
+}
+
+/// Finds headings and legal lines; built once, shared by every posting.
+#[derive(Clone, Debug)]
+pub struct SectionDetector {
+    headings: AhoCorasick,
+    legal: AhoCorasick,
+}
+
+impl Default for SectionDetector {
+    fn default() -> Self {
+        SectionDetector::new()
+    }
+}
+
+impl SectionDetector {
+    /// Compiles the built-in heading and legal-statement cues.
+    pub fn new() -> SectionDetector {
+        let headings = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(HEADINGS.iter().map(|h| h.0))
+            .expect("a few hundred fixed heading cues always compile");
+        let legal = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(LEGAL_LINE_CUES)
+            .expect("a few fixed legal cues always compile");
+        SectionDetector { headings, legal }
+    }
+
+    /// The sections of normalized `text`, in one pass over its lines.
+    pub fn detect(&self, text: &str) -> Sections {
+        let b = text.as_bytes();
+        let mut legal = self.legal.find_iter(text).map(|m| m.start()).peekable();
+        let mut list: Vec<Section> = Vec::new();
+        let mut current = SectionKind::Intro;
+        let mut line_start = 0;
+        while line_start < b.len() {
+            let line_end = next_newline(b, line_start);
+            match self.heading(text, line_start, line_end) {
+                Some(kind) => current = kind,
+                None if current == SectionKind::About
+                    && is_heading_like(&text[line_start..line_end]) =>
+                {
+                    current = SectionKind::Other;
+                }
+                None => {}
+            }
+            push(&mut list, line_start, current);
+            // Legal sentences inside the line, each from the break before it to the one after.
+            while let Some(&p) = legal.peek() {
+                if p >= line_end {
+                    break;
+                }
+                legal.next();
+                if p < line_start {
+                    continue;
+                }
+                let start = b[line_start..p]
+                    .iter()
+                    .rposition(|&c| is_break_byte(c))
+                    .map_or(line_start, |q| line_start + q + 1);
+                let end = b[p..line_end]
+                    .iter()
+                    .position(|&c| is_break_byte(c))
+                    .map_or(line_end, |q| p + q);
+                push(&mut list, start, SectionKind::Legal);
+                push(&mut list, end, current);
+            }
+            line_start = line_end + 1;
+        }
+        Sections { list }
+    }
+
+    /// The section a line opens, if it is a heading.
+    fn heading(&self, text: &str, line_start: usize, line_end: usize) -> Option<SectionKind> {
+        let b = text.as_bytes();
+        let mut s = line_start;
+        while s < line_end && !is_word_byte(b[s]) {
+            s += 1;
+        }
+        if s == line_end {
+            return None;
+        }
+        let input = Input::new(text).range(s..line_end).anchored(Anchored::Yes);
+        let m = self.headings.find(input)?;
+        let e = m.end();
+        if e < line_end && is_word_byte(b[e]) {
+            return None;
+        }
+        let (_, kind, fit) = HEADINGS[m.pattern().as_usize()];
+        let rest = &text[e..line_end];
+        let rest_trimmed = rest.trim_start_matches(' ');
+        if rest_trimmed.starts_with(':') {
+            return Some(kind);
+        }
+        let extra = count_words(rest);
+        let line = text[line_start..line_end].trim_end_matches(' ');
+        if line.ends_with(':') && count_words(line) <= MAX_COLON_HEADING_WORDS {
+            return Some(kind);
+        }
+        if line.ends_with(['.', '!', '?', ',']) {
+            return None;
+        }
+        match fit {
+            Alone => (extra == 0).then_some(kind),
+            Lead => (extra <= MAX_EXTRA_WORDS).then_some(kind),
+        }
+    }
+}
+
+/// Starts a section of `kind` at `start`, unless the text is in one already.
+fn push(list: &mut Vec<Section>, start: usize, kind: SectionKind) {
+    let last = list.last().map_or(SectionKind::Intro, |s| s.kind);
+    if last == kind {
+        return;
+    }
+    match list.last_mut() {
+        // Two changes at one place (a legal sentence that ends its line): the later wins.
+        Some(s) if s.start == start => s.kind = kind,
+        _ => list.push(Section { start, kind }),
+    }
+}
+
+/// Whether a line looks like a heading: a few words, not a sentence.
+fn is_heading_like(line: &str) -> bool {
+    let line = line.trim_end_matches(' ');
+    let words = count_words(line);
+    words > 0 && words <= MAX_EXTRA_WORDS + 1 && !line.ends_with(['.', ',', ';', '!', '?'])
+}
+
+/// The index of the next `\n` at or after `from`, or the text's length.
+fn next_newline(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| from + p)
+}
+
+/// Number of words (runs of word bytes) in `s`.
+fn count_words(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &c in s.as_bytes() {
+        let w = is_word_byte(c);
+        if w && !in_word {
+            n += 1;
+        }
+        in_word = w;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    /// The kind of the section holding the first occurrence of `needle` (folded).
+    fn kind_of(text: &str, needle: &str) -> SectionKind {
+        let n = normalize(text);
+        let s = SectionDetector::new().detect(n.text());
+        let p = n.text().find(needle).unwrap();
+        s.kind_at(p)
+    }
+
+    #[test]
+    fn english_headings() {
+        let text = "Acme builds rockets.\n\nAbout the role\nYou own the product backlog.\n\n\
+                    Requirements:\n- 3 years as a product owner\n\nBenefits\nMarket-leading pay\n\n\
+                    About Acme\nWe lead the market.\n\nHow to apply\nSend your CV.";
+        let cases = [
+            ("acme builds", SectionKind::Intro),
+            ("product backlog", SectionKind::Role),
+            ("3 years", SectionKind::Requirements),
+            ("market leading pay", SectionKind::Benefits),
+            ("we lead the market", SectionKind::About),
+            ("send your cv", SectionKind::Application),
+        ];
+        for (needle, want) in cases {
+            assert_eq!(kind_of(text, needle), want, "{needle}");
+        }
+    }
+
+    #[test]
+    fn german_headings() {
+        let text = "<h2>Über uns</h2><p>Wir sind Marktführer.</p><h2>Deine Aufgaben</h2>\
+                    <ul><li>Du pflegst das Backlog</li></ul><h2>Ihr Profil</h2><p>Erfahrung als PO</p>\
+                    <h2>Wir bieten</h2><p>Eine Roadmap für deine Karriere</p>";
+        let cases = [
+            ("marktführer", SectionKind::About),
+            ("backlog", SectionKind::Role),
+            ("erfahrung als po", SectionKind::Requirements),
+            ("roadmap", SectionKind::Benefits),
+        ];
+        for (needle, want) in cases {
+            assert_eq!(kind_of(text, needle), want, "{needle}");
+        }
+    }
+
+    #[test]
+    fn inline_and_colon_headings() {
+        let text = "Aufgaben: Du schreibst User Stories.\n\
+                    Benefits of working at Acme include:\nA market salary";
+        assert_eq!(kind_of(text, "user stories"), SectionKind::Role);
+        assert_eq!(kind_of(text, "market salary"), SectionKind::Benefits);
+    }
+
+    #[test]
+    fn bullets_and_sentences_are_not_headings() {
+        // A bullet that starts like a heading cue stays in its section.
+        let text = "Responsibilities\nContact with customers\nSkills in SQL are a plus\n\
+                    About us, the market leader, you will learn a lot.\nOwn the roadmap";
+        assert_eq!(kind_of(text, "with customers"), SectionKind::Role);
+        assert_eq!(kind_of(text, "in sql"), SectionKind::Role);
+        assert_eq!(kind_of(text, "market leader"), SectionKind::Role);
+        assert_eq!(kind_of(text, "own the roadmap"), SectionKind::Role);
+    }
+
+    #[test]
+    fn legal_sentences_weigh_nothing_and_end_with_the_sentence() {
+        let text = "Your tasks\nOwn the product vision.\n\
+                    Acme is an equal opportunity employer and values market diversity.\n\
+                    Run the sprint review. We are an equal opportunity employer. Own the backlog";
+        assert_eq!(kind_of(text, "market diversity"), SectionKind::Legal);
+        assert_eq!(kind_of(text, "sprint review"), SectionKind::Role);
+        assert_eq!(kind_of(text, "we are an equal"), SectionKind::Legal);
+        assert_eq!(kind_of(text, "own the backlog"), SectionKind::Role);
+        assert_eq!(kind_of(text, "product vision"), SectionKind::Role);
+        assert_eq!(SectionKind::Legal.weight(), BOILERPLATE_WEIGHT);
+        assert!(SectionKind::Role.is_about_the_job());
+    }
+
+    #[test]
+    fn a_company_blurb_ends_at_an_unknown_heading() {
+        let text = "About us:\nAcme is a bank with a vision.\nYour Day\nOwn the product roadmap.\n\
+                    Benefits\nFree lunch\nA market salary";
+        assert_eq!(kind_of(text, "with a vision"), SectionKind::About);
+        assert_eq!(kind_of(text, "product roadmap"), SectionKind::Other);
+        assert_eq!(kind_of(text, "market salary"), SectionKind::Benefits);
+    }
+
+    #[test]
+    fn about_the_role_is_not_about_the_company() {
+        let text = "About the job\nYou own the backlog.\nAbout Toptal\nA network of talent.";
+        assert_eq!(kind_of(text, "own the backlog"), SectionKind::Role);
+        assert_eq!(kind_of(text, "network of talent"), SectionKind::About);
+    }
+}
