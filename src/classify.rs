@@ -146,14 +146,16 @@ impl Classifier {
                     self_role = inner.self_roles.in_description(text);
                 }
             }
-            let sections = if field.is_title {
+            let hits = inner.scanner.scan(&norm, field.text);
+            // Sections only matter for the matches: a field without any is not split.
+            let sections = if field.is_title || hits.is_empty() {
                 Sections::default()
             } else {
                 inner.sections.detect(text)
             };
             // End of a relative clause about a colleague ("our PM, who owns the roadmap").
             let mut clause_end = 0;
-            for hit in inner.scanner.scan(&norm, field.text) {
+            for hit in hits {
                 if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
                     // "5 PM", "3:30 PM": a time of day, not a Product Manager.
                     continue;

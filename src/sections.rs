@@ -400,11 +400,6 @@ impl Sections {
             self.list[i - 1].kind
         }
     }
-
-    /// The sections found, in text order.
-    pub fn list(&self) -> &[Section] {
-        &self.list
-    }
 }
 
 /// Finds headings and legal lines; built once, shared by every posting.
@@ -538,10 +533,7 @@ fn is_heading_like(line: &str) -> bool {
 
 /// The index of the next `\n` at or after `from`, or the text's length.
 fn next_newline(b: &[u8], from: usize) -> usize {
-    b[from..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| from + p)
+    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
 
 /// Number of words (runs of word bytes) in `s`.
