@@ -46,31 +46,78 @@ impl Mark {
 #[derive(Clone, Debug)]
 pub struct ContextRules {
     window: usize,
-    colleague: Vec<String>,
-    self_before: Vec<String>,
+    colleague: CueSet,
+    self_before: CueSet,
     self_after: Vec<String>,
-    negation: Vec<String>,
+    negation: CueSet,
+}
+
+/// Folded cue phrases, indexed by their first byte for the search before a match.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CueSet {
+    cues: Vec<String>,
+    /// For each byte, the range of `cues` (sorted) that start with it.
+    by_first: Vec<(u32, u32)>,
+}
+
+impl CueSet {
+    /// Folds `cues` like text; empty ones are dropped.
+    pub(crate) fn new(cues: &[String]) -> CueSet {
+        let mut cues: Vec<String> = cues
+            .iter()
+            .map(|c| fold_pattern(c))
+            .filter(|c| !c.is_empty())
+            .collect();
+        cues.sort();
+        cues.dedup();
+        let mut by_first = vec![(0, 0); 256];
+        for (i, cue) in cues.iter().enumerate() {
+            let range = &mut by_first[usize::from(cue.as_bytes()[0])];
+            if range.0 == range.1 {
+                range.0 = i as u32;
+            }
+            range.1 = i as u32 + 1;
+        }
+        CueSet { cues, by_first }
+    }
+
+    /// The folded cues, sorted.
+    pub(crate) fn cues(&self) -> &[String] {
+        &self.cues
+    }
+
+    /// The end position of the last whole-word occurrence of any cue in `hay`.
+    fn last_in(&self, hay: &str) -> Option<usize> {
+        let hb = hay.as_bytes();
+        let mut best = None;
+        for s in 0..hb.len() {
+            // A cue starts at a word start, or at a non-word byte.
+            if s > 0 && is_word_byte(hb[s - 1]) && is_word_byte(hb[s]) {
+                continue;
+            }
+            let (from, to) = self.by_first[usize::from(hb[s])];
+            for cue in &self.cues[from as usize..to as usize] {
+                let e = s + cue.len();
+                if hb[s..].starts_with(cue.as_bytes())
+                    && (e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e])))
+                {
+                    best = best.max(Some(e));
+                }
+            }
+        }
+        best
+    }
 }
 
 impl ContextRules {
     /// Folds the lexicon's cues for matching.
     pub fn new(cues: &ContextCues) -> ContextRules {
-        let fold = |v: &[String]| -> Vec<String> {
-            let mut out: Vec<String> = v
-                .iter()
-                .map(|c| fold_pattern(c))
-                .filter(|c| !c.is_empty())
-                .collect();
-            out.sort();
-            out.dedup();
-            out
-        };
         ContextRules {
             window: cues.window,
-            colleague: fold(&cues.colleague),
-            self_before: fold(&cues.self_before),
-            self_after: fold(&cues.self_after),
-            negation: fold(&cues.negation),
+            colleague: CueSet::new(&cues.colleague),
+            self_before: CueSet::new(&cues.self_before),
+            self_after: CueSet::new(&cues.self_after).cues().to_vec(),
+            negation: CueSet::new(&cues.negation),
         }
     }
 
@@ -80,15 +127,15 @@ impl ContextRules {
     /// When both a colleague and a self cue precede a role name, the nearer one wins.
     pub fn mark(&self, text: &str, start: usize, end: usize, is_role_name: bool) -> Mark {
         let near = window_before(text, start, NEGATION_WINDOW);
-        if last_cue(near, &self.negation).is_some() {
+        if self.negation.last_in(near).is_some() {
             return Mark::Negated;
         }
         if !is_role_name {
             return Mark::Plain;
         }
         let before = window_before(text, start, self.window);
-        let colleague = last_cue(before, &self.colleague);
-        let own = last_cue(before, &self.self_before);
+        let colleague = self.colleague.last_in(before);
+        let own = self.self_before.last_in(before);
         match (colleague, own) {
             (Some(c), Some(s)) if c >= s => return Mark::Colleague,
             (Some(_), None) => return Mark::Colleague,
@@ -205,44 +252,9 @@ fn window_before(text: &str, start: usize, words: usize) -> &str {
     &text[i..start]
 }
 
-/// The end position of the last whole-word occurrence of any cue in `hay`.
-fn last_cue(hay: &str, cues: &[String]) -> Option<usize> {
-    let mut best = None;
-    for cue in cues {
-        let mut from = 0;
-        while let Some(p) = find_bytes(&hay.as_bytes()[from..], cue.as_bytes()) {
-            let s = from + p;
-            let e = s + cue.len();
-            let hb = hay.as_bytes();
-            let ok_left = s == 0 || !(is_word_byte(hb[s - 1]) && is_word_byte(hb[s]));
-            let ok_right = e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e]));
-            if ok_left && ok_right {
-                best = best.max(Some(e));
-            }
-            from = s + cue.len().max(1);
-            while from < hay.len() && !hay.is_char_boundary(from) {
-                from += 1;
-            }
-        }
-    }
-    best
-}
-
-/// The first occurrence of `needle` in `hay`.
-///
-/// The windows searched are a few words long, where a plain scan beats
-/// `str::find` (whose two-way searcher is set up anew on every call).
-fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, _) = needle.split_first()?;
-    if needle.len() > hay.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && &hay[i..i + needle.len()] == needle)
-}
-
 /// Whether a whole-word occurrence of a cue is within `window` words before `start`.
-pub(crate) fn has_cue_before(text: &str, start: usize, window: usize, cues: &[String]) -> bool {
-    last_cue(window_before(text, start, window), cues).is_some()
+pub(crate) fn has_cue_before(text: &str, start: usize, window: usize, cues: &CueSet) -> bool {
+    cues.last_in(window_before(text, start, window)).is_some()
 }
 
 /// Whether `hay` starts with `cue` on a word boundary.
@@ -395,5 +407,17 @@ mod tests {
     fn whole_word_cues() {
         // "no" inside "know" is not a negation.
         assert_eq!(mark("you know the backlog", "backlog", false), Mark::Plain);
+    }
+
+    #[test]
+    fn last_cue_is_the_last_whole_word_occurrence() {
+        let set = CueSet::new(&["work with".into(), "with".into(), "No".into(), "not".into()]);
+        assert_eq!(set.cues(), ["no", "not", "with", "work with"]);
+        assert_eq!(set.last_in("we work with"), Some(12));
+        assert_eq!(set.last_in("not with us"), Some(8));
+        assert_eq!(set.last_in("know nothing"), None);
+        assert_eq!(set.last_in("no"), Some(2));
+        assert_eq!(set.last_in("without"), None);
+        assert_eq!(CueSet::new(&[]).last_in("anything"), None);
     }
 }

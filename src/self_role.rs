@@ -9,10 +9,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
-use crate::context::{has_cue_before, starts_with_cue};
+use crate::context::{has_cue_before, starts_with_cue, CueSet};
 use crate::lexicon::ContextCues;
 use crate::normalize::{is_word_byte, normalize};
-use crate::scan::fold_pattern;
 
 /// A role a posting can name for itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -125,7 +124,10 @@ pub const TITLE_LINE_BYTES: usize = 120;
 pub struct SelfRoleDetector {
     automaton: AhoCorasick,
     cues: ContextCues,
-    folded_cues: ContextCues,
+    window: usize,
+    colleague: CueSet,
+    self_before: CueSet,
+    self_after: Vec<String>,
 }
 
 impl SelfRoleDetector {
@@ -136,22 +138,13 @@ impl SelfRoleDetector {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .expect("a few dozen fixed role names always compile");
-        let fold = |v: &[String]| -> Vec<String> {
-            v.iter()
-                .map(|c| fold_pattern(c))
-                .filter(|c| !c.is_empty())
-                .collect()
-        };
         SelfRoleDetector {
             automaton,
             cues: cues.clone(),
-            folded_cues: ContextCues {
-                window: cues.window,
-                colleague: fold(&cues.colleague),
-                self_before: fold(&cues.self_before),
-                self_after: fold(&cues.self_after),
-                negation: fold(&cues.negation),
-            },
+            window: cues.window,
+            colleague: CueSet::new(&cues.colleague),
+            self_before: CueSet::new(&cues.self_before),
+            self_after: CueSet::new(&cues.self_after).cues().to_vec(),
         }
     }
 
@@ -178,16 +171,19 @@ impl SelfRoleDetector {
     /// The role a description names for itself (normalized text): on its first
     /// line, after a self cue ("we are hiring a"), or before one ("(m/w/d)").
     pub fn in_description(&self, text: &str) -> Option<SelfRole> {
-        let c = &self.folded_cues;
         for (start, end, role) in self.roles_in(text) {
             let on_title_line = start < TITLE_LINE_BYTES && !text[..start].contains('\n');
             let after = text[end..].trim_start_matches(' ');
-            if has_cue_before(text, start, c.window, &c.colleague) {
+            if has_cue_before(text, start, self.window, &self.colleague) {
                 // "work closely with the Product Owner": a colleague, even on the first line.
                 continue;
             }
-            let cued = has_cue_before(text, start, c.window, &c.self_before);
-            if on_title_line || cued || c.self_after.iter().any(|cue| starts_with_cue(after, cue)) {
+            let cued = has_cue_before(text, start, self.window, &self.self_before);
+            let cued_after = self
+                .self_after
+                .iter()
+                .any(|cue| starts_with_cue(after, cue));
+            if on_title_line || cued || cued_after {
                 return Some(role);
             }
         }
