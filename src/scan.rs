@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 
 use crate::error::{Error, Result};
 use crate::lexicon::{EntryId, Lexicon};
@@ -50,12 +51,85 @@ pub enum Workload {
     Single,
 }
 
+/// The automaton behind a [`Scanner`], of the kind its workload wants.
+///
+/// The concrete types (rather than `AhoCorasick`, which hides them behind a
+/// trait object) let the search loop below be compiled for each kind.
+#[derive(Clone, Debug)]
+enum Compiled {
+    Dfa(dfa::DFA),
+    Contiguous(nfa::contiguous::NFA),
+    /// The fallback for lexicons beyond the other kinds' size limits.
+    Noncontiguous(nfa::noncontiguous::NFA),
+}
+
+impl Compiled {
+    /// Builds the automaton `workload` prefers, falling back to kinds without size limits.
+    fn build(patterns: &[String], workload: Workload) -> Result<Compiled> {
+        // No prefilter: with hundreds of patterns it cannot skip text, and it
+        // makes every return to the start state a special case in the loop.
+        let dfa = match workload {
+            Workload::Batch => dfa::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(patterns)
+                .ok(),
+            Workload::Single => None,
+        };
+        if let Some(dfa) = dfa {
+            return Ok(Compiled::Dfa(dfa));
+        }
+        let built = nfa::contiguous::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(patterns)
+            .map(Compiled::Contiguous);
+        built
+            .or_else(|_| {
+                nfa::noncontiguous::Builder::new()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build(patterns)
+                    .map(Compiled::Noncontiguous)
+            })
+            .map_err(|e| Error::lexicon("<lexicon>", None, format!("cannot compile: {e}")))
+    }
+
+    /// Calls `found(pattern, end)` for every occurrence of every pattern in `text`, by end.
+    fn for_each_match(&self, text: &[u8], found: impl FnMut(usize, usize)) {
+        match self {
+            Compiled::Dfa(a) => overlapping(a, text, found),
+            Compiled::Contiguous(a) => overlapping(a, text, found),
+            Compiled::Noncontiguous(a) => overlapping(a, text, found),
+        }
+    }
+}
+
+/// The overlapping search: one automaton step per byte, every pattern ending at each byte.
+#[inline(always)]
+fn overlapping<A: Automaton>(aut: &A, text: &[u8], mut found: impl FnMut(usize, usize)) {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else {
+        return;
+    };
+    for (i, &byte) in text.iter().enumerate() {
+        sid = aut.next_state(Anchored::No, sid, byte);
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                return;
+            }
+            for k in 0..aut.match_len(sid) {
+                found(aut.match_pattern(sid, k).as_usize(), i + 1);
+            }
+        }
+    }
+}
+
 /// A compiled lexicon: finds phrase occurrences in normalized text.
 ///
 /// Cheap to share between threads (`Send + Sync`); build it once per run.
 #[derive(Clone, Debug)]
 pub struct Scanner {
-    automaton: AhoCorasick,
+    automaton: Compiled,
     targets: Vec<Vec<Target>>,
     patterns: Vec<String>,
 }
@@ -122,21 +196,7 @@ impl Scanner {
                 }
             }
         }
-        let kind = match workload {
-            Workload::Batch => AhoCorasickKind::DFA,
-            Workload::Single => AhoCorasickKind::ContiguousNFA,
-        };
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(&patterns)
-            .or_else(|_| {
-                // Very large lexicons exceed the size limits: fall back to the default.
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-            })
-            .map_err(|e| Error::lexicon("<lexicon>", None, format!("cannot compile: {e}")))?;
+        let automaton = Compiled::build(&patterns, workload)?;
         Ok(Scanner {
             automaton,
             targets,
@@ -155,12 +215,12 @@ impl Scanner {
     pub fn scan(&self, norm: &Normalized, original: &str) -> Vec<Hit> {
         let text = norm.text().as_bytes();
         let mut cands: Vec<(Hit, bool)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
+        self.automaton.for_each_match(text, |pattern, end| {
+            let start = end - self.patterns[pattern].len();
             if start > 0 && is_word_byte(text[start - 1]) && is_word_byte(text[start]) {
-                continue;
+                return;
             }
-            let targets = &self.targets[m.pattern().as_usize()];
+            let targets = &self.targets[pattern];
             let ends_in_word =
                 end < text.len() && is_word_byte(text[end - 1]) && is_word_byte(text[end]);
             for t in targets {
@@ -188,7 +248,7 @@ impl Scanner {
                     t.is_wildcard,
                 ));
             }
-        }
+        });
         select_leftmost_longest(cands)
     }
 }
