@@ -230,6 +230,36 @@ static PLAIN: [Plain; 256] = {
     t
 };
 
+/// The bytes of class [`Plain::Copy`], as a flag table for the tight loop.
+static COPY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = matches!(PLAIN[c], Plain::Copy);
+        c += 1;
+    }
+    t
+};
+
+/// [`COPY`] plus the space, for the eight-byte steps of [`plain_run_end`].
+static COPY_OR_SPACE: [bool; 256] = {
+    let mut t = COPY;
+    t[b' ' as usize] = true;
+    t
+};
+
+/// The high bit of every byte of `w` that is a space, and no other bit.
+#[inline]
+fn space_mask(w: u64) -> u64 {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = w ^ SPACES;
+    // A byte of `t` is zero exactly where `w` has a space; adding 0x7f to its
+    // low seven bits sets the high bit of every non-zero byte, with no carry
+    // into the next byte.
+    !(((t & LOW7) + LOW7) | t) & !LOW7
+}
+
 /// Where a run of plain prose starting at the word byte `start` ends.
 ///
 /// Every byte of such a run folds to itself in lower case (letters, digits,
@@ -238,11 +268,35 @@ static PLAIN: [Plain; 256] = {
 /// hyphens, line breaks, runs of spaces, non-ASCII), and before a word that
 /// may begin a URL or an e-mail address (one followed by `@`, by `:/`, or by
 /// `.` and another address character, and `www.`), which the slow path must see whole.
-#[inline]
+///
+/// Kept out of line so that its loop has the registers to itself.
+#[inline(never)]
 fn plain_run_end(bytes: &[u8], start: usize) -> usize {
     let len = bytes.len();
     let mut i = start;
-    while i < len {
+    loop {
+        // Most text is words and single spaces: take eight bytes at a time
+        // while every byte copies and no space is doubled or ends the chunk
+        // (what follows such a space decides whether it is plain).
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let copies = chunk
+                .iter()
+                .fold(true, |all, &c| all & COPY_OR_SPACE[usize::from(c)]);
+            let spaces = space_mask(u64::from_le_bytes(chunk));
+            if !copies || spaces & (spaces >> 8) != 0 || spaces >> 63 != 0 {
+                break;
+            }
+            i += 8;
+        }
+        while i < len && COPY[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i == len {
+            return len;
+        }
         match PLAIN[usize::from(bytes[i])] {
             Plain::Copy => i += 1,
             Plain::Space => {
@@ -280,7 +334,6 @@ fn plain_run_end(bytes: &[u8], start: usize) -> usize {
             Plain::Stop => return i,
         }
     }
-    len
 }
 
 /// The start of the word that ends at `end`, not before `floor`.
@@ -799,6 +852,22 @@ mod tests {
         ) {
             let src: String = picks.iter().map(|&k| PIECES[k]).collect();
             assert_fast_path_changes_nothing(&src);
+        }
+    }
+
+    #[test]
+    fn space_mask_marks_exactly_the_spaces() {
+        for w in [
+            *b"a b  c d",
+            *b"        ",
+            *b"\xa0 \x20!\x00\xff@`",
+            *b"abcdefgh",
+        ] {
+            let want = w
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (k, &c)| m | (u64::from(c == b' ') << (8 * k + 7)));
+            assert_eq!(space_mask(u64::from_le_bytes(w)), want, "{w:?}");
         }
     }
 
