@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::classify::Classification;
@@ -310,8 +311,15 @@ impl Layout {
             }
             Format::Xlsx => Vec::new(),
             Format::Jsonl => {
-                let mut line = serde_json::to_vec(&self.json_row(info, result, lexicon))
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}").into_bytes());
+                let matches = result.map_or(0, |c| {
+                    c.score.evidence.iter().map(|e| e.occurrences.len()).sum()
+                });
+                let mut line = Vec::with_capacity(1024 + 512 * matches);
+                if let Err(e) =
+                    serde_json::to_writer(&mut line, &self.json_row(info, result, lexicon))
+                {
+                    line = format!("{{\"error\":\"{e}\"}}").into_bytes();
+                }
                 line.push(b'\n');
                 line
             }
@@ -373,64 +381,122 @@ impl Layout {
         out.push(b'\n');
     }
 
-    fn json_row(
-        &self,
-        info: &RowInfo<'_>,
-        result: Result<&Classification, &str>,
-        lexicon: &Lexicon,
-    ) -> Value {
-        let mut o = Map::new();
-        o.insert("schema_version".into(), json!(SCHEMA_VERSION));
-        if self.has_file {
-            o.insert("file".into(), json!(info.file.unwrap_or("")));
-        }
-        o.insert("row".into(), json!(info.row));
-        o.insert("id".into(), json!(info.id));
-        match result {
+    /// The JSON Lines object of one row, serialized straight to the output
+    /// (no intermediate `serde_json::Value`).
+    fn json_row<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&'a Classification, &'a str>,
+        lexicon: &'a Lexicon,
+    ) -> JsonRow<'a> {
+        let (label, verdict, evidence, error) = match result {
             Ok(c) => {
-                for (k, v) in verdict_fields(c) {
-                    o.insert(k.into(), v);
-                }
-                o.insert("lexicon".into(), json!(self.lexicon_id));
                 let fields: Vec<&str> = info.fields.iter().map(|f| f.as_ref()).collect();
-                o.insert(
-                    "evidence".into(),
-                    evidence_json(c, lexicon, &fields, info.field_names),
-                );
-                o.insert("error".into(), Value::Null);
+                let evidence = evidence_items(c, lexicon, &fields, info.field_names);
+                (
+                    c.verdict.label.as_str(),
+                    Some(JsonVerdict::new(c)),
+                    evidence,
+                    None,
+                )
             }
-            Err(msg) => {
-                o.insert("label".into(), json!(Label::Error.as_str()));
-                o.insert("lexicon".into(), json!(self.lexicon_id));
-                o.insert("evidence".into(), json!([]));
-                o.insert("error".into(), json!(msg));
+            Err(msg) => (Label::Error.as_str(), None, Vec::new(), Some(msg)),
+        };
+        JsonRow {
+            schema_version: SCHEMA_VERSION,
+            file: self.has_file.then(|| info.file.unwrap_or("")),
+            row: info.row,
+            id: info.id,
+            label,
+            verdict,
+            lexicon: &self.lexicon_id,
+            evidence,
+            error,
+            kept: (!self.kept_names.is_empty()).then_some(Kept {
+                names: &self.kept_names,
+                values: &info.kept,
+            }),
+            warnings: &info.warnings,
+        }
+    }
+}
+
+/// One JSON Lines object; field order is the output's key order.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    schema_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    row: u64,
+    id: &'a str,
+    label: &'static str,
+    #[serde(flatten)]
+    verdict: Option<JsonVerdict>,
+    lexicon: &'a str,
+    evidence: Vec<EvidenceItem<'a>>,
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<Kept<'a>>,
+    warnings: &'a [String],
+}
+
+/// The score fields after `label`, shared by JSON Lines and `check --json`.
+#[derive(Serialize)]
+struct JsonVerdict {
+    confidence: f64,
+    lean: f64,
+    self_role: Option<&'static str>,
+    po_score: f64,
+    pm_score: f64,
+    calibrated: bool,
+}
+
+impl JsonVerdict {
+    fn new(c: &Classification) -> JsonVerdict {
+        JsonVerdict {
+            confidence: round(c.verdict.confidence, 3),
+            lean: round(c.verdict.lean, 3),
+            self_role: c.self_role.map(|r| r.as_str()),
+            po_score: round(c.score.po, 2),
+            pm_score: round(c.score.pm, 2),
+            calibrated: c.verdict.is_calibrated,
+        }
+    }
+}
+
+/// The kept input columns as a JSON object; a repeated name keeps its first
+/// place and its last value.
+struct Kept<'a> {
+    names: &'a [String],
+    values: &'a [Cow<'a, str>],
+}
+
+impl Serialize for Kept<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let pairs: Vec<(&String, &Cow<'_, str>)> = self.names.iter().zip(self.values).collect();
+        let mut map = serializer.serialize_map(None)?;
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if pairs[..i].iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let last = pairs.iter().rev().find(|(n, _)| n == name);
+            if let Some((_, value)) = last {
+                map.serialize_entry(name, value)?;
             }
         }
-        if !self.kept_names.is_empty() {
-            let kept: Map<String, Value> = self
-                .kept_names
-                .iter()
-                .zip(&info.kept)
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
-            o.insert("kept".into(), Value::Object(kept));
-        }
-        o.insert("warnings".into(), json!(info.warnings));
-        Value::Object(o)
+        map.end()
     }
 }
 
 /// The verdict and score fields shared by JSON Lines and `check --json`.
-pub fn verdict_fields(c: &Classification) -> Vec<(&'static str, Value)> {
-    vec![
-        ("label", json!(c.verdict.label.as_str())),
-        ("confidence", json!(round(c.verdict.confidence, 3))),
-        ("lean", json!(round(c.verdict.lean, 3))),
-        ("self_role", json!(c.self_role.map(|r| r.as_str()))),
-        ("po_score", json!(round(c.score.po, 2))),
-        ("pm_score", json!(round(c.score.pm, 2))),
-        ("calibrated", json!(c.verdict.is_calibrated)),
-    ]
+pub fn verdict_fields(c: &Classification) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("label".into(), json!(c.verdict.label.as_str()));
+    if let Ok(Value::Object(fields)) = serde_json::to_value(JsonVerdict::new(c)) {
+        o.extend(fields);
+    }
+    o
 }
 
 /// The compact evidence cell of one role: `phrase×count; ...`, strongest first.
@@ -515,69 +581,117 @@ pub fn evidence_json(
     fields: &[&str],
     field_names: &[String],
 ) -> Value {
+    serde_json::to_value(evidence_items(c, lexicon, fields, field_names))
+        .unwrap_or_else(|_| Value::Array(Vec::new()))
+}
+
+/// One element of the evidence array; see [`evidence_json`].
+#[derive(Serialize)]
+struct EvidenceItem<'a> {
+    phrase: &'a str,
+    role: &'static str,
+    category: &'a str,
+    weight: f64,
+    count: usize,
+    counted: usize,
+    contribution: f64,
+    credit_other: f64,
+    matches: Vec<MatchItem<'a>>,
+}
+
+/// One match of an evidence element.
+#[derive(Serialize)]
+struct MatchItem<'a> {
+    field: &'a str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    snippet: String,
+    mark: &'static str,
+}
+
+/// The evidence of `c`, ready to serialize.
+fn evidence_items<'a>(
+    c: &'a Classification,
+    lexicon: &'a Lexicon,
+    fields: &[&'a str],
+    field_names: &'a [String],
+) -> Vec<EvidenceItem<'a>> {
     let charmaps: Vec<CharIndex> = fields.iter().map(|f| CharIndex::new(f)).collect();
-    let items: Vec<Value> = c
-        .score
+    c.score
         .evidence
         .iter()
         .map(|ev| {
             let entry = lexicon.entry(ev.entry);
-            let matches: Vec<Value> = ev
+            let matches = ev
                 .occurrences
                 .iter()
                 .map(|o| {
                     let text = fields.get(o.field).copied().unwrap_or("");
                     let cm = &charmaps[o.field.min(charmaps.len().saturating_sub(1))];
-                    json!({
-                        "field": field_names.get(o.field).map_or("text", String::as_str),
-                        "text": text.get(o.start..o.end).unwrap_or(""),
-                        "start": o.start,
-                        "end": o.end,
-                        "char_start": cm.chars_before(text, o.start),
-                        "char_end": cm.chars_before(text, o.end),
-                        "snippet": snippet(text, o.start, o.end),
-                        "mark": o.mark.as_str(),
-                    })
+                    MatchItem {
+                        field: field_names.get(o.field).map_or("text", String::as_str),
+                        text: text.get(o.start..o.end).unwrap_or(""),
+                        start: o.start,
+                        end: o.end,
+                        char_start: cm.chars_before(text, o.start),
+                        char_end: cm.chars_before(text, o.end),
+                        snippet: snippet(text, o.start, o.end),
+                        mark: o.mark.as_str(),
+                    }
                 })
                 .collect();
-            json!({
-                "phrase": entry.phrase(),
-                "role": ev.role.as_str(),
-                "category": lexicon.categories[entry.category].name,
-                "weight": entry.weight,
-                "count": ev.count(),
-                "counted": ev.count() - ev.count_marked(Mark::Colleague) - ev.count_marked(Mark::Negated),
-                "contribution": round(ev.contribution, 3),
-                "credit_other": round(ev.credit_other, 3),
-                "matches": matches,
-            })
+            EvidenceItem {
+                phrase: entry.phrase(),
+                role: ev.role.as_str(),
+                category: &lexicon.categories[entry.category].name,
+                weight: entry.weight,
+                count: ev.count(),
+                counted: ev.count()
+                    - ev.count_marked(Mark::Colleague)
+                    - ev.count_marked(Mark::Negated),
+                contribution: round(ev.contribution, 3),
+                credit_other: round(ev.credit_other, 3),
+                matches,
+            }
         })
-        .collect();
-    Value::Array(items)
+        .collect()
 }
 
-/// Converts byte offsets to character offsets with a sparse index (every 4 KiB).
+/// Converts byte offsets to character offsets with a sparse index (every 512 bytes).
 struct CharIndex {
-    /// Character count at each multiple of `STEP` bytes (rounded down to a boundary).
+    /// Character count at each multiple of `STEP` bytes (rounded down to a
+    /// boundary); empty for an ASCII text, where bytes are characters.
     marks: Vec<(usize, usize)>,
 }
 
 impl CharIndex {
-    const STEP: usize = 4096;
+    const STEP: usize = 512;
 
     fn new(text: &str) -> CharIndex {
+        if text.is_ascii() {
+            return CharIndex { marks: Vec::new() };
+        }
         let mut marks = vec![(0, 0)];
-        let mut next = Self::STEP;
-        for (chars, (i, _)) in text.char_indices().enumerate() {
-            if i >= next {
-                marks.push((i, chars));
-                next = i + Self::STEP;
+        let (mut at, mut chars) = (0, 0);
+        while at + Self::STEP < text.len() {
+            let mut next = at + Self::STEP;
+            while !text.is_char_boundary(next) {
+                next -= 1;
             }
+            chars += text[at..next].chars().count();
+            marks.push((next, chars));
+            at = next;
         }
         CharIndex { marks }
     }
 
     fn chars_before(&self, text: &str, byte: usize) -> usize {
+        if self.marks.is_empty() {
+            return text.get(..byte).map_or(0, str::len);
+        }
         let k = self
             .marks
             .partition_point(|m| m.0 <= byte)
@@ -589,8 +703,11 @@ impl CharIndex {
 
 /// The original text around `start..end`, whitespace collapsed, `…` where cut.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
-    let (before, matched, after) = snippet_parts(text, start, end);
-    format!("{before}{matched}{after}")
+    let (mut before, matched, after) = snippet_parts(text, start, end);
+    before.reserve(matched.len() + after.len());
+    before.push_str(&matched);
+    before.push_str(&after);
+    before
 }
 
 /// The snippet in three parts: before the match, the match, after it.
@@ -658,6 +775,22 @@ pub fn round(x: f64, digits: usize) -> f64 {
 mod tests {
     use super::*;
     use crate::classify::Classifier;
+
+    #[test]
+    fn char_index_counts_characters_before_every_boundary() {
+        let ascii = "Product Owner ".repeat(100);
+        let mixed = "Über die Straße — Produkt 🚀 owner ".repeat(60);
+        for text in [ascii.as_str(), mixed.as_str(), "", "ä"] {
+            let index = CharIndex::new(text);
+            for b in (0..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+                assert_eq!(
+                    index.chars_before(text, b),
+                    text[..b].chars().count(),
+                    "{b}"
+                );
+            }
+        }
+    }
 
     fn lex() -> Lexicon {
         Lexicon::parse(

@@ -60,9 +60,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let out = if args.json {
         let mut o = Map::new();
         o.insert("schema_version".into(), json!(SCHEMA_VERSION));
-        for (k, v) in verdict_fields(&result) {
-            o.insert(k.into(), v);
-        }
+        o.extend(verdict_fields(&result));
         o.insert("lexicon".into(), json!(c.lexicon().identity()));
         o.insert(
             "evidence".into(),
