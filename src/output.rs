@@ -16,9 +16,10 @@
 //!
 //! One object per posting: `schema_version`, `file` (several inputs only), `row`,
 //! `id`, `label`, `confidence`, `lean`, `self_role`, `po_score`, `pm_score`,
-//! `calibrated`, `lexicon` (name@version#hash), `kept` (object of kept columns),
-//! `evidence` (array, see [`evidence_json`]), `error` (string or null),
-//! `warnings` (array).
+//! `calibrated`, `lexicon` (name@version#hash), `evidence` (array, see
+//! [`evidence_json`]), `error` (string or null), `kept` (object of kept columns,
+//! only with `--keep`), `warnings` (array), in this order. A row that could not
+//! be classified has `label` `error` and none of the score fields.
 
 use std::borrow::Cow;
 
