@@ -52,6 +52,18 @@ pub struct ContextRules {
     negation: CueSet,
 }
 
+/// Cue phrases folded like text, sorted, without duplicates or empty ones.
+pub(crate) fn fold_cues(cues: &[String]) -> Vec<String> {
+    let mut folded: Vec<String> = cues
+        .iter()
+        .map(|c| fold_pattern(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    folded.sort();
+    folded.dedup();
+    folded
+}
+
 /// Folded cue phrases, indexed by their first byte for the search before a match.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CueSet {
@@ -63,13 +75,7 @@ pub(crate) struct CueSet {
 impl CueSet {
     /// Folds `cues` like text; empty ones are dropped.
     pub(crate) fn new(cues: &[String]) -> CueSet {
-        let mut cues: Vec<String> = cues
-            .iter()
-            .map(|c| fold_pattern(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        cues.sort();
-        cues.dedup();
+        let cues = fold_cues(cues);
         let mut by_first = vec![(0, 0); 256];
         for (i, cue) in cues.iter().enumerate() {
             let range = &mut by_first[usize::from(cue.as_bytes()[0])];
@@ -79,11 +85,6 @@ impl CueSet {
             range.1 = i as u32 + 1;
         }
         CueSet { cues, by_first }
-    }
-
-    /// The folded cues, sorted.
-    pub(crate) fn cues(&self) -> &[String] {
-        &self.cues
     }
 
     /// The end position of the last whole-word occurrence of any cue in `hay`.
@@ -116,7 +117,7 @@ impl ContextRules {
             window: cues.window,
             colleague: CueSet::new(&cues.colleague),
             self_before: CueSet::new(&cues.self_before),
-            self_after: CueSet::new(&cues.self_after).cues().to_vec(),
+            self_after: fold_cues(&cues.self_after),
             negation: CueSet::new(&cues.negation),
         }
     }
@@ -412,7 +413,7 @@ mod tests {
     #[test]
     fn last_cue_is_the_last_whole_word_occurrence() {
         let set = CueSet::new(&["work with".into(), "with".into(), "No".into(), "not".into()]);
-        assert_eq!(set.cues(), ["no", "not", "with", "work with"]);
+        assert_eq!(set.cues, ["no", "not", "with", "work with"]);
         assert_eq!(set.last_in("we work with"), Some(12));
         assert_eq!(set.last_in("not with us"), Some(8));
         assert_eq!(set.last_in("know nothing"), None);

@@ -317,9 +317,14 @@ fn plain_run_end(bytes: &[u8], start: usize) -> usize {
                     next == Some(b'/')
                 };
                 if after_word {
-                    let ws = word_start(bytes, start, i);
-                    if risky || (bytes[i] == b'.' && bytes[ws..i].eq_ignore_ascii_case(b"www")) {
-                        return ws;
+                    let may_be_www = bytes[i] == b'.'
+                        && i >= start + 3
+                        && bytes[i - 3..i].eq_ignore_ascii_case(b"www");
+                    if risky || may_be_www {
+                        let ws = word_start(bytes, start, i);
+                        if risky || i - ws == 3 {
+                            return ws;
+                        }
                     }
                 }
                 i += 1;

@@ -9,7 +9,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
-use crate::context::{has_cue_before, starts_with_cue, CueSet};
+use crate::context::{fold_cues, has_cue_before, starts_with_cue, CueSet};
 use crate::lexicon::ContextCues;
 use crate::normalize::{is_word_byte, normalize};
 
@@ -144,7 +144,7 @@ impl SelfRoleDetector {
             window: cues.window,
             colleague: CueSet::new(&cues.colleague),
             self_before: CueSet::new(&cues.self_before),
-            self_after: CueSet::new(&cues.self_after).cues().to_vec(),
+            self_after: fold_cues(&cues.self_after),
         }
     }
 
