@@ -237,7 +237,8 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
 /// Runs `process` over a stream of record batches in parallel, keeping input order.
 ///
 /// `read` fills the (cleared) batch and returns `false` at the end of input;
-/// while one batch is processed on the pool, the results of the one before it
+/// `process` may finish an item's preparation in place (CSV records are split
+/// into fields there, on the workers). While one batch is processed on the pool, the results of the one before it
 /// are written and the next one is read. `write` receives each batch's results
 /// in input order.
 ///
@@ -252,10 +253,10 @@ pub fn run_ordered<T, U, R, P, W>(
     mut write: W,
 ) -> Result<()>
 where
-    T: Send + Sync + Default,
+    T: Send,
     U: Send,
     R: FnMut(&mut Vec<T>) -> Result<bool> + Send,
-    P: Fn(&T) -> U + Sync,
+    P: Fn(&mut T) -> U + Sync,
     W: FnMut(Vec<U>) -> Result<()> + Send,
 {
     use rayon::prelude::*;
@@ -270,7 +271,7 @@ where
                 return pending.take().map_or(Ok(()), &mut write);
             }
             let (results, (written, read_result)) = rayon::join(
-                || current.par_iter().map(&process).collect::<Vec<U>>(),
+                || current.par_iter_mut().map(&process).collect::<Vec<U>>(),
                 || {
                     let written = pending.take().map_or(Ok(()), &mut write);
                     if written.is_err() {
@@ -347,7 +348,7 @@ mod tests {
                     }
                     Ok(n < 100)
                 },
-                |x| x * 2,
+                |x| *x * 2,
                 |r| {
                     out.extend(r);
                     Ok(())

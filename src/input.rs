@@ -1,9 +1,12 @@
 //! Reading postings: CSV from a file or stdin, columns found by name or number.
 //!
 //! The input is first turned into UTF-8 by [`crate::decode`] (byte order
-//! marks, UTF-16, Windows-1252 ...). Records are then read as raw bytes
-//! (`csv::ByteRecord`), so invalid UTF-8 never stops a run: [`decode_field`]
-//! replaces bad bytes with U+FFFD and says so. Rows may be ragged (fewer or
+//! marks, UTF-16, Windows-1252 ...). Records are then cut from the byte stream
+//! by [`crate::csv_split`] and split into raw fields (`csv::ByteRecord`), so
+//! invalid UTF-8 never stops a run: [`decode_field`] replaces bad bytes with
+//! U+FFFD and says so. [`CsvSource::read_batch_deferred`] leaves the field
+//! splitting to whoever classifies the record ([`Record::split`]), so that it
+//! runs on the worker threads. Rows may be ragged (fewer or
 //! more fields than the header); the caller decides what a short row means.
 //! The delimiter is detected from the (decoded) header line unless given.
 //!
@@ -16,6 +19,7 @@ use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
+use crate::csv_split::{split_fields, RecordSplitter};
 use crate::decode::{decode, read_head, EncodingChoice, SAMPLE_SIZE};
 use crate::error::{Error, Result};
 use crate::source::InputFormat;
@@ -116,7 +120,11 @@ pub struct Record {
     /// Why this record could not be read (a JSON Lines line that is not an
     /// object, ...): it has no fields and becomes an `error` row.
     pub error: Option<String>,
-    /// The most field bytes this record's buffer has held since it was allocated.
+    /// The record's bytes as read (CSV), until [`Record::split`] splits them.
+    raw: Vec<u8>,
+    /// The delimiter to split `raw` with, while the fields are not yet split.
+    unsplit: Option<u8>,
+    /// The most bytes this record's buffers have held since they were allocated.
     held: usize,
 }
 
@@ -126,13 +134,27 @@ impl Record {
     pub(crate) fn recycle(&mut self) {
         if self.held > RECORD_KEEP_BYTES {
             self.fields = csv::ByteRecord::new();
+            self.raw = Vec::new();
             self.held = 0;
         }
+        self.unsplit = None;
     }
 
-    /// Notes how many field bytes the buffer holds now (see [`Record::recycle`]).
+    /// Notes how many bytes the buffers hold now (see [`Record::recycle`]).
     pub(crate) fn note_size(&mut self) {
-        self.held = self.held.max(self.fields.as_slice().len());
+        self.held = self
+            .held
+            .max(self.fields.as_slice().len())
+            .max(self.raw.len());
+    }
+
+    /// Splits a record read by [`CsvSource::read_batch_deferred`] into its
+    /// `fields`; a record whose fields are already there is left as it is.
+    pub fn split(&mut self) {
+        if let Some(delimiter) = self.unsplit.take() {
+            split_fields(&self.raw, delimiter, &mut self.fields);
+            self.note_size();
+        }
     }
 }
 
@@ -212,95 +234,12 @@ impl Header {
     }
 }
 
-/// Passes bytes through, keeping what the CSV parser does not: quote parity and
-/// the line breaks a person sees.
-///
-/// In well-formed CSV every quote is paired (open/close, or doubled inside a
-/// field), so an odd count at the end means an unclosed quote or a stray one;
-/// the line where the count last turned odd is where to look. The csv crate's
-/// line numbers count LF only and slip after a CR LF or lone CR record end,
-/// so record lines come from the break offsets kept here
-/// ([`LineTracker::line_at`]): LF, CR LF and a lone CR each end one line.
-struct LineTracker<R> {
-    inner: R,
-    /// Bytes passed through so far.
-    offset: u64,
-    quotes: u64,
-    /// Line breaks passed so far.
-    breaks: u64,
-    /// Offset of the last CR, to tell CR LF from a lone LF.
-    last_cr: Option<u64>,
-    /// Offsets of the line breaks not yet behind the records asked about.
-    pending_breaks: std::collections::VecDeque<u64>,
-    /// Line breaks before the last record asked about.
-    breaks_before: u64,
-    /// 1-based line where the quote count last turned odd.
-    odd_quote_line: u64,
-}
-
-impl<R> LineTracker<R> {
-    fn new(inner: R) -> LineTracker<R> {
-        LineTracker {
-            inner,
-            offset: 0,
-            quotes: 0,
-            breaks: 0,
-            last_cr: None,
-            pending_breaks: std::collections::VecDeque::new(),
-            breaks_before: 0,
-            odd_quote_line: 0,
-        }
-    }
-
-    /// The 1-based line holding byte `byte`; asked in input order.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        while self.pending_breaks.front().is_some_and(|&b| b < byte) {
-            self.pending_breaks.pop_front();
-            self.breaks_before += 1;
-        }
-        self.breaks_before + 1
-    }
-
-    /// Where the quotes are unbalanced: the line where their count last turned odd.
-    fn unbalanced_quote_line(&self) -> Option<u64> {
-        (self.quotes % 2 == 1).then_some(self.odd_quote_line)
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', &buf[..n]) {
-            let at = self.offset + i as u64;
-            match buf[i] {
-                b'"' => {
-                    self.quotes += 1;
-                    if self.quotes % 2 == 1 {
-                        self.odd_quote_line = self.breaks + 1;
-                    }
-                }
-                // The LF of a CR LF: the CR counted the break.
-                b'\n' if at > 0 && self.last_cr == Some(at - 1) => {}
-                byte => {
-                    if byte == b'\r' {
-                        self.last_cr = Some(at);
-                    }
-                    self.breaks += 1;
-                    self.pending_breaks.push_back(at);
-                }
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
 /// An open CSV input.
 pub struct CsvSource {
     name: String,
-    reader: csv::Reader<LineTracker<Box<dyn Read + Send>>>,
-    /// Without headers: the first record, read ahead to learn the width.
-    pending: Option<csv::ByteRecord>,
+    splitter: RecordSplitter<Box<dyn Read + Send>>,
+    /// Without headers: the first record and its line, read ahead to learn the width.
+    pending: Option<(Vec<u8>, u64)>,
     width: usize,
     header: Header,
     delimiter: u8,
@@ -358,45 +297,44 @@ impl CsvSource {
             ));
         }
         let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-        let boxed: Box<dyn Read + Send> = Box::new(io::BufReader::with_capacity(
-            1 << 16,
-            Cursor::new(head).chain(utf8),
-        ));
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(LineTracker::new(boxed));
+        if matches!(delimiter, b'"' | b'\r' | b'\n') {
+            return Err(Error::usage(format!(
+                "{name}: {:?} cannot be the field delimiter (it quotes or ends records); \
+                 use , ; | or tab",
+                char::from(delimiter)
+            )));
+        }
+        let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(utf8));
+        let mut splitter = RecordSplitter::new(reader, delimiter);
+        let mut first = Vec::new();
+        let first_line = splitter
+            .next_record(&mut first)
+            .map_err(|e| Error::io(name, e))?;
         let mut headers: Vec<String> = Vec::new();
         let mut pending = None;
         let mut width = 0;
-        if !opts.has_headers {
-            let mut rec = csv::ByteRecord::new();
-            if reader
-                .read_byte_record(&mut rec)
-                .map_err(|e| csv_error(name, e))?
-            {
-                width = rec.len();
-                pending = Some(rec);
-            }
-        }
-        if opts.has_headers {
-            let mut rec = csv::ByteRecord::new();
-            let has = reader
-                .read_byte_record(&mut rec)
-                .map_err(|e| csv_error(name, e))?;
-            if !has {
+        let mut fields = csv::ByteRecord::new();
+        split_fields(&first, delimiter, &mut fields);
+        match first_line {
+            None if opts.has_headers => {
                 return Err(Error::csv(name, Some(1), "the input has no header row"));
             }
-            headers = rec
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_string())
-                .collect();
+            None => {}
+            Some(_) if opts.has_headers => {
+                headers = fields
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                    .collect();
+            }
+            Some(line) => {
+                width = fields.len();
+                pending = Some((first, line));
+            }
         }
         let width = width.max(headers.len());
         Ok(CsvSource {
             name: name.to_string(),
-            reader,
+            splitter,
             header: Header::new(name, headers),
             delimiter,
             encoding_note: decoded.note,
@@ -461,8 +399,20 @@ impl CsvSource {
     ///
     /// # Errors
     ///
-    /// When reading fails; the message names the file and line.
+    /// When reading fails; the message names the file.
     pub fn read_batch(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
+        let more = self.read_batch_deferred(batch)?;
+        batch.iter_mut().for_each(Record::split);
+        Ok(more)
+    }
+
+    /// Like [`CsvSource::read_batch`], but leaves each record's fields to be
+    /// split by [`Record::split`], on the thread that goes on to use them.
+    ///
+    /// # Errors
+    ///
+    /// When reading fails; the message names the file.
+    pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
         let mut n = 0;
         while n < BATCH_SIZE {
             if n == batch.len() {
@@ -470,41 +420,38 @@ impl CsvSource {
             }
             let rec = &mut batch[n];
             rec.recycle();
-            let has = match self.pending.take() {
-                Some(first) => {
-                    rec.fields = first;
-                    true
+            let line = match self.pending.take() {
+                Some((first, line)) => {
+                    rec.raw = first;
+                    Some(line)
                 }
                 None => self
-                    .reader
-                    .read_byte_record(&mut rec.fields)
-                    .map_err(|e| csv_error(&self.name, e))?,
+                    .splitter
+                    .next_record(&mut rec.raw)
+                    .map_err(|e| Error::io(&self.name, e))?,
             };
-            if !has {
+            let Some(line) = line else {
                 batch.truncate(n);
                 return Ok(false);
-            }
+            };
             self.rows += 1;
+            rec.fields.clear();
+            rec.unsplit = Some(self.delimiter);
             rec.note_size();
             rec.row = self.rows;
+            rec.line = line;
             rec.error = None;
-            rec.line = match rec.fields.position() {
-                Some(p) => self.reader.get_mut().line_at(p.byte()),
-                None => 0,
-            };
             n += 1;
         }
         batch.truncate(n);
         Ok(true)
     }
-}
 
-impl CsvSource {
     /// After the input is read: when its quote characters are unbalanced, the
     /// line where their count last turned odd (an unclosed quote, whose record
     /// may have swallowed the rows after it, or a stray quote).
     pub fn unbalanced_quote_line(&self) -> Option<u64> {
-        self.reader.get_ref().unbalanced_quote_line()
+        self.splitter.unbalanced_quote_line()
     }
 }
 
@@ -553,14 +500,6 @@ fn has_extension(path: &str, ext: &str) -> bool {
     Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-}
-
-fn csv_error(name: &str, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(err) => Error::io(name, err),
-        other => Error::csv(name, line, format!("cannot read CSV: {other:?}")),
-    }
 }
 
 #[cfg(test)]
@@ -627,7 +566,7 @@ mod tests {
     }
 
     #[test]
-    fn line_tracker_counts_every_kind_of_break_across_reads() {
+    fn record_lines_count_every_kind_of_break_across_reads() {
         /// Hands out one byte per read, so CR LF pairs straddle reads.
         struct Trickle(Vec<u8>, usize);
         impl Read for Trickle {
@@ -643,12 +582,30 @@ mod tests {
             }
         }
         let text = b"h\r\na\nb\rc\"q\r\nd\r\n";
-        let mut t = LineTracker::new(Trickle(text.to_vec(), 0));
-        io::copy(&mut t, &mut io::sink()).unwrap();
-        // Lines start at bytes 0 (h), 3 (a), 5 (b), 7 (c"q), 12 (d).
-        let lines: Vec<u64> = [0, 3, 5, 7, 12].iter().map(|&b| t.line_at(b)).collect();
-        assert_eq!(lines, [1, 2, 3, 4, 5]);
-        assert_eq!(t.unbalanced_quote_line(), Some(4));
+        let mut s = CsvSource::from_reader(
+            "t.csv",
+            Box::new(Trickle(text.to_vec(), 0)),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let mut batch = Vec::new();
+        s.read_batch(&mut batch).unwrap();
+        let lines: Vec<u64> = batch.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4, 5]);
+        assert_eq!(&batch[2].fields[0], b"c\"q".as_slice());
+        assert_eq!(s.unbalanced_quote_line(), Some(4));
+    }
+
+    #[test]
+    fn quote_and_line_breaks_cannot_delimit() {
+        let opts = ReadOptions {
+            delimiter: Some(b'"'),
+            ..ReadOptions::default()
+        };
+        let e = CsvSource::from_reader("q.csv", Box::new(io::Cursor::new(b"a\n".to_vec())), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot be the field delimiter"), "{e}");
     }
 
     #[test]

@@ -28,6 +28,7 @@
 pub mod calibrate;
 pub mod classify;
 pub mod context;
+pub mod csv_split;
 pub mod decode;
 pub mod error;
 pub mod eval;

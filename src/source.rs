@@ -372,6 +372,20 @@ impl Source {
         Ok(true)
     }
 
+    /// Like [`Source::read_batch`], but CSV records come with their fields not
+    /// yet split: call [`Record::split`] on each (on the worker thread that
+    /// uses it) before reading `fields`. Other formats come split.
+    ///
+    /// # Errors
+    ///
+    /// As [`Source::read_batch`].
+    pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
+        match &mut self.inner {
+            Inner::Csv(c) => c.read_batch_deferred(batch),
+            Inner::Records(_) => self.read_batch(batch),
+        }
+    }
+
     /// After a CSV input is read: when its quote characters are unbalanced,
     /// the line of the last record (see [`CsvSource::unbalanced_quote_line`]).
     pub fn unbalanced_quote_line(&self) -> Option<u64> {

@@ -428,7 +428,9 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let field_names = plan.field_names();
         let file_label = has_file.then(|| file.clone());
         let lexicon = classifier.lexicon();
-        let process = |rec: &Record| -> RowOut {
+        let process = |rec: &mut Record| -> RowOut {
+            rec.split();
+            let rec = &*rec;
             let texts = record_texts(rec, &plan, &source_name);
             let id: Cow<'_, str> = match plan.id.and_then(|i| rec.fields.get(i)) {
                 Some(b) => decode_field(b).0,
@@ -486,7 +488,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let bytes_read = src.byte_counter();
         run_ordered(
             &pool,
-            |batch| src.read_batch(batch),
+            |batch| src.read_batch_deferred(batch),
             process,
             |outs: Vec<RowOut>| {
                 if outs.is_empty() {

@@ -1,0 +1,425 @@
+//! Cutting CSV into records on the reading thread, and records into fields on the workers.
+//!
+//! Reading CSV is two jobs of very different cost. Finding where a record ends
+//! only needs the quotes and line breaks, which [`RecordSplitter`] jumps
+//! between with `memchr` (a long quoted description is crossed in a few
+//! vector steps per line). Splitting a record into its fields and undoing the
+//! quote escapes is the per-byte part: [`split_fields`] runs it later, on the
+//! worker thread that classifies the record, so it scales with `-j`.
+//!
+//! Both follow the csv crate's reader (csv-core with its defaults: `"` quotes,
+//! doubled quotes, CR / LF / CR LF record ends, no comments) byte for byte, for
+//! malformed input too:
+//!
+//! - a quote opens a quoted field only at the start of a field; anywhere else
+//!   it is an ordinary byte;
+//! - in a quoted field `""` is one quote; a quote followed by anything else
+//!   ends the quoting, and what follows it up to the next delimiter still
+//!   belongs to the field (with any quotes in it as ordinary bytes);
+//! - a record ends at CR, LF or CR LF outside quotes; empty lines are skipped;
+//! - at the end of the input an unfinished record (an unclosed quote) is a record.
+//!
+//! A record's line is where the csv crate puts it too: the line after the
+//! previous record's end (so blank lines before a record count as its start).
+//! The property test below compares records, fields and lines with the csv
+//! crate on random inputs cut into random reads.
+
+use std::io::{self, Read};
+
+use csv::ByteRecord;
+use memchr::{memchr, memchr3};
+
+/// The reading buffer's first size; it doubles for a record that does not fit.
+const INITIAL_CAPACITY: usize = 256 * 1024;
+
+/// Cuts a CSV byte stream into raw records (fields still joined and quoted).
+///
+/// Also keeps what the CSV reader alone would lose: the line each record
+/// starts on (LF, CR LF and a lone CR each end one line) and whether the
+/// input's quote characters are balanced.
+#[derive(Debug)]
+pub struct RecordSplitter<R> {
+    reader: R,
+    delimiter: u8,
+    buf: Vec<u8>,
+    /// Input offset of `buf[0]`.
+    base: u64,
+    /// End of the bytes read into `buf`.
+    end: usize,
+    /// First byte of the record being cut.
+    start: usize,
+    /// Where the search for the record's end resumes.
+    scan: usize,
+    /// Whether `scan` is inside a quoted field.
+    quoted: bool,
+    eof: bool,
+    /// Line breaks before `scan`.
+    breaks: u64,
+    /// Input offset of the last CR, to tell CR LF (one break) from CR then LF.
+    last_cr: Option<u64>,
+    quotes: u64,
+    /// 1-based line where the quote count last turned odd.
+    odd_quote_line: u64,
+    /// The line of the next record.
+    next_line: u64,
+}
+
+impl<R: Read> RecordSplitter<R> {
+    /// A splitter over `reader` for fields separated by `delimiter`.
+    ///
+    /// The delimiter must not be a quote, CR or LF (the caller checks).
+    pub fn new(reader: R, delimiter: u8) -> RecordSplitter<R> {
+        RecordSplitter {
+            reader,
+            delimiter,
+            buf: Vec::new(),
+            base: 0,
+            end: 0,
+            start: 0,
+            scan: 0,
+            quoted: false,
+            eof: false,
+            breaks: 0,
+            last_cr: None,
+            quotes: 0,
+            odd_quote_line: 0,
+            next_line: 1,
+        }
+    }
+
+    /// Copies the next record's bytes (without its line break) into `out` and
+    /// returns the 1-based line it starts on; `None` at the end of the input.
+    ///
+    /// # Errors
+    ///
+    /// When reading fails.
+    pub fn next_record(&mut self, out: &mut Vec<u8>) -> io::Result<Option<u64>> {
+        loop {
+            let record_end = match self.find_record_end() {
+                Some(at) => Some(at),
+                None if self.eof => (self.start < self.end).then_some(self.end),
+                None => None,
+            };
+            if let Some(at) = record_end {
+                let line = self.next_line;
+                out.clear();
+                out.extend_from_slice(&self.buf[self.start..at]);
+                self.next_line = self.breaks + 1;
+                self.start = (at + 1).min(self.end);
+                self.scan = self.start;
+                return Ok(Some(line));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+    }
+
+    /// When the input's quote characters are unbalanced (read to the end), the
+    /// line where their count last turned odd.
+    pub fn unbalanced_quote_line(&self) -> Option<u64> {
+        (self.quotes % 2 == 1).then_some(self.odd_quote_line)
+    }
+
+    /// Advances `scan` to the line break that ends the current record and
+    /// returns its index, or stops at the end of the bytes read (`None`).
+    fn find_record_end(&mut self) -> Option<usize> {
+        let mut i = self.scan;
+        while let Some(k) = memchr3(b'"', b'\n', b'\r', &self.buf[i..self.end]) {
+            let at = i + k;
+            i = at + 1;
+            if self.buf[at] == b'"' {
+                if self.quoted {
+                    if at + 1 == self.end && !self.eof {
+                        // Is it `""`? The next read will tell.
+                        self.scan = at;
+                        return None;
+                    }
+                    self.count_quote();
+                    if at + 1 < self.end && self.buf[at + 1] == b'"' {
+                        self.count_quote();
+                        i = at + 2;
+                    } else {
+                        self.quoted = false;
+                    }
+                } else {
+                    self.count_quote();
+                    // Only a quote at the start of a field opens a quoted field.
+                    self.quoted = at == self.start || self.buf[at - 1] == self.delimiter;
+                }
+                continue;
+            }
+            let offset = self.base + at as u64;
+            if self.buf[at] == b'\r' {
+                self.last_cr = Some(offset);
+                self.breaks += 1;
+            } else if self.last_cr.is_none_or(|cr| cr + 1 != offset) {
+                self.breaks += 1;
+            }
+            if !self.quoted {
+                if at == self.start {
+                    // An empty line, or the LF of a CR LF: not a record.
+                    self.start = at + 1;
+                    continue;
+                }
+                self.scan = at + 1;
+                return Some(at);
+            }
+        }
+        self.scan = self.end;
+        None
+    }
+
+    fn count_quote(&mut self) {
+        self.quotes += 1;
+        if self.quotes % 2 == 1 {
+            self.odd_quote_line = self.breaks + 1;
+        }
+    }
+
+    /// Drops the bytes before the current record and reads more after it,
+    /// growing the buffer when the record fills it.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.base += self.start as u64;
+            self.end -= self.start;
+            self.scan -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let grow = self.buf.len().max(INITIAL_CAPACITY);
+            self.buf.resize(self.buf.len() + grow, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Splits one raw record from [`RecordSplitter`] into `out`'s fields, undoing
+/// the quoting exactly as the csv crate does.
+pub fn split_fields(raw: &[u8], delimiter: u8, out: &mut ByteRecord) {
+    out.clear();
+    // Only a field with `""` in it is assembled here; others go straight in.
+    let mut assembled = Vec::new();
+    let mut i = 0;
+    loop {
+        if raw.get(i) == Some(&b'"') {
+            i += 1;
+            let mut piece = i;
+            assembled.clear();
+            let mut pieces = false;
+            loop {
+                match memchr(b'"', &raw[i..]) {
+                    // Unclosed: the field runs to the end of the input.
+                    None => {
+                        i = raw.len();
+                        break;
+                    }
+                    Some(k) if raw.get(i + k + 1) == Some(&b'"') => {
+                        assembled.extend_from_slice(&raw[piece..=i + k]);
+                        pieces = true;
+                        i += k + 2;
+                        piece = i;
+                    }
+                    Some(k) => {
+                        // The closing quote; bytes after it up to the delimiter belong to the field.
+                        let close = i + k;
+                        let rest = close + 1;
+                        let next = memchr(delimiter, &raw[rest..]).map_or(raw.len(), |d| rest + d);
+                        if next > rest || pieces {
+                            assembled.extend_from_slice(&raw[piece..close]);
+                            assembled.extend_from_slice(&raw[rest..next]);
+                            out.push_field(&assembled);
+                        } else {
+                            out.push_field(&raw[piece..close]);
+                        }
+                        i = next;
+                        piece = usize::MAX;
+                        break;
+                    }
+                }
+            }
+            if piece != usize::MAX {
+                // Unclosed quote: what was not yet assembled is the rest.
+                assembled.extend_from_slice(&raw[piece..]);
+                out.push_field(&assembled);
+            }
+        } else {
+            let next = memchr(delimiter, &raw[i..]).map_or(raw.len(), |d| i + d);
+            out.push_field(&raw[i..next]);
+            i = next;
+        }
+        if i >= raw.len() {
+            return;
+        }
+        // At a delimiter: another field follows (an empty one at the very end).
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reader that hands out its bytes in the given read sizes.
+    struct Chunked {
+        data: Vec<u8>,
+        at: usize,
+        sizes: Vec<usize>,
+        call: usize,
+    }
+
+    impl Read for Chunked {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let size = self.sizes[self.call % self.sizes.len()].max(1);
+            self.call += 1;
+            let n = size.min(buf.len()).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// Records as (line, fields).
+    type Records = Vec<(u64, Vec<Vec<u8>>)>;
+
+    /// Records, fields and lines as popm's splitter sees them, and the odd-quote line (0: none).
+    fn ours(data: &[u8], delimiter: u8, sizes: Vec<usize>) -> (Records, u64) {
+        let reader = Chunked {
+            data: data.to_vec(),
+            at: 0,
+            sizes,
+            call: 0,
+        };
+        let mut s = RecordSplitter::new(reader, delimiter);
+        let mut raw = Vec::new();
+        let mut rec = ByteRecord::new();
+        let mut out = Vec::new();
+        while let Some(line) = s.next_record(&mut raw).unwrap() {
+            split_fields(&raw, delimiter, &mut rec);
+            out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        (out, s.unbalanced_quote_line().unwrap_or(0))
+    }
+
+    /// The same from the csv crate; lines counted the way popm counts them.
+    fn theirs(data: &[u8], delimiter: u8) -> Records {
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        let mut rec = ByteRecord::new();
+        let mut out = Vec::new();
+        while r.read_byte_record(&mut rec).unwrap() {
+            let at = rec.position().unwrap().byte() as usize;
+            out.push((line_at(data, at), rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    /// 1 + the line breaks (LF, CR LF, lone CR) before byte `at`.
+    fn line_at(data: &[u8], at: usize) -> u64 {
+        let mut breaks = 0;
+        for (i, &b) in data[..at].iter().enumerate() {
+            if b == b'\r' || (b == b'\n' && (i == 0 || data[i - 1] != b'\r')) {
+                breaks += 1;
+            }
+        }
+        breaks + 1
+    }
+
+    fn fields(data: &str) -> Vec<Vec<String>> {
+        ours(data.as_bytes(), b',', vec![usize::MAX])
+            .0
+            .into_iter()
+            .map(|(_, f)| {
+                f.into_iter()
+                    .map(|x| String::from_utf8(x).unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_plain_and_quoted_fields() {
+        assert_eq!(
+            fields("a,b\n\"x, \"\"y\"\"\nz\",2\r\n\r\n,\n"),
+            vec![vec!["a", "b"], vec!["x, \"y\"\nz", "2"], vec!["", ""],]
+        );
+    }
+
+    #[test]
+    fn malformed_quotes_are_read_like_the_csv_crate() {
+        for text in [
+            "a,5\" screen,b\n",
+            "\"ab\"x\"cd,e\"\n",
+            "\"unclosed,\nstill\n",
+            "\"ab\"\"",
+            "x\r\ry\r\n\n\"q\"\r",
+        ] {
+            assert_eq!(
+                ours(text.as_bytes(), b',', vec![3]).0,
+                theirs(text.as_bytes(), b','),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_larger_than_the_buffer_is_read_whole() {
+        let long = "w".repeat(3 * INITIAL_CAPACITY);
+        let text = format!("id,text\n1,\"{long}\"\n2,x\n");
+        let (recs, _) = ours(text.as_bytes(), b',', vec![100_000]);
+        assert_eq!(recs.len(), 3);
+        assert_eq!(recs[1].1[1].len(), long.len());
+        assert_eq!(recs[2].0, 3);
+    }
+
+    #[test]
+    fn reports_the_line_of_an_unbalanced_quote() {
+        let (_, line) = ours(b"a,b\n1,\"ok\"\n2,\"open\n3,x\n", b',', vec![7]);
+        assert_eq!(line, 3);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any mix of CSV's special bytes and text, read in any pieces, gives
+        /// the csv crate's records, fields and lines.
+        #[test]
+        fn agrees_with_the_csv_crate(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("\""), Just("\"\""), Just(","), Just(";"), Just("\n"), Just("\r"),
+                    Just("\r\n"), Just("a"), Just("bc d"), Just("é"),
+                ],
+                0..40,
+            ),
+            semicolon in any::<bool>(),
+            sizes in proptest::collection::vec(1usize..9, 1..4),
+        ) {
+            let data = pieces.concat().into_bytes();
+            let delimiter = if semicolon { b';' } else { b',' };
+            let (got, odd_line) = ours(&data, delimiter, sizes);
+            prop_assert_eq!(got, theirs(&data, delimiter));
+            let quotes = data.iter().filter(|&&b| b == b'"').count();
+            prop_assert_eq!(odd_line != 0, quotes % 2 == 1);
+        }
+    }
+}
