@@ -188,6 +188,11 @@ impl<R: Read> RecordSplitter<R> {
             self.scan -= self.start;
             self.start = 0;
         }
+        if self.buf.len() > 4 * INITIAL_CAPACITY && self.end < INITIAL_CAPACITY {
+            // A long record is behind us: give its room back.
+            self.buf.truncate(INITIAL_CAPACITY);
+            self.buf.shrink_to_fit();
+        }
         if self.end == self.buf.len() {
             let grow = self.buf.len().max(INITIAL_CAPACITY);
             self.buf.resize(self.buf.len() + grow, 0);

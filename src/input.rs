@@ -59,7 +59,7 @@ pub const BATCH_SIZE: usize = 256;
 /// fresh one: otherwise every slot of every batch would keep the capacity of
 /// the longest posting it ever carried, and memory would creep up with the
 /// size of the input.
-pub const RECORD_KEEP_BYTES: usize = 16 * 1024;
+pub const RECORD_KEEP_BYTES: usize = 4 * 1024;
 
 /// A column chosen by the user: by header name, or by 1-based number.
 #[derive(Clone, Debug, PartialEq, Eq)]
