@@ -61,6 +61,16 @@ pub const BATCH_SIZE: usize = 256;
 /// size of the input.
 pub const RECORD_KEEP_BYTES: usize = 4 * 1024;
 
+/// A worker thread's field buffer (see [`Record::with_fields`]) is given
+/// back when a record has grown it beyond this.
+pub const THREAD_FIELDS_KEEP_BYTES: usize = 1 << 20;
+
+thread_local! {
+    /// The field buffer [`Record::with_fields`] lends to the records this thread splits.
+    static THREAD_FIELDS: std::cell::RefCell<csv::ByteRecord> =
+        std::cell::RefCell::new(csv::ByteRecord::new());
+}
+
 /// A column chosen by the user: by header name, or by 1-based number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ColumnSel {
@@ -148,12 +158,31 @@ impl Record {
             .max(self.raw.len());
     }
 
+    /// Runs `f` on the record with its fields split, in a buffer the current
+    /// thread keeps from record to record (a record read split already is
+    /// passed as it is). Afterwards the record holds no fields: so the field
+    /// buffers in memory are one per worker thread, not one per record slot.
+    pub fn with_fields<T>(&mut self, f: impl FnOnce(&Record) -> T) -> T {
+        if self.unsplit.is_none() {
+            return f(self);
+        }
+        self.fields = THREAD_FIELDS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        self.split();
+        let out = f(self);
+        let mut fields = std::mem::take(&mut self.fields);
+        if fields.as_slice().len() > THREAD_FIELDS_KEEP_BYTES {
+            fields = csv::ByteRecord::new();
+        }
+        fields.clear();
+        THREAD_FIELDS.with(|b| *b.borrow_mut() = fields);
+        out
+    }
+
     /// Splits a record read by [`CsvSource::read_batch_deferred`] into its
     /// `fields`; a record whose fields are already there is left as it is.
     pub fn split(&mut self) {
         if let Some(delimiter) = self.unsplit.take() {
             split_fields(&self.raw, delimiter, &mut self.fields);
-            self.note_size();
         }
     }
 }
@@ -402,7 +431,10 @@ impl CsvSource {
     /// When reading fails; the message names the file.
     pub fn read_batch(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
         let more = self.read_batch_deferred(batch)?;
-        batch.iter_mut().for_each(Record::split);
+        for rec in batch.iter_mut() {
+            rec.split();
+            rec.note_size();
+        }
         Ok(more)
     }
 
@@ -594,6 +626,28 @@ mod tests {
         assert_eq!(lines, [2, 3, 4, 5]);
         assert_eq!(&batch[2].fields[0], b"c\"q".as_slice());
         assert_eq!(s.unbalanced_quote_line(), Some(4));
+    }
+
+    #[test]
+    fn deferred_records_are_split_in_the_thread_buffer() {
+        let mut s = src("id,text\n1,\"a, b\"\n2,c\n");
+        let mut batch = Vec::new();
+        s.read_batch_deferred(&mut batch).unwrap();
+        assert!(batch[0].fields.is_empty(), "not split yet");
+        let got: Vec<Vec<u8>> = batch
+            .iter_mut()
+            .map(|r| r.with_fields(|r| r.fields[1].to_vec()))
+            .collect();
+        assert_eq!(got, [b"a, b".to_vec(), b"c".to_vec()]);
+        assert!(
+            batch[0].fields.is_empty(),
+            "the buffer went back to the thread"
+        );
+        // A record that came split keeps its fields.
+        let mut s = src("id,text\n1,x\n");
+        s.read_batch(&mut batch).unwrap();
+        assert_eq!(batch[0].with_fields(|r| r.fields.len()), 2);
+        assert_eq!(batch[0].fields.len(), 2);
     }
 
     #[test]

@@ -428,9 +428,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let field_names = plan.field_names();
         let file_label = has_file.then(|| file.clone());
         let lexicon = classifier.lexicon();
-        let process = |rec: &mut Record| -> RowOut {
-            rec.split();
-            let rec = &*rec;
+        let process_record = |rec: &Record| -> RowOut {
             let texts = record_texts(rec, &plan, &source_name);
             let id: Cow<'_, str> = match plan.id.and_then(|i| rec.fields.get(i)) {
                 Some(b) => decode_field(b).0,
@@ -485,6 +483,8 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 warnings,
             }
         };
+        // CSV fields are split here, on the worker, into the thread's own buffer.
+        let process = |rec: &mut Record| -> RowOut { rec.with_fields(|rec| process_record(rec)) };
         let bytes_read = src.byte_counter();
         run_ordered(
             &pool,
