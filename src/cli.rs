@@ -197,7 +197,7 @@ pub struct ColumnArgs {
     /// Columns never used as text or title (e.g. `title`, to classify on the description alone).
     #[arg(long, value_name = "COLS", value_delimiter = ',')]
     pub ignore_cols: Vec<String>,
-    /// Field delimiter: `,` `;` `tab` `|` or any one character [default: detected].
+    /// Field delimiter: `,` `;` `tab` `|` or any one ASCII character but `"`, CR or LF [default: detected].
     #[arg(short, long, value_name = "CHAR")]
     pub delimiter: Option<String>,
     /// The first row is data, not a header (columns are then numbered 1, 2, ...).

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way:
 //!
-//! 1. [`input`] reads postings from CSV; [`source`] also from JSON Lines, JSON or
+//! 1. [`input`] reads postings from CSV ([`csv_split`] cuts records on the reading
+//!    thread and fields on the workers); [`source`] also from JSON Lines, JSON or
 //!    `.xlsx` ([`json_input`], [`xlsx_input`]), after [`decode`] turns the bytes into UTF-8;
 //! 2. [`normalize`] folds each text (markup, case, punctuation) keeping an offset map;
 //! 3. [`scan`] finds lexicon phrases with one multi-pattern automaton;

@@ -268,6 +268,7 @@ fn usage_errors_exit_2() {
     for args in [
         &["classify", "small.csv", "--format", "xml"][..],
         &["classify", "small.csv", "--delimiter", ";;"][..],
+        &["classify", "small.csv", "--delimiter", "\""][..],
         &["classify", "small.csv", "--threads", "many"][..],
         &["frobnicate"][..],
         &[][..],
