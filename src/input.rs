@@ -5,8 +5,8 @@
 //! by [`crate::csv_split`] and split into raw fields (`csv::ByteRecord`), so
 //! invalid UTF-8 never stops a run: [`decode_field`] replaces bad bytes with
 //! U+FFFD and says so. [`CsvSource::read_batch_deferred`] leaves the field
-//! splitting to whoever classifies the record ([`Record::split`]), so that it
-//! runs on the worker threads. Rows may be ragged (fewer or
+//! splitting to whoever classifies the record ([`Record::with_fields`]), so
+//! that it runs on the worker threads. Rows may be ragged (fewer or
 //! more fields than the header); the caller decides what a short row means.
 //! The delimiter is detected from the (decoded) header line unless given.
 //!
@@ -55,8 +55,8 @@ pub const DELIMITER_CANDIDATES: &[u8] = b",;\t|";
 /// Records per batch handed to the worker threads.
 pub const BATCH_SIZE: usize = 256;
 
-/// A reused record whose buffer has held more field bytes than this gets a
-/// fresh one: otherwise every slot of every batch would keep the capacity of
+/// A reused record whose buffers have held more bytes than this gets fresh
+/// ones: otherwise every slot of every batch would keep the capacity of
 /// the longest posting it ever carried, and memory would creep up with the
 /// size of the input.
 pub const RECORD_KEEP_BYTES: usize = 4 * 1024;
