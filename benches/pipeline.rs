@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the hot pieces: normalize, scan and classify one
-//! description of about 1 KB, 5 KB and 50 KB, and the whole CSV-in, CSV-out
-//! pipeline on one thread.
+//! description of about 1 KB, 5 KB and 50 KB; reading CSV (cutting records on
+//! the reading thread, then splitting fields, against the csv crate's reader);
+//! and the whole CSV-in, CSV-out pipeline on one thread.
 //!
 //! The descriptions are the texts of `samples/postings.csv`, joined and cut (on
 //! a character boundary) to the size wanted, so the benches read the same kind
@@ -146,5 +147,57 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, end_to_end);
+/// Reads every record of `csv`; `split` also splits the fields (on this thread).
+fn read_all(csv: &[u8], split: bool) -> usize {
+    let mut src = CsvSource::from_reader(
+        "bench.csv",
+        Box::new(Cursor::new(csv.to_vec())),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let mut batch: Vec<Record> = Vec::new();
+    let mut fields = 0;
+    loop {
+        let more = src.read_batch_deferred(&mut batch).unwrap();
+        for rec in &mut batch {
+            fields += if split {
+                rec.with_fields(|r| r.fields.len())
+            } else {
+                1
+            };
+        }
+        if !more {
+            return fields;
+        }
+    }
+}
+
+fn csv_read(c: &mut Criterion) {
+    let csv = corpus(2000);
+    let mut g = c.benchmark_group("csv_read");
+    g.throughput(Throughput::Bytes(csv.len() as u64));
+    g.bench_function("cut_records", |b| {
+        b.iter(|| read_all(black_box(&csv), false))
+    });
+    g.bench_function("cut_and_split_fields", |b| {
+        b.iter(|| read_all(black_box(&csv), true))
+    });
+    g.bench_function("csv_crate_byte_records", |b| {
+        b.iter(|| {
+            let mut r = csv::ReaderBuilder::new()
+                .flexible(true)
+                // A copy of the input, as `read_all` hands popm's reader one.
+                .from_reader(Cursor::new(black_box(&csv).to_vec()));
+            let mut rec = csv::ByteRecord::new();
+            let mut fields = 0;
+            while r.read_byte_record(&mut rec).unwrap() {
+                fields += rec.len();
+            }
+            fields
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, csv_read, end_to_end);
 criterion_main!(benches);
