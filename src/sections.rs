@@ -436,6 +436,8 @@ impl SectionDetector {
         let mut legal = self.legal.find_iter(text).map(|m| m.start()).peekable();
         let mut list: Vec<Section> = Vec::new();
         let mut current = SectionKind::Intro;
+        // End of the last legal sentence: a second cue in it adds nothing.
+        let mut legal_end = 0;
         let mut line_start = 0;
         while line_start < b.len() {
             let line_end = next_newline(b, line_start);
@@ -455,7 +457,7 @@ impl SectionDetector {
                     break;
                 }
                 legal.next();
-                if p < line_start {
+                if p < line_start || p < legal_end {
                     continue;
                 }
                 let start = b[line_start..p]
@@ -468,6 +470,7 @@ impl SectionDetector {
                     .map_or(line_end, |q| p + q);
                 push(&mut list, start, SectionKind::Legal);
                 push(&mut list, end, current);
+                legal_end = end;
             }
             line_start = line_end + 1;
         }
@@ -579,6 +582,19 @@ mod tests {
         for (needle, want) in cases {
             assert_eq!(kind_of(text, needle), want, "{needle}");
         }
+    }
+
+    #[test]
+    fn two_legal_cues_in_one_sentence_make_one_legal_span() {
+        let text = "About the role\nYou own the roadmap. We are an equal opportunity employer, \
+                    provide reasonable accommodation and value pricing skills; you own pricing.";
+        let n = normalize(text);
+        let s = SectionDetector::new().detect(n.text());
+        let starts: Vec<usize> = s.list.iter().map(|x| x.start).collect();
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{:?}", s.list);
+        assert_eq!(kind_of(text, "value pricing"), SectionKind::Legal);
+        assert_eq!(kind_of(text, "roadmap"), SectionKind::Role);
+        assert_eq!(kind_of(text, "you own pricing"), SectionKind::Role);
     }
 
     #[test]
