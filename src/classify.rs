@@ -238,9 +238,9 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
 ///
 /// `read` fills the (cleared) batch and returns `false` at the end of input;
 /// `process` may finish an item's preparation in place (CSV records are split
-/// into fields there, on the workers). While one batch is processed on the pool, the results of the one before it
-/// are written and the next one is read. `write` receives each batch's results
-/// in input order.
+/// into fields there, on the workers). While one batch is processed on the
+/// pool, the results of the one before it are written and the next one is
+/// read. `write` receives each batch's results in input order.
 ///
 /// # Errors
 ///

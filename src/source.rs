@@ -373,8 +373,9 @@ impl Source {
     }
 
     /// Like [`Source::read_batch`], but CSV records come with their fields not
-    /// yet split: call [`Record::split`] on each (on the worker thread that
-    /// uses it) before reading `fields`. Other formats come split.
+    /// yet split: read them inside [`Record::with_fields`] (or after
+    /// [`Record::split`]), on the worker thread that uses them. Other formats
+    /// come split.
     ///
     /// # Errors
     ///
