@@ -439,7 +439,8 @@ impl CsvSource {
     }
 
     /// Like [`CsvSource::read_batch`], but leaves each record's fields to be
-    /// split by [`Record::split`], on the thread that goes on to use them.
+    /// split inside [`Record::with_fields`] (or by [`Record::split`]), on the
+    /// thread that goes on to use them.
     ///
     /// # Errors
     ///
