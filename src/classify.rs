@@ -7,11 +7,26 @@ use crate::context::{relative_clause_end, ContextRules, Mark};
 use crate::error::{Error, Result};
 use crate::label::{decide, Thresholds, Verdict};
 use crate::lexicon::{CategoryKind, Lexicon};
-use crate::normalize::normalize;
-use crate::scan::{Scanner, Workload};
+use crate::normalize::{normalize, normalize_into, Normalized};
+use crate::scan::{ScanScratch, Scanner, Workload};
 use crate::score::{score, Occurrence, Score, ScoringParams};
 use crate::sections::{SectionDetector, Sections};
 use crate::self_role::{SelfRole, SelfRoleDetector};
+
+/// A worker thread's classifier buffers are dropped after a text longer than this.
+const THREAD_SCRATCH_KEEP_BYTES: usize = 1 << 20;
+
+/// The buffers one posting's classification works in, kept by each thread.
+#[derive(Debug, Default)]
+struct Scratch {
+    norm: Normalized,
+    scan: ScanScratch,
+}
+
+thread_local! {
+    /// The buffers [`Classifier::classify`] reuses from one posting to the next on this thread.
+    static THREAD_SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
 
 /// One text field of a posting handed to the classifier.
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +145,17 @@ impl Classifier {
 
     /// Classifies a posting given as one or more text fields.
     pub fn classify(&self, fields: &[Field<'_>]) -> Classification {
+        let mut scratch = THREAD_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        let out = self.classify_with(fields, &mut scratch);
+        if scratch.norm.text().len() > THREAD_SCRATCH_KEEP_BYTES {
+            scratch = Scratch::default();
+        }
+        THREAD_SCRATCH.with(|s| *s.borrow_mut() = scratch);
+        out
+    }
+
+    /// [`Classifier::classify`] with the given buffers.
+    fn classify_with(&self, fields: &[Field<'_>], scratch: &mut Scratch) -> Classification {
         let inner = &*self.inner;
         let mut occ = Vec::new();
         let has_title = fields
@@ -137,7 +163,8 @@ impl Classifier {
             .any(|f| f.is_title && !f.text.trim().is_empty());
         let mut self_role = None;
         for (fi, field) in fields.iter().enumerate() {
-            let norm = normalize(field.text);
+            normalize_into(field.text, &mut scratch.norm);
+            let norm = &scratch.norm;
             let text = norm.text();
             if self_role.is_none() {
                 if field.is_title && has_title {
@@ -146,7 +173,8 @@ impl Classifier {
                     self_role = inner.self_roles.in_description(text);
                 }
             }
-            let hits = inner.scanner.scan(&norm, field.text);
+            inner.scanner.scan_into(norm, field.text, &mut scratch.scan);
+            let hits = &scratch.scan.hits;
             // Sections only matter for the matches: a field without any is not split.
             let sections = if field.is_title || hits.is_empty() {
                 Sections::default()
@@ -155,7 +183,7 @@ impl Classifier {
             };
             // End of a relative clause about a colleague ("our PM, who owns the roadmap").
             let mut clause_end = 0;
-            for hit in hits {
+            for &hit in hits {
                 if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
                     // "5 PM", "3:30 PM": a time of day, not a Product Manager.
                     continue;

@@ -235,8 +235,16 @@ impl Scanner {
     ///
     /// Hits are sorted by position and never overlap.
     pub fn scan(&self, norm: &Normalized, original: &str) -> Vec<Hit> {
+        let mut scratch = ScanScratch::default();
+        self.scan_into(norm, original, &mut scratch);
+        scratch.hits
+    }
+
+    /// [`Scanner::scan`] into `scratch.hits`, reusing the scratch's buffers.
+    pub fn scan_into(&self, norm: &Normalized, original: &str, scratch: &mut ScanScratch) {
         let text = norm.text().as_bytes();
-        let mut cands: Vec<(Hit, bool)> = Vec::new();
+        let cands = &mut scratch.candidates;
+        cands.clear();
         self.automaton.for_each_match(text, |pattern, end| {
             let start = end - self.patterns[pattern].len();
             if start > 0 && is_word_byte(text[start - 1]) && is_word_byte(text[start]) {
@@ -271,12 +279,21 @@ impl Scanner {
                 ));
             }
         });
-        select_leftmost_longest(cands)
+        select_leftmost_longest(cands, &mut scratch.hits);
     }
 }
 
-/// Keeps, from overlapping candidates, the leftmost-longest non-overlapping set.
-fn select_leftmost_longest(mut cands: Vec<(Hit, bool)>) -> Vec<Hit> {
+/// The buffers of one [`Scanner::scan_into`] call, kept by a thread from one text to the next.
+#[derive(Clone, Debug, Default)]
+pub struct ScanScratch {
+    /// Every occurrence that passed the word and case checks, with whether it is a wildcard.
+    candidates: Vec<(Hit, bool)>,
+    /// The hits of the last scan: sorted by position, never overlapping.
+    pub hits: Vec<Hit>,
+}
+
+/// Keeps, from overlapping candidates, the leftmost-longest non-overlapping set, in `out`.
+fn select_leftmost_longest(cands: &mut [(Hit, bool)], out: &mut Vec<Hit>) {
     cands.sort_unstable_by(|(a, aw), (b, bw)| {
         a.start
             .cmp(&b.start)
@@ -284,15 +301,14 @@ fn select_leftmost_longest(mut cands: Vec<(Hit, bool)>) -> Vec<Hit> {
             .then(aw.cmp(bw))
             .then(a.entry.cmp(&b.entry))
     });
-    let mut out = Vec::with_capacity(cands.len());
+    out.clear();
     let mut last_end = 0;
-    for (h, _) in cands {
+    for &(h, _) in cands.iter() {
         if h.start >= last_end {
             last_end = h.end;
             out.push(h);
         }
     }
-    out
 }
 
 /// Folds a lexicon form the way text is folded, trimmed of surrounding spaces.
