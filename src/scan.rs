@@ -136,6 +136,16 @@ fn run_to_special<A: Automaton>(
     text: &[u8],
     mut at: usize,
 ) -> (aho_corasick::automaton::StateID, usize) {
+    // Four steps per length check: most steps stay out of special states.
+    while let Some(&[b0, b1, b2, b3]) = text.get(at..at + 4) {
+        for (k, b) in [b0, b1, b2, b3].into_iter().enumerate() {
+            sid = aut.next_state(Anchored::No, sid, b);
+            if aut.is_special(sid) {
+                return (sid, at + k + 1);
+            }
+        }
+        at += 4;
+    }
     while at < text.len() {
         sid = aut.next_state(Anchored::No, sid, text[at]);
         at += 1;
