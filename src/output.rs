@@ -770,7 +770,7 @@ fn write_fixed(out: &mut String, x: f64, digits: usize) {
     let scaled = (x * 10f64.powi(digits as i32)).round();
     // Below 2^52 every integer is exact, and the double nearest to n / 10^d
     // is within half a unit of the last decimal, so it prints back as n / 10^d.
-    if digits > 9 || !(scaled.abs() < 4_503_599_627_370_496.0) {
+    if digits > 9 || scaled.is_nan() || scaled.abs() >= 4_503_599_627_370_496.0 {
         let _ = write!(out, "{:.*}", digits, round(x, digits));
         return;
     }
