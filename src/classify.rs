@@ -13,8 +13,8 @@ use crate::score::{score, Occurrence, Score, ScoringParams};
 use crate::sections::{SectionDetector, Sections};
 use crate::self_role::{SelfRole, SelfRoleDetector};
 
-/// A worker thread's classifier buffers are dropped after a text longer than this.
-const THREAD_SCRATCH_KEEP_BYTES: usize = 1 << 20;
+/// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
+const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;
 
 /// The buffers one posting's classification works in, kept by each thread.
 #[derive(Debug, Default)]
@@ -147,7 +147,7 @@ impl Classifier {
     pub fn classify(&self, fields: &[Field<'_>]) -> Classification {
         let mut scratch = THREAD_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
         let out = self.classify_with(fields, &mut scratch);
-        if scratch.norm.text().len() > THREAD_SCRATCH_KEEP_BYTES {
+        if scratch.norm.heap_bytes() + scratch.scan.heap_bytes() > THREAD_SCRATCH_KEEP_BYTES {
             scratch = Scratch::default();
         }
         THREAD_SCRATCH.with(|s| *s.borrow_mut() = scratch);
@@ -338,6 +338,31 @@ mod tests {
     fn classifier_is_send_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Classifier>();
+    }
+
+    /// Bytes the calling thread keeps in its classifier buffers.
+    fn kept_bytes() -> usize {
+        THREAD_SCRATCH.with(|s| {
+            let s = s.borrow();
+            s.norm.heap_bytes() + s.scan.heap_bytes()
+        })
+    }
+
+    #[test]
+    fn reused_buffers_change_nothing_and_a_long_text_does_not_stay() {
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let short = "The Product Owner owns the backlog; the Product Manager owns the roadmap.";
+        let first = c.classify_text(short);
+        let long = "Own the product roadmap and the <b>pricing</b> strategy.\n".repeat(100_000);
+        let long_result = c.classify_text(&long);
+        assert!(
+            kept_bytes() <= THREAD_SCRATCH_KEEP_BYTES,
+            "{}",
+            kept_bytes()
+        );
+        assert_eq!(c.classify_text(short), first);
+        // The long text classified again, after other texts, gives the same result.
+        assert_eq!(c.classify_text(&long), long_result);
     }
 
     #[test]

@@ -43,6 +43,11 @@ struct Seg {
 }
 
 impl Normalized {
+    /// Bytes held on the heap (the text's and the offset map's capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.segs.capacity() * std::mem::size_of::<Seg>()
+    }
+
     /// The folded text.
     pub fn text(&self) -> &str {
         &self.text

@@ -763,8 +763,9 @@ pub fn fixed(x: f64, digits: usize) -> String {
 /// Appends `x` with `digits` decimals, never as `-0.000`.
 ///
 /// Prints the rounded number's digits as an integer (`fmt`'s exact float
-/// printing was 40 % of writing a row); the same text as `format!("{:.*}")`
-/// of [`round`]`(x, digits)`, which handles what an integer cannot hold.
+/// printing cost a sixth of writing a CSV row); the same text as
+/// `format!("{:.*}")` of [`round`]`(x, digits)`, which handles what an
+/// integer cannot hold.
 fn write_fixed(out: &mut String, x: f64, digits: usize) {
     use std::fmt::Write as _;
     let scaled = (x * 10f64.powi(digits as i32)).round();
@@ -795,6 +796,7 @@ pub fn round(x: f64, digits: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::Classifier;
 
     proptest::proptest! {
         /// Fixed-point printing by integers gives `fmt`'s text, at every magnitude.
@@ -818,7 +820,6 @@ mod tests {
         assert_eq!(fixed(0.0005, 3), format!("{:.3}", round(0.0005, 3)));
         assert_eq!(fixed(2.5, 0), "3");
     }
-    use crate::classify::Classifier;
 
     #[test]
     fn char_index_counts_characters_before_every_boundary() {

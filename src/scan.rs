@@ -302,6 +302,14 @@ pub struct ScanScratch {
     pub hits: Vec<Hit>,
 }
 
+impl ScanScratch {
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.candidates.capacity() * std::mem::size_of::<(Hit, bool)>()
+            + self.hits.capacity() * std::mem::size_of::<Hit>()
+    }
+}
+
 /// Keeps, from overlapping candidates, the leftmost-longest non-overlapping set, in `out`.
 fn select_leftmost_longest(cands: &mut [(Hit, bool)], out: &mut Vec<Hit>) {
     cands.sort_unstable_by(|(a, aw), (b, bw)| {
