@@ -781,10 +781,26 @@ fn write_fixed(out: &mut String, x: f64, digits: usize) {
     }
     let pow = 10u64.pow(digits as u32);
     let (whole, frac) = (n.unsigned_abs() / pow, n.unsigned_abs() % pow);
-    let _ = write!(out, "{whole}");
+    push_decimal(out, whole, 1);
     if digits > 0 {
-        let _ = write!(out, ".{frac:0digits$}");
+        out.push('.');
+        push_decimal(out, frac, digits);
     }
+}
+
+/// Appends `v` in decimal, zero-padded to at least `width` digits (at most 20).
+///
+/// By hand: `write!` costs several hundred instructions a number, and a row holds four.
+fn push_decimal(out: &mut String, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut start = buf.len();
+    while v > 0 {
+        start -= 1;
+        buf[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    let start = start.min(buf.len() - width.clamp(1, buf.len()));
+    out.extend(buf[start..].iter().map(|&d| char::from(d)));
 }
 
 /// Rounds to `digits` decimals; negative zero becomes zero.
@@ -797,6 +813,21 @@ pub fn round(x: f64, digits: usize) -> f64 {
 mod tests {
     use super::*;
     use crate::classify::Classifier;
+
+    #[test]
+    fn decimals_are_padded_and_whole() {
+        let dec = |v, width| {
+            let mut s = String::from("x");
+            push_decimal(&mut s, v, width);
+            s
+        };
+        assert_eq!(dec(0, 1), "x0");
+        assert_eq!(dec(0, 3), "x000");
+        assert_eq!(dec(7, 3), "x007");
+        assert_eq!(dec(1234, 2), "x1234");
+        assert_eq!(dec(u64::MAX, 1), format!("x{}", u64::MAX));
+        assert_eq!(dec(5, 25), "x00000000000000000005");
+    }
 
     proptest::proptest! {
         /// Fixed-point printing by integers gives `fmt`'s text, at every magnitude.
