@@ -528,9 +528,11 @@ impl SectionDetector {
         if rest_trimmed.starts_with(':') {
             return Some(kind);
         }
-        let extra = count_words(rest);
+        let extra = count_words_up_to(rest, MAX_EXTRA_WORDS + 1);
         let line = text[line_start..line_end].trim_end_matches(' ');
-        if line.ends_with(':') && count_words(line) <= MAX_COLON_HEADING_WORDS {
+        if line.ends_with(':')
+            && count_words_up_to(line, MAX_COLON_HEADING_WORDS + 1) <= MAX_COLON_HEADING_WORDS
+        {
             return Some(kind);
         }
         if line.ends_with(['.', '!', '?', ',']) {
@@ -559,7 +561,7 @@ fn push(list: &mut Vec<Section>, start: usize, kind: SectionKind) {
 /// Whether a line looks like a heading: a few words, not a sentence.
 fn is_heading_like(line: &str) -> bool {
     let line = line.trim_end_matches(' ');
-    let words = count_words(line);
+    let words = count_words_up_to(line, MAX_EXTRA_WORDS + 2);
     words > 0 && words <= MAX_EXTRA_WORDS + 1 && !line.ends_with(['.', ',', ';', '!', '?'])
 }
 
@@ -568,14 +570,20 @@ fn next_newline(b: &[u8], from: usize) -> usize {
     memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
 
-/// Number of words (runs of word bytes) in `s`.
-fn count_words(s: &str) -> usize {
+/// Number of words (runs of word bytes) in `s`, counting no further than `limit`.
+///
+/// The callers only compare the count with small bounds, so a long line of
+/// prose is not walked to its end.
+fn count_words_up_to(s: &str, limit: usize) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for &c in s.as_bytes() {
         let w = is_word_byte(c);
         if w && !in_word {
             n += 1;
+            if n >= limit {
+                break;
+            }
         }
         in_word = w;
     }
@@ -586,6 +594,15 @@ fn count_words(s: &str) -> usize {
 mod tests {
     use super::*;
     use crate::normalize::normalize;
+
+    #[test]
+    fn words_are_counted_up_to_the_limit() {
+        assert_eq!(count_words_up_to("", 3), 0);
+        assert_eq!(count_words_up_to(" - about us: ", 9), 2);
+        assert_eq!(count_words_up_to("caf\u{e9} r&d  team's goals", 9), 6);
+        assert_eq!(count_words_up_to("one two three four five", 3), 3);
+        assert_eq!(count_words_up_to("one two three", 9), 3);
+    }
 
     /// The kind of the section holding the first occurrence of `needle` (folded).
     fn kind_of(text: &str, needle: &str) -> SectionKind {
