@@ -33,6 +33,7 @@ pub mod csv_split;
 pub mod decode;
 pub mod error;
 pub mod eval;
+mod flat_dfa;
 pub mod input;
 pub mod json_input;
 pub mod label;

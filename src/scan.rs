@@ -15,6 +15,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 
 use crate::error::{Error, Result};
+use crate::flat_dfa::FlatDfa;
 use crate::lexicon::{EntryId, Lexicon};
 use crate::normalize::{is_word_byte, normalize, Normalized};
 use crate::spelling;
@@ -44,7 +45,7 @@ struct Target {
 /// What the scanner's automaton is built for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Workload {
-    /// Many texts: a DFA, slower to build (a few milliseconds), fastest to search.
+    /// Many texts: a flat DFA, slower to build (a few milliseconds), fastest to search.
     #[default]
     Batch,
     /// One or a few texts: a contiguous NFA, built in a fraction of the DFA's time.
@@ -57,6 +58,8 @@ pub enum Workload {
 /// trait object) let the search loop below be compiled for each kind.
 #[derive(Clone, Debug)]
 enum Compiled {
+    /// The DFA copied into a flat table (see [`FlatDfa`]).
+    Flat(FlatDfa),
     Dfa(dfa::DFA),
     Contiguous(nfa::contiguous::NFA),
     /// The fallback for lexicons beyond the other kinds' size limits.
@@ -68,16 +71,24 @@ impl Compiled {
     fn build(patterns: &[String], workload: Workload) -> Result<Compiled> {
         // No prefilter: with hundreds of patterns it cannot skip text, and it
         // makes every return to the start state a special case in the loop.
-        let dfa = match workload {
-            Workload::Batch => dfa::Builder::new()
+        // A batch copies the NFA into a flat DFA; the crate's own DFA is the
+        // fallback should the copy grow past its size limit.
+        if workload == Workload::Batch {
+            let nfa = nfa::noncontiguous::Builder::new()
                 .match_kind(MatchKind::Standard)
                 .prefilter(false)
                 .build(patterns)
-                .ok(),
-            Workload::Single => None,
-        };
-        if let Some(dfa) = dfa {
-            return Ok(Compiled::Dfa(dfa));
+                .ok();
+            if let Some(flat) = nfa.as_ref().and_then(|nfa| FlatDfa::new(nfa, patterns)) {
+                return Ok(Compiled::Flat(flat));
+            }
+            let dfa = dfa::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(patterns);
+            if let Ok(dfa) = dfa {
+                return Ok(Compiled::Dfa(dfa));
+            }
         }
         let built = nfa::contiguous::Builder::new()
             .match_kind(MatchKind::Standard)
@@ -98,6 +109,7 @@ impl Compiled {
     /// Calls `found(pattern, end)` for every occurrence of every pattern in `text`, by end.
     fn for_each_match(&self, text: &[u8], found: impl FnMut(usize, usize)) {
         match self {
+            Compiled::Flat(a) => a.for_each_match(text, found),
             Compiled::Dfa(a) => overlapping(a, text, found),
             Compiled::Contiguous(a) => overlapping(a, text, found),
             Compiled::Noncontiguous(a) => overlapping(a, text, found),
@@ -504,8 +516,17 @@ mod tests {
             let lexicon = lex(e);
             let batch = Scanner::for_workload(&lexicon, Workload::Batch).unwrap();
             let single = Scanner::for_workload(&lexicon, Workload::Single).unwrap();
-            proptest::prop_assert!(matches!(batch.automaton, Compiled::Dfa(_)));
+            proptest::prop_assert!(matches!(batch.automaton, Compiled::Flat(_)));
             proptest::prop_assert!(matches!(single.automaton, Compiled::Contiguous(_)));
+            // The crate's own DFA, the fallback when the flat copy would be too large.
+            let mut dfa_kind = batch.clone();
+            dfa_kind.automaton = Compiled::Dfa(
+                dfa::Builder::new()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build(&dfa_kind.patterns)
+                    .unwrap(),
+            );
             // The fallback for lexicons too large for the other kinds.
             let mut fallback = batch.clone();
             fallback.automaton = Compiled::Noncontiguous(
@@ -520,6 +541,7 @@ mod tests {
             let hits = batch.scan(&norm, &text);
             proptest::prop_assert_eq!(&hits, &single.scan(&norm, &text), "text {:?}", text);
             proptest::prop_assert_eq!(&hits, &fallback.scan(&norm, &text), "text {:?}", text);
+            proptest::prop_assert_eq!(&hits, &dfa_kind.scan(&norm, &text), "text {:?}", text);
         }
     }
 }

@@ -1,0 +1,281 @@
+//! The scanner's batch automaton as one flat transition table.
+//!
+//! [`FlatDfa`] follows every transition of an Aho-Corasick automaton (the
+//! crate's non-contiguous NFA, failure links included) once, when it is
+//! built, and writes the results into a table whose every entry is checked
+//! then. A search step is a class lookup, one load and one compare, where
+//! `aho_corasick`'s own DFA also checks each index against its table's length
+//! (eight instructions a byte instead of six), and building from the NFA
+//! skips the crate's DFA construction (48 M instructions for the default
+//! lexicon; the copy costs about 9 M). Match states are numbered first, so
+//! "is this a match" is one comparison with the search's current state.
+
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::Anchored;
+
+/// The most table entries a [`FlatDfa`] may hold (64 MiB of `u32`s).
+const MAX_ENTRIES: usize = 16 << 20;
+
+/// An automaton's unanchored, overlapping search as a flat table of transitions.
+#[derive(Clone, Debug)]
+pub(crate) struct FlatDfa {
+    /// The class of every byte: bytes that no pattern contains share one class.
+    classes: [u8; 256],
+    /// Number of classes: the length of a state's row in `table`.
+    stride: usize,
+    /// Rows of transitions; an entry is the next state's row offset (its index times `stride`).
+    table: Vec<u32>,
+    /// Row offsets below this one belong to match states.
+    match_end: u32,
+    /// The start state's row offset.
+    start: u32,
+    /// The patterns of match state `k` are `patterns[ends[k - 1]..ends[k]]` (`0` for `k == 0`).
+    match_ends: Vec<u32>,
+    /// Pattern indexes of all match states, state after state.
+    patterns: Vec<u32>,
+}
+
+impl FlatDfa {
+    /// Copies the unanchored search of `aut`, an automaton built from
+    /// `patterns`, into a flat table.
+    ///
+    /// `None` when the automaton has a dead state (not the overlapping
+    /// search this is for) or would need more than [`MAX_ENTRIES`] entries.
+    pub(crate) fn new<A: Automaton>(aut: &A, patterns: &[String]) -> Option<FlatDfa> {
+        let (classes, reps) = byte_classes(patterns);
+        let stride = reps.len();
+        let start = aut.start_state(Anchored::No).ok()?;
+        // Breadth-first from the start state, one step per class. State IDs
+        // are small integers (offsets into the automaton's own table), so
+        // `index` maps them to discovery order directly.
+        let mut index: Vec<u32> = Vec::new();
+        let mut states: Vec<StateID> = Vec::new();
+        discover(start, &mut index, &mut states);
+        let mut raw: Vec<u32> = Vec::new();
+        let mut next = 0;
+        while let Some(&sid) = states.get(next) {
+            if aut.is_dead(sid) || raw.len() + stride > MAX_ENTRIES || index.len() > MAX_ENTRIES {
+                return None;
+            }
+            for &byte in &reps {
+                let to = aut.next_state(Anchored::No, sid, byte);
+                raw.push(discover(to, &mut index, &mut states));
+            }
+            next += 1;
+        }
+        // Renumber: match states first, then the others, in search order.
+        let (matching, other): (Vec<usize>, Vec<usize>) =
+            (0..states.len()).partition(|&i| aut.is_match(states[i]));
+        let mut row = vec![0u32; states.len()];
+        for (new, &old) in matching.iter().chain(&other).enumerate() {
+            row[old] = u32::try_from(new * stride).ok()?;
+        }
+        let mut table = vec![0u32; raw.len()];
+        for (old, targets) in raw.chunks_exact(stride).enumerate() {
+            let at = row[old] as usize;
+            for (slot, &to) in table[at..at + stride].iter_mut().zip(targets) {
+                *slot = row[to as usize];
+            }
+        }
+        let mut match_ends = Vec::with_capacity(matching.len());
+        let mut found = Vec::new();
+        for &old in &matching {
+            let sid = states[old];
+            for k in 0..aut.match_len(sid) {
+                found.push(aut.match_pattern(sid, k).as_u32());
+            }
+            match_ends.push(found.len() as u32);
+        }
+        let flat = FlatDfa {
+            classes,
+            stride,
+            match_end: u32::try_from(matching.len() * stride).ok()?,
+            start: row[0],
+            table,
+            match_ends,
+            patterns: found,
+        };
+        // The search indexes the table without bounds checks: every entry
+        // must start a whole row (this also holds by construction).
+        let rows_ok = flat
+            .table
+            .iter()
+            .all(|&t| t as usize % stride == 0 && t as usize + stride <= flat.table.len());
+        rows_ok.then_some(flat)
+    }
+
+    /// Calls `found(pattern, end)` for every occurrence of every pattern in `text`, by end.
+    pub(crate) fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
+        let mut sid = self.start;
+        let mut at = 0;
+        while at < text.len() {
+            (sid, at) = self.run_to_match(sid, text, at);
+            if sid >= self.match_end {
+                return;
+            }
+            let k = sid as usize / self.stride;
+            let from = if k == 0 { 0 } else { self.match_ends[k - 1] };
+            for &p in &self.patterns[from as usize..self.match_ends[k] as usize] {
+                found(p as usize, at);
+            }
+        }
+    }
+
+    /// Steps from `sid` over `text[at..]` until a match state; returns that
+    /// state (or the last one, at the end of the text) and the position after its byte.
+    ///
+    /// Kept out of line so that its loop has the registers to itself.
+    #[inline(never)]
+    fn run_to_match(&self, mut sid: u32, text: &[u8], mut at: usize) -> (u32, usize) {
+        let table = self.table.as_slice();
+        let step = |sid: u32, byte: u8| {
+            let i = sid as usize + usize::from(self.classes[usize::from(byte)]);
+            debug_assert!(i < table.len());
+            // SAFETY: `sid` is a row offset taken from the table or the start
+            // state, and `new` checked that every one starts a whole row of
+            // `stride` entries; a class is below `stride`, so `i` is in bounds.
+            unsafe { *table.get_unchecked(i) }
+        };
+        // Four steps per length check: most steps stay out of match states.
+        while let Some(&[b0, b1, b2, b3]) = text.get(at..at + 4) {
+            for (k, b) in [b0, b1, b2, b3].into_iter().enumerate() {
+                sid = step(sid, b);
+                if sid < self.match_end {
+                    return (sid, at + k + 1);
+                }
+            }
+            at += 4;
+        }
+        while at < text.len() {
+            sid = step(sid, text[at]);
+            at += 1;
+            if sid < self.match_end {
+                break;
+            }
+        }
+        (sid, at)
+    }
+}
+
+/// The discovery number of state `sid`, numbering it next if it is new.
+fn discover(sid: StateID, index: &mut Vec<u32>, states: &mut Vec<StateID>) -> u32 {
+    const NEW: u32 = u32::MAX;
+    let i = sid.as_usize();
+    if i >= index.len() {
+        index.resize(i + 1, NEW);
+    }
+    if index[i] == NEW {
+        index[i] = states.len() as u32;
+        states.push(sid);
+    }
+    index[i]
+}
+
+/// Byte classes for `patterns`: every byte they contain is a class of its
+/// own, all others share class 0 (from every state they lead where any byte
+/// outside the patterns leads). Returns the class of every byte and one byte
+/// of each class.
+fn byte_classes(patterns: &[String]) -> ([u8; 256], Vec<u8>) {
+    let mut used = [false; 256];
+    for p in patterns {
+        for b in p.bytes() {
+            used[usize::from(b)] = true;
+        }
+    }
+    let mut classes = [0u8; 256];
+    let mut reps = Vec::new();
+    if let Some(other) = used.iter().position(|&u| !u) {
+        reps.push(other as u8);
+    }
+    for b in 0..=255u8 {
+        if used[usize::from(b)] {
+            classes[usize::from(b)] = reps.len() as u8;
+            reps.push(b);
+        }
+    }
+    (classes, reps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::{dfa, nfa, MatchKind};
+
+    /// Every (pattern, end) found, in order.
+    type Found = Vec<(usize, usize)>;
+
+    /// What the flat automaton for `patterns` finds in `text`, and what the crate's DFA finds.
+    fn both(patterns: &[&str], text: &str) -> (Found, Found) {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let aut = dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&patterns)
+            .unwrap();
+        // Copied from the NFA, as the scanner does, and checked against the DFA.
+        let nfa = nfa::noncontiguous::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&patterns)
+            .unwrap();
+        let flat = FlatDfa::new(&nfa, &patterns).unwrap();
+        let mut got = Vec::new();
+        flat.for_each_match(text.as_bytes(), |p, end| got.push((p, end)));
+        let mut want = Vec::new();
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        let input = aho_corasick::Input::new(text);
+        loop {
+            aut.try_find_overlapping(&input, &mut state).unwrap();
+            match state.get_match() {
+                Some(m) => want.push((m.pattern().as_usize(), m.end())),
+                None => break,
+            }
+        }
+        (got, want)
+    }
+
+    #[test]
+    fn finds_what_the_automaton_finds() {
+        let pats = [
+            "product owner",
+            "owner",
+            "product",
+            "he",
+            "she",
+            "hers",
+            "\u{e9}t\u{e9}",
+        ];
+        for text in [
+            "",
+            "x",
+            "product owner",
+            "ushers, she, he",
+            "l'\u{e9}t\u{e9} product",
+            "prod",
+        ] {
+            let (got, want) = both(&pats, text);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bytes_outside_the_patterns_share_a_class() {
+        let (classes, reps) = byte_classes(&["ab".to_string(), "b\u{e9}".to_string()]);
+        assert_eq!(reps.len(), 5); // the others, a, b, 0xc3, 0xa9
+        assert_eq!(classes[usize::from(b'z')], 0);
+        assert_eq!(classes[0xff], 0);
+        assert_ne!(classes[usize::from(b'a')], classes[usize::from(b'b')]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finds_what_the_automaton_finds_on_random_text(
+            pats in proptest::collection::vec("[abc ]{1,4}", 1..8),
+            text in "[abcd \u{e9}]{0,60}",
+        ) {
+            let pats: Vec<&str> = pats.iter().map(String::as_str).collect();
+            let (got, want) = both(&pats, &text);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+}
