@@ -95,12 +95,13 @@ impl FlatDfa {
             match_ends,
             patterns: found,
         };
-        // The search indexes the table without bounds checks: every entry
-        // must start a whole row (this also holds by construction).
-        let rows_ok = flat
-            .table
-            .iter()
-            .all(|&t| t as usize % stride == 0 && t as usize + stride <= flat.table.len());
+        // The search indexes the table without bounds checks: a row of
+        // `stride` entries must follow the start state and every entry, and
+        // every class be below `stride` (all hold by construction).
+        let last_row = flat.table.len().checked_sub(stride)?;
+        let rows_ok = flat.start as usize <= last_row
+            && flat.table.iter().all(|&t| t as usize <= last_row)
+            && flat.classes.iter().all(|&c| usize::from(c) < stride);
         rows_ok.then_some(flat)
     }
 
@@ -131,9 +132,9 @@ impl FlatDfa {
         let step = |sid: u32, byte: u8| {
             let i = sid as usize + usize::from(self.classes[usize::from(byte)]);
             debug_assert!(i < table.len());
-            // SAFETY: `sid` is a row offset taken from the table or the start
-            // state, and `new` checked that every one starts a whole row of
-            // `stride` entries; a class is below `stride`, so `i` is in bounds.
+            // SAFETY: `sid` is the start state or a table entry, and `new`
+            // checked that `stride` entries follow each of them; a class is
+            // below `stride`, so `i` is in bounds.
             unsafe { *table.get_unchecked(i) }
         };
         // Four steps per length check: most steps stay out of match states.
