@@ -737,9 +737,26 @@ pub fn snippet_parts(text: &str, start: usize, end: usize) -> (String, String, S
 
 /// Collapses runs of white space (line breaks included) to one space.
 fn collapse(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    // Spans of prose with single spaces are copied whole; only a flagged
+    // byte (always the start of a character) is decoded and tested.
+    let mut span = 0;
+    let mut i = 0;
     let mut last_space = false;
-    for ch in s.chars() {
+    while let Some(&c) = b.get(i) {
+        if c == b' ' && !last_space {
+            last_space = true;
+            i += 1;
+            continue;
+        }
+        if c != b' ' && !MAYBE_WHITE_SPACE[usize::from(c)] {
+            last_space = false;
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[span..i]);
+        let ch = s[i..].chars().next().unwrap_or(' ');
         if ch.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -749,9 +766,29 @@ fn collapse(s: &str) -> String {
             out.push(ch);
             last_space = false;
         }
+        i += ch.len_utf8();
+        span = i;
     }
+    out.push_str(&s[span..]);
     out
 }
+
+/// Bytes that are, or may begin, white space other than a space: ASCII
+/// controls, and the lead bytes of U+0085, U+00A0, U+1680 and U+2000 to U+3000.
+static MAYBE_WHITE_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xe1] = true;
+    t[0xe2] = true;
+    t[0xe3] = true;
+    t
+};
 
 /// Formats a number with `digits` decimals, never as `-0.000`.
 pub fn fixed(x: f64, digits: usize) -> String {
@@ -813,6 +850,45 @@ pub fn round(x: f64, digits: usize) -> f64 {
 mod tests {
     use super::*;
     use crate::classify::Classifier;
+
+    #[test]
+    fn collapse_folds_every_white_space_run() {
+        let slow = |s: &str| {
+            let mut out = String::new();
+            for ch in s.chars() {
+                if !(ch.is_whitespace() && out.ends_with(' ')) {
+                    out.push(if ch.is_whitespace() { ' ' } else { ch });
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            " ",
+            "a b c",
+            "a  b",
+            "a\nb",
+            " a\r\n b ",
+            "x\u{a0}y",
+            "x \u{2003} y",
+            "\u{3000}",
+            "caf\u{e9} \u{2013} ok",
+            "\u{85}",
+            "tab\there",
+            "a\u{1680}b",
+            "\u{205f}\u{feff}",
+        ] {
+            assert_eq!(collapse(s), slow(s), "{s:?}");
+        }
+        // The quick test must send every white-space character of Unicode to the slow path.
+        for ch in (0..=0x10ffffu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            let s = format!("a{ch}b");
+            assert_eq!(collapse(&s), "a b", "U+{:04X}", u32::from(ch));
+        }
+    }
 
     #[test]
     fn decimals_are_padded_and_whole() {

@@ -192,7 +192,7 @@ impl Scanner {
 
     /// Compiles the lexicon into an automaton suited to `workload`.
     ///
-    /// The automaton (a DFA for a batch, a contiguous NFA for a single text)
+    /// The automaton (a flat DFA for a batch, a contiguous NFA for a single text)
     /// has standard (overlapping) semantics; the
     /// leftmost-longest choice is made afterwards among matches that pass the
     /// whole-word and case checks, which the automaton alone cannot know.
