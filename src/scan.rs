@@ -58,8 +58,9 @@ pub enum Workload {
 /// trait object) let the search loop below be compiled for each kind.
 #[derive(Clone, Debug)]
 enum Compiled {
-    /// The DFA copied into a flat table (see [`FlatDfa`]).
+    /// The NFA's search copied into one flat table (see [`FlatDfa`]).
     Flat(FlatDfa),
+    /// The crate's DFA, should the flat copy grow past its size limit.
     Dfa(dfa::DFA),
     Contiguous(nfa::contiguous::NFA),
     /// The fallback for lexicons beyond the other kinds' size limits.
