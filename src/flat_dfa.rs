@@ -29,8 +29,8 @@ pub(crate) struct FlatDfa {
     match_end: u32,
     /// The start state's row offset.
     start: u32,
-    /// The patterns of match state `k` are `patterns[ends[k - 1]..ends[k]]` (`0` for `k == 0`).
-    match_ends: Vec<u32>,
+    /// The patterns of match state `k` are `patterns[bounds[k]..bounds[k + 1]]`.
+    match_bounds: Vec<u32>,
     /// Pattern indexes of all match states, state after state.
     patterns: Vec<u32>,
 }
@@ -77,14 +77,15 @@ impl FlatDfa {
                 *slot = row[to as usize];
             }
         }
-        let mut match_ends = Vec::with_capacity(matching.len());
+        let mut match_bounds = Vec::with_capacity(matching.len() + 1);
+        match_bounds.push(0);
         let mut found = Vec::new();
         for &old in &matching {
             let sid = states[old];
             for k in 0..aut.match_len(sid) {
                 found.push(aut.match_pattern(sid, k).as_u32());
             }
-            match_ends.push(found.len() as u32);
+            match_bounds.push(found.len() as u32);
         }
         let flat = FlatDfa {
             classes,
@@ -92,7 +93,7 @@ impl FlatDfa {
             match_end: u32::try_from(matching.len() * stride).ok()?,
             start: row[0],
             table,
-            match_ends,
+            match_bounds,
             patterns: found,
         };
         // The search indexes the table without bounds checks: a row of
@@ -115,8 +116,8 @@ impl FlatDfa {
                 return;
             }
             let k = sid as usize / self.stride;
-            let from = if k == 0 { 0 } else { self.match_ends[k - 1] };
-            for &p in &self.patterns[from as usize..self.match_ends[k] as usize] {
+            let (from, to) = (self.match_bounds[k], self.match_bounds[k + 1]);
+            for &p in &self.patterns[from as usize..to as usize] {
                 found(p as usize, at);
             }
         }
