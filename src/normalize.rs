@@ -295,6 +295,13 @@ fn stop_mask(chunk: &[u8; 16]) -> u32 {
     stops | (spaces & ((stops | spaces) >> 1)) | (spaces & 0x8000)
 }
 
+/// How many bytes `chunk` starts with that are ASCII letters, digits, commas
+/// or single spaces each followed by one of those: prose that folds, and
+/// collapses, to itself.
+pub(crate) fn plain_prefix_len(chunk: &[u8; 16]) -> usize {
+    (stop_mask(chunk) | 1 << 16).trailing_zeros() as usize
+}
+
 /// The ASCII letters, digits and commas of `chunk` (bit `k` for byte `k`), and its spaces.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn copy_and_space_masks(chunk: &[u8; 16]) -> (u32, u32) {
