@@ -685,9 +685,10 @@ impl Builder {
             .iter()
             .position(|c| !c.is_ascii_alphanumeric())
             .unwrap_or(rest.len() - name_start);
-        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
-        if !is_closing && (name == b"script" || name == b"style") {
-            let closing = if name == b"script" {
+        let name = &rest[name_start..name_start + name_len];
+        let is_script = name.eq_ignore_ascii_case(b"script");
+        if !is_closing && (is_script || name.eq_ignore_ascii_case(b"style")) {
+            let closing = if is_script {
                 &b"</script"[..]
             } else {
                 &b"</style"[..]
@@ -705,7 +706,9 @@ impl Builder {
             self.brk(i, skip_to);
             return skip_to;
         }
-        let is_block = std::str::from_utf8(&name).is_ok_and(|n| BLOCK_TAGS.contains(&n));
+        let is_block = BLOCK_TAGS
+            .iter()
+            .any(|t| name.eq_ignore_ascii_case(t.as_bytes()));
         if is_block {
             self.brk(i, end);
         }
@@ -866,6 +869,8 @@ mod tests {
         );
         assert_eq!(n("a<script>product owner</script>b"), "a\nb");
         assert_eq!(n("a<STYLE>.x{}</style >b"), "a\nb");
+        // Tag names in any case; a name that only starts like a block tag is inline.
+        assert_eq!(n("a<P>b<Br/>c<LI class=x>d<Pa>e<bR2>f"), "a\nb\nc\ndef");
         assert_eq!(
             n("R&amp;D &lt;team&gt; &nbsp;x&#252;&#xFC;"),
             "r&d team xüü"
