@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::context::{relative_clause_end, ContextRules, Mark};
 use crate::error::{Error, Result};
 use crate::label::{decide, Thresholds, Verdict};
-use crate::lexicon::{CategoryKind, Lexicon};
+use crate::lexicon::{CategoryKind, EntryId, Lexicon};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::scan::{ScanScratch, Scanner, Workload};
 use crate::score::{score, Occurrence, Score, ScoringParams};
@@ -21,6 +21,17 @@ const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;
 struct Scratch {
     norm: Normalized,
     scan: ScanScratch,
+    /// The posting's marked occurrences, every field's, before scoring.
+    occ: Vec<(EntryId, Occurrence)>,
+}
+
+impl Scratch {
+    /// Bytes held on the heap.
+    fn heap_bytes(&self) -> usize {
+        self.norm.heap_bytes()
+            + self.scan.heap_bytes()
+            + self.occ.capacity() * std::mem::size_of::<(EntryId, Occurrence)>()
+    }
 }
 
 thread_local! {
@@ -147,7 +158,7 @@ impl Classifier {
     pub fn classify(&self, fields: &[Field<'_>]) -> Classification {
         let mut scratch = THREAD_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
         let out = self.classify_with(fields, &mut scratch);
-        if scratch.norm.heap_bytes() + scratch.scan.heap_bytes() > THREAD_SCRATCH_KEEP_BYTES {
+        if scratch.heap_bytes() > THREAD_SCRATCH_KEEP_BYTES {
             scratch = Scratch::default();
         }
         THREAD_SCRATCH.with(|s| *s.borrow_mut() = scratch);
@@ -157,7 +168,8 @@ impl Classifier {
     /// [`Classifier::classify`] with the given buffers.
     fn classify_with(&self, fields: &[Field<'_>], scratch: &mut Scratch) -> Classification {
         let inner = &*self.inner;
-        let mut occ = Vec::new();
+        let occ = &mut scratch.occ;
+        occ.clear();
         let has_title = fields
             .iter()
             .any(|f| f.is_title && !f.text.trim().is_empty());
@@ -342,10 +354,7 @@ mod tests {
 
     /// Bytes the calling thread keeps in its classifier buffers.
     fn kept_bytes() -> usize {
-        THREAD_SCRATCH.with(|s| {
-            let s = s.borrow();
-            s.norm.heap_bytes() + s.scan.heap_bytes()
-        })
+        THREAD_SCRATCH.with(|s| s.borrow().heap_bytes())
     }
 
     #[test]

@@ -111,14 +111,22 @@ pub struct Score {
     pub evidence: Vec<Evidence>,
 }
 
-/// Scores marked occurrences (grouped per entry in any order).
-pub fn score(lexicon: &Lexicon, mut occ: Vec<(EntryId, Occurrence)>, p: &ScoringParams) -> Score {
-    occ.sort_by(|a, b| {
+/// Scores marked occurrences (grouped per entry in any order; sorted in place).
+pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringParams) -> Score {
+    // Unstable is exact here: no two occurrences share entry, field and start
+    // (hits in one field never overlap), and it needs no scratch buffer.
+    occ.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
             .then(a.1.field.cmp(&b.1.field))
             .then(a.1.start.cmp(&b.1.start))
     });
-    let mut out = Score::default();
+    let entries = occ.windows(2).filter(|w| w[0].0 != w[1].0).count() + 1;
+    let mut out = Score {
+        evidence: Vec::with_capacity(if occ.is_empty() { 0 } else { entries }),
+        ..Score::default()
+    };
+    // The multipliers of one entry's occurrences, one buffer for all entries.
+    let mut multipliers: Vec<f64> = Vec::new();
     let mut i = 0;
     while i < occ.len() {
         let id = occ[i].0;
@@ -128,18 +136,18 @@ pub fn score(lexicon: &Lexicon, mut occ: Vec<(EntryId, Occurrence)>, p: &Scoring
         }
         let entry = lexicon.entry(id);
         let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
-        let own: Vec<f64> = occurrences
-            .iter()
-            .filter_map(|o| multiplier(o, p))
-            .collect();
-        let colleague: Vec<f64> = occurrences
-            .iter()
-            .filter(|o| o.mark == Mark::Colleague)
-            .map(|o| if o.is_title { p.title_weight } else { 1.0 })
-            .collect();
-        let contribution = entry.weight * saturating_sum(own, p.repeat_decay);
+        multipliers.clear();
+        multipliers.extend(occurrences.iter().filter_map(|o| multiplier(o, p)));
+        let contribution = entry.weight * saturating_sum(&mut multipliers, p.repeat_decay);
+        multipliers.clear();
+        multipliers.extend(
+            occurrences
+                .iter()
+                .filter(|o| o.mark == Mark::Colleague)
+                .map(|o| if o.is_title { p.title_weight } else { 1.0 }),
+        );
         let credit_other =
-            entry.weight * p.colleague_credit * saturating_sum(colleague, p.repeat_decay);
+            entry.weight * p.colleague_credit * saturating_sum(&mut multipliers, p.repeat_decay);
         match entry.role {
             Role::Po => {
                 out.po += contribution;
@@ -185,11 +193,11 @@ fn multiplier(o: &Occurrence, p: &ScoringParams) -> Option<f64> {
 }
 
 /// `sum_k m_k * decay^k` over the multipliers sorted strongest first.
-fn saturating_sum(mut m: Vec<f64>, decay: f64) -> f64 {
-    m.sort_by(|a, b| b.total_cmp(a));
+fn saturating_sum(m: &mut [f64], decay: f64) -> f64 {
+    m.sort_unstable_by(|a, b| b.total_cmp(a));
     let mut f = 1.0;
     let mut total = 0.0;
-    for x in m {
+    for &x in m.iter() {
         total += x * f;
         f *= decay;
     }
@@ -233,10 +241,10 @@ entries = [{ phrase = "product manager", weight = 4 }]
     fn repeats_saturate() {
         let lex = lex();
         let p = ScoringParams::default();
-        let one = score(&lex, vec![(EntryId(0), o(0, Mark::Plain))], &p);
+        let one = score(&lex, &mut [(EntryId(0), o(0, Mark::Plain))], &p);
         assert_eq!(one.po, 2.0);
-        let many: Vec<_> = (0..12).map(|i| (EntryId(0), o(i, Mark::Plain))).collect();
-        let s = score(&lex, many, &p);
+        let mut many: Vec<_> = (0..12).map(|i| (EntryId(0), o(i, Mark::Plain))).collect();
+        let s = score(&lex, &mut many, &p);
         assert!(s.po > 3.99 && s.po < 4.0, "{}", s.po);
         assert_eq!(s.evidence[0].count(), 12);
     }
@@ -247,7 +255,7 @@ entries = [{ phrase = "product manager", weight = 4 }]
         let p = ScoringParams::default();
         let s = score(
             &lex,
-            vec![
+            &mut [
                 (EntryId(1), o(0, Mark::Colleague)),
                 (EntryId(0), o(5, Mark::Negated)),
             ],
@@ -259,7 +267,7 @@ entries = [{ phrase = "product manager", weight = 4 }]
             colleague_credit: 0.5,
             ..p
         };
-        let s = score(&lex, vec![(EntryId(1), o(0, Mark::Colleague))], &p);
+        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::Colleague))], &p);
         assert_eq!((s.po, s.pm), (2.0, 0.0));
     }
 
@@ -267,11 +275,11 @@ entries = [{ phrase = "product manager", weight = 4 }]
     fn self_and_title_boost() {
         let lex = lex();
         let p = ScoringParams::default();
-        let s = score(&lex, vec![(EntryId(1), o(0, Mark::SelfRole))], &p);
+        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::SelfRole))], &p);
         assert_eq!(s.pm, 4.0 * SELF_BOOST);
         let mut t = o(0, Mark::Plain);
         t.is_title = true;
-        let s = score(&lex, vec![(EntryId(1), t)], &p);
+        let s = score(&lex, &mut [(EntryId(1), t)], &p);
         assert_eq!(s.pm, 4.0 * TITLE_WEIGHT);
     }
 
@@ -281,12 +289,12 @@ entries = [{ phrase = "product manager", weight = 4 }]
         let p = ScoringParams::default();
         let mut blurb = o(0, Mark::Plain);
         blurb.section = SectionKind::About;
-        let s = score(&lex, vec![(EntryId(0), blurb.clone())], &p);
+        let s = score(&lex, &mut [(EntryId(0), blurb.clone())], &p);
         assert_eq!(s.po, 0.0);
         assert_eq!(s.evidence[0].count(), 1);
         let mut own = blurb;
         own.mark = Mark::SelfRole;
-        let s = score(&lex, vec![(EntryId(1), own)], &p);
+        let s = score(&lex, &mut [(EntryId(1), own)], &p);
         assert_eq!(s.pm, 4.0 * SELF_BOOST);
     }
 }
