@@ -234,6 +234,22 @@ impl Layout {
         result: Result<&Classification, &'a str>,
         lexicon: &Lexicon,
     ) -> Vec<Cell<'a>> {
+        let evidence = match result {
+            Ok(c) => {
+                [Role::Po, Role::Pm].map(|role| Cow::Owned(compact_evidence(c, lexicon, role)))
+            }
+            Err(_) => [Cow::Borrowed(""), Cow::Borrowed("")],
+        };
+        self.cells_with(info, result, evidence)
+    }
+
+    /// [`Layout::cells`], given the compact evidence cells of both roles (unused for an error).
+    fn cells_with<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&Classification, &'a str>,
+        evidence: [Cow<'a, str>; 2],
+    ) -> Vec<Cell<'a>> {
         let mut cells = Vec::with_capacity(self.kept_names.len() + OUTPUT_COLUMNS.len() + 2);
         if self.has_file {
             cells.push(Cell::Text(Cow::Borrowed(info.file.unwrap_or(""))));
@@ -252,12 +268,11 @@ impl Layout {
                 cells.push(c.self_role.map_or(Cell::Empty, |r| Cell::Word(r.as_str())));
                 cells.push(Cell::Number(c.score.po, 2));
                 cells.push(Cell::Number(c.score.pm, 2));
-                for role in [Role::Po, Role::Pm] {
-                    let ev = compact_evidence(c, lexicon, role);
+                for ev in evidence {
                     cells.push(if ev.is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(Cow::Owned(ev))
+                        Cell::Text(ev)
                     });
                 }
                 cells.push(Cell::Empty);
@@ -307,8 +322,19 @@ impl Layout {
     ) -> Vec<u8> {
         match self.format {
             Format::Csv | Format::Tsv => {
+                // Both roles' evidence in one buffer: one allocation a row, not two or more.
+                let mut evidence = String::new();
+                let mut mid = 0;
+                if let Ok(c) = result {
+                    evidence.reserve(compact_evidence_len_hint(c, lexicon));
+                    write_compact_evidence(&mut evidence, c, lexicon, Role::Po);
+                    mid = evidence.len();
+                    write_compact_evidence(&mut evidence, c, lexicon, Role::Pm);
+                }
+                let (po, pm) = evidence.split_at(mid);
+                let cells = self.cells_with(info, result, [Cow::Borrowed(po), Cow::Borrowed(pm)]);
                 let mut out = Vec::with_capacity(256);
-                self.csv_line(&mut out, self.cells(info, result, lexicon).into_iter());
+                self.csv_line(&mut out, cells.into_iter());
                 out
             }
             Format::Xlsx => Vec::new(),
@@ -506,6 +532,15 @@ pub fn compact_evidence(c: &Classification, lexicon: &Lexicon, role: Role) -> St
     let mut out = String::new();
     write_compact_evidence(&mut out, c, lexicon, role);
     out
+}
+
+/// About the length of both roles' compact evidence cells: enough unless a phrase repeats a thousand times.
+fn compact_evidence_len_hint(c: &Classification, lexicon: &Lexicon) -> usize {
+    c.score
+        .evidence
+        .iter()
+        .map(|ev| lexicon.entry(ev.entry).phrase().len() + "; ×99".len())
+        .sum()
 }
 
 /// Appends the compact evidence cell of one role to `out`.
