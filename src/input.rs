@@ -166,15 +166,20 @@ impl Record {
         if self.unsplit.is_none() {
             return f(self);
         }
-        self.fields = THREAD_FIELDS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        // Swapped in and out, not taken: an empty `ByteRecord` is a heap
+        // allocation (two a record, when taken).
+        THREAD_FIELDS.with(|b| std::mem::swap(&mut self.fields, &mut *b.borrow_mut()));
         self.split();
         let out = f(self);
-        let mut fields = std::mem::take(&mut self.fields);
-        if fields.as_slice().len() > THREAD_FIELDS_KEEP_BYTES {
-            fields = csv::ByteRecord::new();
-        }
-        fields.clear();
-        THREAD_FIELDS.with(|b| *b.borrow_mut() = fields);
+        THREAD_FIELDS.with(|b| {
+            let mut kept = b.borrow_mut();
+            std::mem::swap(&mut self.fields, &mut *kept);
+            if kept.as_slice().len() > THREAD_FIELDS_KEEP_BYTES {
+                *kept = csv::ByteRecord::new();
+            }
+            kept.clear();
+        });
+        self.fields.clear();
         out
     }
 
