@@ -10,7 +10,7 @@ use crate::lexicon::{CategoryKind, EntryId, Lexicon};
 use crate::normalize::{normalize, normalize_into, Normalized};
 use crate::scan::{ScanScratch, Scanner, Workload};
 use crate::score::{score, Occurrence, Score, ScoringParams};
-use crate::sections::{SectionDetector, Sections};
+use crate::sections::{legal_cues, SectionDetector, Sections};
 use crate::self_role::{SelfRole, SelfRoleDetector};
 
 /// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
@@ -116,7 +116,8 @@ impl Classifier {
         thresholds: Thresholds,
         workload: Workload,
     ) -> Result<Classifier> {
-        let scanner = Scanner::for_workload(&lexicon, workload)?;
+        // The legal cues are found in the lexicon's pass over the text, not in one of their own.
+        let scanner = Scanner::with_markers(&lexicon, workload, legal_cues())?;
         let rules = ContextRules::new(&lexicon.context);
         let self_roles = SelfRoleDetector::new(&lexicon.context);
         let is_role_name = lexicon
@@ -191,7 +192,9 @@ impl Classifier {
             let sections = if field.is_title || hits.is_empty() {
                 Sections::default()
             } else {
-                inner.sections.detect(text)
+                inner
+                    .sections
+                    .detect_with_legal(text, &scratch.scan.markers)
             };
             // End of a relative clause about a colleague ("our PM, who owns the roadmap").
             let mut clause_end = 0;

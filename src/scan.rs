@@ -177,6 +177,10 @@ pub struct Scanner {
     automaton: Compiled,
     targets: Vec<Vec<Target>>,
     patterns: Vec<String>,
+    /// For each pattern: whether it is one of the markers (see [`Scanner::with_markers`]).
+    is_marker: Vec<bool>,
+    /// How many patterns are markers only, no lexicon form.
+    marker_only: usize,
 }
 
 impl Scanner {
@@ -202,6 +206,25 @@ impl Scanner {
     ///
     /// When the automaton cannot be built (far beyond the documented lexicon limits).
     pub fn for_workload(lexicon: &Lexicon, workload: Workload) -> Result<Scanner> {
+        Scanner::with_markers(lexicon, workload, &[])
+    }
+
+    /// [`Scanner::for_workload`], also finding `markers` in the same pass.
+    ///
+    /// Markers are phrases some later step needs the places of (the legal
+    /// statements that [`crate::sections`] looks for): their occurrences,
+    /// anywhere and overlapping, end up in [`ScanScratch::markers`], so that
+    /// step need not search the text again. They are given folded (as they
+    /// appear in normalized text) and are never hits.
+    ///
+    /// # Errors
+    ///
+    /// When the automaton cannot be built (far beyond the documented lexicon limits).
+    pub fn with_markers(
+        lexicon: &Lexicon,
+        workload: Workload,
+        markers: &[&str],
+    ) -> Result<Scanner> {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
@@ -241,17 +264,31 @@ impl Scanner {
                 }
             }
         }
+        let mut is_marker = vec![false; patterns.len()];
+        let mut marker_only = 0;
+        for &marker in markers.iter().filter(|m| !m.is_empty()) {
+            let pid = *index.entry(marker.to_string()).or_insert_with(|| {
+                patterns.push(marker.to_string());
+                targets.push(Vec::new());
+                is_marker.push(false);
+                marker_only += 1;
+                patterns.len() - 1
+            });
+            is_marker[pid] = true;
+        }
         let automaton = Compiled::build(&patterns, workload)?;
         Ok(Scanner {
             automaton,
             targets,
             patterns,
+            is_marker,
+            marker_only,
         })
     }
 
-    /// Number of distinct patterns compiled (forms plus spelling variants).
+    /// Number of distinct patterns compiled for the lexicon (forms plus spelling variants).
     pub fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.patterns.len() - self.marker_only
     }
 
     /// Finds the phrase occurrences in `norm`, the normalized form of `original`.
@@ -268,8 +305,13 @@ impl Scanner {
         let text = norm.text().as_bytes();
         let cands = &mut scratch.candidates;
         cands.clear();
+        let markers = &mut scratch.markers;
+        markers.clear();
         self.automaton.for_each_match(text, |pattern, end| {
             let start = end - self.patterns[pattern].len();
+            if self.is_marker[pattern] {
+                markers.push(start);
+            }
             if start > 0 && is_word_byte(text[start - 1]) && is_word_byte(text[start]) {
                 return;
             }
@@ -303,6 +345,10 @@ impl Scanner {
             }
         });
         select_leftmost_longest(cands, &mut scratch.hits);
+        if markers.len() > 1 {
+            markers.sort_unstable();
+            markers.dedup();
+        }
     }
 }
 
@@ -313,6 +359,8 @@ pub struct ScanScratch {
     candidates: Vec<(Hit, bool)>,
     /// The hits of the last scan: sorted by position, never overlapping.
     pub hits: Vec<Hit>,
+    /// Where the markers' occurrences start in the last scan: ascending, each place once.
+    pub markers: Vec<usize>,
 }
 
 impl ScanScratch {
@@ -320,6 +368,7 @@ impl ScanScratch {
     pub fn heap_bytes(&self) -> usize {
         self.candidates.capacity() * std::mem::size_of::<(Hit, bool)>()
             + self.hits.capacity() * std::mem::size_of::<Hit>()
+            + self.markers.capacity() * std::mem::size_of::<usize>()
     }
 }
 
@@ -379,6 +428,40 @@ mod tests {
         let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "po", weight = 1 }"#;
         t(e, "Backlogs, backlog; BACKLOG.", &["backlog", "BACKLOG"]);
         t(e, "report to PO, not pos or depot", &["PO"]);
+    }
+
+    #[test]
+    fn markers_are_found_anywhere_and_are_never_hits() {
+        let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "equal", weight = 1 }"#;
+        let lexicon = lex(e);
+        let sc =
+            Scanner::with_markers(&lexicon, Workload::Batch, &["equal", "qual opp", "opp", ""])
+                .unwrap();
+        assert_eq!(
+            sc.pattern_count(),
+            Scanner::new(&lexicon).unwrap().pattern_count()
+        );
+        let text = "Equal opportunity, backlog; unequal oppression";
+        let norm = normalize(text);
+        let mut scratch = ScanScratch::default();
+        sc.scan_into(&norm, text, &mut scratch);
+        let found: Vec<&str> = scratch.hits.iter().map(|h| &text[h.start..h.end]).collect();
+        assert_eq!(found, ["Equal", "backlog"]);
+        // Inside words and overlapping, ascending, each start once.
+        let starts = |s: &str| {
+            text.to_lowercase()
+                .match_indices(s)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        let mut want = [starts("equal"), starts("qual opp"), starts("opp")].concat();
+        want.sort_unstable();
+        assert_eq!(scratch.markers, want);
+        // A scan without markers finds none and leaves none from the last scan.
+        Scanner::new(&lexicon)
+            .unwrap()
+            .scan_into(&norm, text, &mut scratch);
+        assert!(scratch.markers.is_empty());
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! "About Acme" …) in one pass over the normalized text, and [`Sections`]
 //! tells the section at any byte; [`SectionKind::weight`] is what a match in
 //! it counts. A sentence that makes an equal-opportunity or similar legal
-//! statement is [`SectionKind::Legal`] wherever it stands.
+//! statement is [`SectionKind::Legal`] wherever it stands; the classifier
+//! finds those statements' cues ([`legal_cues`]) in the lexicon scanner's
+//! pass and hands them to [`SectionDetector::detect_with_legal`].
 //!
 //! A heading is a line that starts with a heading cue and is short: the cue
 //! alone, the cue and at most [`MAX_EXTRA_WORDS`] more words ("About Acme",
@@ -377,6 +379,11 @@ const LEGAL_LINE_CUES: &[&str] = &[
     "gleichbehandlung",
 ];
 
+/// The phrases that mark a legal statement (equal opportunity, accommodation), folded.
+pub fn legal_cues() -> &'static [&'static str] {
+    LEGAL_LINE_CUES
+}
+
 /// One section: where it starts in the folded text and its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Section {
@@ -438,8 +445,18 @@ impl SectionDetector {
 
     /// The sections of normalized `text`, in one pass over its lines.
     pub fn detect(&self, text: &str) -> Sections {
+        let legal: Vec<usize> = self.legal.find_iter(text).map(|m| m.start()).collect();
+        self.detect_with_legal(text, &legal)
+    }
+
+    /// [`SectionDetector::detect`], given where the [`legal_cues`] occur in
+    /// `text` (ascending starts; overlapping occurrences may be listed too), as
+    /// a scanner built [`with_markers`](crate::scan::Scanner::with_markers)
+    /// finds them: the text is not searched again.
+    pub fn detect_with_legal(&self, text: &str, legal_starts: &[usize]) -> Sections {
+        debug_assert!(legal_starts.windows(2).all(|w| w[0] <= w[1]));
         let b = text.as_bytes();
-        let mut legal = self.legal.find_iter(text).map(|m| m.start()).peekable();
+        let mut legal = legal_starts.iter().copied().peekable();
         let mut list: Vec<Section> = Vec::new();
         let mut current = SectionKind::Intro;
         // End of the last legal sentence: a second cue in it adds nothing.
@@ -708,7 +725,49 @@ mod tests {
         assert_eq!(kind_of(text, "network of talent"), SectionKind::About);
     }
 
+    /// A scanner for a small lexicon that shares a phrase with the legal cues, finding the cues.
+    fn legal_scanner() -> &'static crate::scan::Scanner {
+        static SCANNER: std::sync::OnceLock<crate::scan::Scanner> = std::sync::OnceLock::new();
+        SCANNER.get_or_init(|| {
+            let toml = "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n\
+                { phrase = \"affirmative action\", weight = 1 }, { phrase = \"equal\", weight = 1 },\n\
+                { phrase = \"backlog\", weight = 1 },\n]\n";
+            let lexicon = crate::lexicon::Lexicon::parse(toml, "t").unwrap();
+            crate::scan::Scanner::with_markers(&lexicon, crate::scan::Workload::Batch, legal_cues())
+                .unwrap()
+        })
+    }
+
     proptest::proptest! {
+        /// The legal cues found by the lexicon's scanner make the same sections
+        /// as the detector's own search, on texts of cues, cut cues, headings,
+        /// sentence and line breaks.
+        #[test]
+        fn legal_cues_from_the_scanner_make_the_same_sections(
+            pieces in proptest::collection::vec((0..LEGAL_LINE_CUES.len() + 4, 0..40usize, 0..7usize), 1..12),
+        ) {
+            const OTHER: &[&str] = &["backlog", "equal", "about the job", "benefits"];
+            const GLUE: &[&str] = &[" ", ". ", "\n", "", ", ", "s ", ":\n"];
+            let mut text = String::new();
+            for &(p, cut, glue) in &pieces {
+                let piece = LEGAL_LINE_CUES.get(p).copied().unwrap_or_else(|| OTHER[p - LEGAL_LINE_CUES.len()]);
+                let cut = if cut < 20 { piece.len() } else { cut - 20 };
+                let cut = (cut..=piece.len()).find(|&c| piece.is_char_boundary(c)).unwrap_or(piece.len());
+                text.push_str(&piece[..cut]);
+                text.push_str(GLUE[glue]);
+            }
+            let norm = crate::normalize::normalize(&text);
+            let mut scratch = crate::scan::ScanScratch::default();
+            legal_scanner().scan_into(&norm, &text, &mut scratch);
+            let detector = SectionDetector::new();
+            proptest::prop_assert_eq!(
+                detector.detect_with_legal(norm.text(), &scratch.markers),
+                detector.detect(norm.text()),
+                "text {:?}",
+                text
+            );
+        }
+
         /// The direct automaton walk finds what `AhoCorasick::find` finds, anchored,
         /// on lines made of cues, cut cues, spaces, colons and other words.
         #[test]
