@@ -16,8 +16,11 @@ use aho_corasick::Anchored;
 /// The most table entries a [`FlatDfa`] may hold (64 MiB of `u32`s).
 const MAX_ENTRIES: usize = 16 << 20;
 
-/// Texts this long (and at least eight times the longest pattern) are searched in two walks.
-pub(crate) const TWO_WALKS_MIN_LEN: usize = 64;
+/// How many walks search a long text at once (see [`FlatDfa::for_each_match`]).
+pub(crate) const WALKS: usize = 4;
+
+/// Texts this long (and at least `4 * WALKS` times the longest pattern) are searched in [`WALKS`] walks.
+pub(crate) const WALKS_MIN_LEN: usize = 64;
 
 /// An automaton's unanchored, overlapping search as a flat table of transitions.
 #[derive(Clone, Debug)]
@@ -115,13 +118,13 @@ impl FlatDfa {
     /// Calls `found(pattern, end)` for every occurrence of every pattern in
     /// `text`, each once, in no set order.
     ///
-    /// A text of at least [`TWO_WALKS_MIN_LEN`] bytes is searched as two
-    /// halves walked in lockstep. Each step of a walk waits for the table load
-    /// of the step before it; two independent walks fill that wait, so the
-    /// text takes not much longer than its first half alone (the instructions
-    /// are the same). The second walk starts [`FlatDfa::max_len`] bytes
-    /// before the middle, so that its state is exact from there on, and
-    /// reports only the matches that end after the middle.
+    /// A text of at least [`WALKS_MIN_LEN`] bytes is searched as [`WALKS`]
+    /// parts walked in lockstep. Each step of a walk waits for the table load
+    /// of the step before it; independent walks fill that wait, so the text
+    /// takes not much longer than one part alone (the instructions are about
+    /// the same). Every walk but the first starts [`FlatDfa::max_len`] bytes
+    /// before its part, so that its state is exact from the part's start on,
+    /// and reports only the matches that end inside its part.
     pub(crate) fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         let mut report = |sid: u32, end: usize| {
             let k = sid as usize / self.stride;
@@ -130,24 +133,40 @@ impl FlatDfa {
                 found(p as usize, end);
             }
         };
-        let mut sid = self.start;
-        let mut at = 0;
-        if text.len() >= TWO_WALKS_MIN_LEN.max(8 * self.max_len) {
-            let mid = text.len() / 2;
-            let (mut first, mut first_at) = (self.start, 0);
-            let (mut second, mut second_at) = (self.start, mid - self.max_len);
-            while first_at < mid {
-                (first, first_at, second, second_at) =
-                    self.run_two_to_match(text, (first, first_at), mid, (second, second_at));
-                if first < self.match_end {
-                    report(first, first_at);
-                }
-                if second < self.match_end && second_at > mid {
-                    report(second, second_at);
+        let len = text.len();
+        if len < WALKS_MIN_LEN.max(4 * WALKS * self.max_len) {
+            return self.walk_alone(text, self.start, 0, &mut report);
+        }
+        let part = len / WALKS;
+        // Walk k reports the matches that end in (part_start[k], part_end[k]].
+        let part_start: [usize; WALKS] = std::array::from_fn(|k| k * part);
+        let part_end: [usize; WALKS] =
+            std::array::from_fn(|k| if k + 1 < WALKS { (k + 1) * part } else { len });
+        let mut at: [usize; WALKS] =
+            std::array::from_fn(|k| part_start[k].saturating_sub(self.max_len));
+        let mut sid = [self.start; WALKS];
+        // The first walk is the shortest: the others have bytes left until it ends.
+        while at[0] < part_end[0] {
+            (sid, at) = self.run_walks_to_match(text, sid, at, part_end[0] - at[0]);
+            for k in 0..WALKS {
+                if sid[k] < self.match_end && at[k] > part_start[k] {
+                    report(sid[k], at[k]);
                 }
             }
-            (sid, at) = (second, second_at);
         }
+        for k in 1..WALKS {
+            self.walk_alone(&text[..part_end[k]], sid[k], at[k], &mut report);
+        }
+    }
+
+    /// One walk from `sid` at `at` to the end of `text`, reporting every match state.
+    fn walk_alone(
+        &self,
+        text: &[u8],
+        mut sid: u32,
+        mut at: usize,
+        report: &mut impl FnMut(u32, usize),
+    ) {
         while at < text.len() {
             (sid, at) = self.run_to_match(sid, text, at);
             if sid >= self.match_end {
@@ -157,31 +176,31 @@ impl FlatDfa {
         }
     }
 
-    /// Steps two walks at once, the first over `text[..first_end]`, until
-    /// either enters a match state or the first reaches `first_end`; returns
-    /// both states and positions (after the byte last read).
+    /// Steps every walk at most `n` times, all at once, until one enters a
+    /// match state; returns the states and positions (after the byte last read).
     ///
-    /// The second walk must have at least as many bytes left as the first.
+    /// Every walk must have at least `n` bytes left.
     #[inline(never)]
-    fn run_two_to_match(
+    fn run_walks_to_match(
         &self,
         text: &[u8],
-        (mut first, first_at): (u32, usize),
-        first_end: usize,
-        (mut second, second_at): (u32, usize),
-    ) -> (u32, usize, u32, usize) {
-        let n = first_end - first_at;
-        let pairs = text[first_at..first_end]
-            .iter()
-            .zip(&text[second_at..second_at + n]);
-        for (k, (&a, &b)) in pairs.enumerate() {
-            first = self.step(first, a);
-            second = self.step(second, b);
-            if first < self.match_end || second < self.match_end {
-                return (first, first_at + k + 1, second, second_at + k + 1);
+        mut sid: [u32; WALKS],
+        at: [usize; WALKS],
+        n: usize,
+    ) -> ([u32; WALKS], [usize; WALKS]) {
+        let parts: [&[u8]; WALKS] = std::array::from_fn(|k| &text[at[k]..at[k] + n]);
+        #[allow(clippy::needless_range_loop)] // `i` indexes every walk's part, not one slice
+        for i in 0..n {
+            let mut in_match = false;
+            for k in 0..WALKS {
+                sid[k] = self.step(sid[k], parts[k][i]);
+                in_match |= sid[k] < self.match_end;
+            }
+            if in_match {
+                return (sid, at.map(|a| a + i + 1));
             }
         }
-        (first, first_end, second, second_at + n)
+        (sid, at.map(|a| a + n))
     }
 
     /// The state after `sid` on `byte`.
@@ -195,7 +214,7 @@ impl FlatDfa {
         unsafe { *self.table.get_unchecked(i) }
     }
 
-    /// [`FlatDfa::for_each_match`] in one walk, as it was before the two walks
+    /// [`FlatDfa::for_each_match`] in one walk, as it was before the [`WALKS`] walks
     /// (kept to measure the two against it).
     #[cfg(test)]
     pub(crate) fn for_each_match_in_one_walk(
@@ -350,20 +369,22 @@ mod tests {
     }
 
     #[test]
-    fn two_walks_find_matches_across_the_middle_once() {
+    fn walks_find_matches_across_part_bounds_once() {
         let pats = ["product owner", "owner", "r p", "t o", "product"];
-        // Texts long enough for two walks, with the middle at every offset of
-        // a phrase, and phrases that end exactly at the middle.
+        // Texts long enough for several walks, with a part boundary at every
+        // offset of a phrase, and phrases that end exactly at a boundary.
         for pad in 0..20 {
             let text = format!("{}product owner {}", "x".repeat(100 + pad), "y".repeat(100));
-            assert!(text.len() >= TWO_WALKS_MIN_LEN);
+            assert!(text.len() >= WALKS_MIN_LEN);
             let (got, want) = both(&pats, &text);
             assert_eq!(got, want, "{text:?}");
         }
-        let text = "product owner product ".repeat(20);
-        let (got, want) = both(&pats, &text);
-        assert_eq!(got.len(), 20 * 6);
-        assert_eq!(got, want);
+        for pad in 0..22 {
+            let text = format!("{}{}", "x".repeat(pad), "product owner product ".repeat(20));
+            let (got, want) = both(&pats, &text);
+            assert_eq!(got.len(), 20 * 6);
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]
