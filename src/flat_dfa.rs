@@ -120,22 +120,15 @@ impl FlatDfa {
     ///
     /// A text of at least [`WALKS_MIN_LEN`] bytes is searched as [`WALKS`]
     /// parts walked in lockstep. Each step of a walk waits for the table load
-    /// of the step before it; independent walks fill that wait, so the text
-    /// takes not much longer than one part alone (the instructions are about
-    /// the same). Every walk but the first starts [`FlatDfa::max_len`] bytes
+    /// of the step before it; independent walks fill that wait, so the search
+    /// takes about half the time of one walk for a few more instructions
+    /// (BENCHMARKS.md, session 9). Every walk but the first starts [`FlatDfa::max_len`] bytes
     /// before its part, so that its state is exact from the part's start on,
     /// and reports only the matches that end inside its part.
     pub(crate) fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        let mut report = |sid: u32, end: usize| {
-            let k = sid as usize / self.stride;
-            let (from, to) = (self.match_bounds[k], self.match_bounds[k + 1]);
-            for &p in &self.patterns[from as usize..to as usize] {
-                found(p as usize, end);
-            }
-        };
         let len = text.len();
         if len < WALKS_MIN_LEN.max(4 * WALKS * self.max_len) {
-            return self.walk_alone(text, self.start, 0, &mut report);
+            return self.walk_alone(text, self.start, 0, &mut found);
         }
         let part = len / WALKS;
         // Walk k reports the matches that end in (part_start[k], part_end[k]].
@@ -150,29 +143,38 @@ impl FlatDfa {
             (sid, at) = self.run_walks_to_match(text, sid, at, part_end[0] - at[0]);
             for k in 0..WALKS {
                 if sid[k] < self.match_end && at[k] > part_start[k] {
-                    report(sid[k], at[k]);
+                    self.report(sid[k], at[k], &mut found);
                 }
             }
         }
         for k in 1..WALKS {
-            self.walk_alone(&text[..part_end[k]], sid[k], at[k], &mut report);
+            self.walk_alone(&text[..part_end[k]], sid[k], at[k], &mut found);
         }
     }
 
-    /// One walk from `sid` at `at` to the end of `text`, reporting every match state.
+    /// One walk from `sid` at `at` to the end of `text`, reporting every match.
     fn walk_alone(
         &self,
         text: &[u8],
         mut sid: u32,
         mut at: usize,
-        report: &mut impl FnMut(u32, usize),
+        found: &mut impl FnMut(usize, usize),
     ) {
         while at < text.len() {
             (sid, at) = self.run_to_match(sid, text, at);
             if sid >= self.match_end {
                 return;
             }
-            report(sid, at);
+            self.report(sid, at, found);
+        }
+    }
+
+    /// Calls `found(pattern, end)` for each pattern of match state `sid`.
+    fn report(&self, sid: u32, end: usize, found: &mut impl FnMut(usize, usize)) {
+        let k = sid as usize / self.stride;
+        let (from, to) = (self.match_bounds[k], self.match_bounds[k + 1]);
+        for &p in &self.patterns[from as usize..to as usize] {
+            found(p as usize, end);
         }
     }
 
@@ -214,27 +216,15 @@ impl FlatDfa {
         unsafe { *self.table.get_unchecked(i) }
     }
 
-    /// [`FlatDfa::for_each_match`] in one walk, as it was before the [`WALKS`] walks
-    /// (kept to measure the two against it).
+    /// [`FlatDfa::for_each_match`] in one walk, as it was before the [`WALKS`]
+    /// walks (kept to measure the walks against it).
     #[cfg(test)]
     pub(crate) fn for_each_match_in_one_walk(
         &self,
         text: &[u8],
         mut found: impl FnMut(usize, usize),
     ) {
-        let mut sid = self.start;
-        let mut at = 0;
-        while at < text.len() {
-            (sid, at) = self.run_to_match(sid, text, at);
-            if sid >= self.match_end {
-                return;
-            }
-            let k = sid as usize / self.stride;
-            let (from, to) = (self.match_bounds[k], self.match_bounds[k + 1]);
-            for &p in &self.patterns[from as usize..to as usize] {
-                found(p as usize, at);
-            }
-        }
+        self.walk_alone(text, self.start, 0, &mut found);
     }
 
     /// Steps from `sid` over `text[at..]` until a match state; returns that
