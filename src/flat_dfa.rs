@@ -233,11 +233,10 @@ impl FlatDfa {
     /// Kept out of line so that its loop has the registers to itself.
     #[inline(never)]
     fn run_to_match(&self, mut sid: u32, text: &[u8], mut at: usize) -> (u32, usize) {
-        let step = |sid: u32, byte: u8| self.step(sid, byte);
         // Four steps per length check: most steps stay out of match states.
         while let Some(&[b0, b1, b2, b3]) = text.get(at..at + 4) {
             for (k, b) in [b0, b1, b2, b3].into_iter().enumerate() {
-                sid = step(sid, b);
+                sid = self.step(sid, b);
                 if sid < self.match_end {
                     return (sid, at + k + 1);
                 }
@@ -245,7 +244,7 @@ impl FlatDfa {
             at += 4;
         }
         while at < text.len() {
-            sid = step(sid, text[at]);
+            sid = self.step(sid, text[at]);
             at += 1;
             if sid < self.match_end {
                 break;

@@ -180,8 +180,6 @@ pub struct Scanner {
     patterns: Vec<String>,
     /// For each pattern: whether it is one of the markers (see [`Scanner::with_markers`]).
     is_marker: Vec<bool>,
-    /// How many patterns are markers only, no lexicon form.
-    marker_only: usize,
 }
 
 impl Scanner {
@@ -266,13 +264,11 @@ impl Scanner {
             }
         }
         let mut is_marker = vec![false; patterns.len()];
-        let mut marker_only = 0;
         for &marker in markers.iter().filter(|m| !m.is_empty()) {
             let pid = *index.entry(marker.to_string()).or_insert_with(|| {
                 patterns.push(marker.to_string());
                 targets.push(Vec::new());
                 is_marker.push(false);
-                marker_only += 1;
                 patterns.len() - 1
             });
             is_marker[pid] = true;
@@ -283,13 +279,13 @@ impl Scanner {
             targets,
             patterns,
             is_marker,
-            marker_only,
         })
     }
 
     /// Number of distinct patterns compiled for the lexicon (forms plus spelling variants).
     pub fn pattern_count(&self) -> usize {
-        self.patterns.len() - self.marker_only
+        // Every lexicon pattern has a target; a marker-only pattern has none.
+        self.targets.iter().filter(|t| !t.is_empty()).count()
     }
 
     /// Finds the phrase occurrences in `norm`, the normalized form of `original`.
