@@ -420,7 +420,10 @@ pub struct SectionDetector {
     /// to every start, `check` included: more than it saves below about 8 MB
     /// of input.)
     headings: contiguous::NFA,
-    legal: AhoCorasick,
+    /// The legal cues' own searcher, for [`SectionDetector::detect`] only:
+    /// built on its first use, since the classifier gets the cues from its
+    /// scanner and should not pay for it at every start.
+    legal: std::sync::OnceLock<AhoCorasick>,
 }
 
 impl Default for SectionDetector {
@@ -436,16 +439,21 @@ impl SectionDetector {
             .match_kind(MatchKind::LeftmostLongest)
             .build(HEADINGS.iter().map(|h| h.0))
             .expect("a few hundred fixed heading cues always compile");
-        let legal = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(LEGAL_LINE_CUES)
-            .expect("a few fixed legal cues always compile");
-        SectionDetector { headings, legal }
+        SectionDetector {
+            headings,
+            legal: std::sync::OnceLock::new(),
+        }
     }
 
     /// The sections of normalized `text`, in one pass over its lines.
     pub fn detect(&self, text: &str) -> Sections {
-        let legal: Vec<usize> = self.legal.find_iter(text).map(|m| m.start()).collect();
+        let searcher = self.legal.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(LEGAL_LINE_CUES)
+                .expect("a few fixed legal cues always compile")
+        });
+        let legal: Vec<usize> = searcher.find_iter(text).map(|m| m.start()).collect();
         self.detect_with_legal(text, &legal)
     }
 
