@@ -425,6 +425,16 @@ fn plain_run_end(bytes: &[u8], start: usize) -> usize {
     }
 }
 
+/// Turns the ASCII capitals of `bytes` into small letters, leaving every other byte.
+///
+/// Written without branches so that the compiler turns it into vector code
+/// (`make_ascii_lowercase` goes byte by byte here).
+fn lower_ascii_letters(bytes: &mut [u8]) {
+    for b in bytes {
+        *b |= u8::from(b.wrapping_sub(b'A') < 26) << 5;
+    }
+}
+
 /// The start of the word that ends at `end`, not before `floor`.
 fn word_start(bytes: &[u8], floor: usize, end: usize) -> usize {
     let mut s = end;
@@ -527,15 +537,28 @@ struct Builder {
 impl Builder {
     /// Appends folded bytes that replace the original bytes `orig..orig_end`.
     fn push(&mut self, orig: usize, orig_end: usize, folded: &str) {
+        self.note(orig, orig_end, folded.len());
+        self.out.push_str(folded);
+    }
+
+    /// [`Builder::push`] for one ASCII byte (no copy of a one-byte string).
+    fn push_ascii(&mut self, orig: usize, orig_end: usize, c: u8) {
+        debug_assert!(c.is_ascii());
+        self.note(orig, orig_end, 1);
+        self.out.push(char::from(c));
+    }
+
+    /// Maps the `len` folded bytes about to be appended to the original bytes
+    /// `orig..orig_end`, extending the last run when both continue it one to one.
+    #[inline]
+    fn note(&mut self, orig: usize, orig_end: usize, len: usize) {
         let norm = self.out.len();
-        let same_len = folded.len() == orig_end - orig;
-        if same_len {
+        if len == orig_end - orig {
             if let Some(last) = self.segs.last_mut() {
                 let last_norm_len = norm - last.norm as usize;
                 let last_orig_len = (last.orig_end - last.orig) as usize;
                 if last.orig_end as usize == orig && last_norm_len == last_orig_len {
                     last.orig_end = orig_end as u32;
-                    self.out.push_str(folded);
                     return;
                 }
             }
@@ -545,19 +568,16 @@ impl Builder {
             orig: orig as u32,
             orig_end: orig_end as u32,
         });
-        self.out.push_str(folded);
     }
 
-    /// [`Builder::push`] for one ASCII byte.
-    fn push_ascii(&mut self, orig: usize, orig_end: usize, c: u8) {
-        let mut buf = [0u8; 4];
-        self.push(orig, orig_end, char::from(c).encode_utf8(&mut buf));
-    }
-
+    /// Appends the ASCII `word`, taken from `orig..`, in lower case.
     fn copy_lower(&mut self, orig: usize, word: &str) {
+        debug_assert!(word.is_ascii());
         let start = self.out.len();
         self.push(orig, orig + word.len(), word);
-        self.out[start..].make_ascii_lowercase();
+        // SAFETY: only the bytes A-Z change, each to another ASCII byte, so
+        // the text stays UTF-8.
+        lower_ascii_letters(unsafe { &mut self.out.as_mut_vec()[start..] });
     }
 
     fn last(&self) -> Option<u8> {
@@ -567,14 +587,14 @@ impl Builder {
     /// A word separator; collapses with the one before.
     fn space(&mut self, orig: usize, orig_end: usize) {
         if !matches!(self.last(), None | Some(b' ') | Some(b'\n')) {
-            self.push(orig, orig_end, " ");
+            self.push_ascii(orig, orig_end, b' ');
         }
     }
 
     /// A phrase break; collapses with the one before.
     fn brk(&mut self, orig: usize, orig_end: usize) {
         if !matches!(self.last(), None | Some(b'\n')) {
-            self.push(orig, orig_end, "\n");
+            self.push_ascii(orig, orig_end, b'\n');
         }
     }
 
