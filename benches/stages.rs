@@ -1,0 +1,248 @@
+//! Where one thread's time goes, stage by stage, on a whole postings corpus in memory.
+//!
+//! Each line is one pass over every row of the corpus doing one stage more
+//! than the line before (cumulative), so the difference between two lines is
+//! what that stage costs; the median of several rounds is printed with its
+//! MB/s. The last line adds the CSV row with compact evidence that `popm
+//! classify` writes; reading the file and writing the rows out are the
+//! remaining difference to `popm classify -q -j 1 FILE -o /dev/null`.
+//!
+//! ```sh
+//! cargo bench --bench stages                                    # samples/postings.csv, repeated to 20 MB
+//! POPM_CORPUS=/tmp/postings_100mb.csv cargo bench --bench stages  # e.g. ../shared/peers/make_corpus.py 100
+//! ```
+//!
+//! `POPM_ROUNDS` sets the rounds (default 5). The corpus is CSV with a
+//! `description` column and, optionally, a `title` column.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use popm::csv_split::{split_fields, RecordSplitter};
+use popm::input::{decode_field, fold_header, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
+use popm::normalize::{normalize_into, Normalized};
+use popm::output::{Format, Layout, RowInfo};
+use popm::scan::{ScanScratch, Scanner};
+use popm::{Classifier, Field, Lexicon};
+
+/// The smallest corpus timed: the bundled samples are repeated up to this size.
+const MIN_BYTES: usize = 20 << 20;
+
+/// How far one pass goes, in pipeline order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Records,
+    Fields,
+    Utf8,
+    Normalize,
+    Scan,
+    Classify,
+    Output,
+}
+
+impl Stage {
+    const ALL: [Stage; 7] = [
+        Stage::Records,
+        Stage::Fields,
+        Stage::Utf8,
+        Stage::Normalize,
+        Stage::Scan,
+        Stage::Classify,
+        Stage::Output,
+    ];
+
+    fn describe(self) -> &'static str {
+        match self {
+            Stage::Records => "cut records (quotes and line breaks)",
+            Stage::Fields => "+ split fields",
+            Stage::Utf8 => "+ check UTF-8",
+            Stage::Normalize => "+ normalize",
+            Stage::Scan => "+ scan (automaton, word checks, overlaps)",
+            Stage::Classify => "classify instead of normalize + scan",
+            Stage::Output => "+ format the output row",
+        }
+    }
+}
+
+/// The columns a pass reads.
+struct Columns {
+    text: usize,
+    title: Option<usize>,
+}
+
+fn main() {
+    let (corpus, name) = load_corpus();
+    let rounds = std::env::var("POPM_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5usize)
+        .max(1);
+    let columns = columns(&corpus);
+    let lexicon = Lexicon::embedded();
+    let scanner = Scanner::new(&lexicon).expect("the embedded lexicon compiles");
+    let classifier = Classifier::new(lexicon).expect("the embedded lexicon compiles");
+    let layout = Layout::new(Format::Csv, &[], false, classifier.lexicon());
+    let mb = corpus.len() as f64 / 1e6;
+    println!("corpus: {name}, {mb:.1} MB; one thread; median of {rounds} rounds");
+    println!();
+    println!("| stage | time | MB/s |");
+    println!("| --- | --- | --- |");
+    for stage in Stage::ALL {
+        let mut times: Vec<Duration> = (0..rounds)
+            .map(|_| {
+                let now = Instant::now();
+                black_box(pass(
+                    &corpus,
+                    &columns,
+                    stage,
+                    &scanner,
+                    &classifier,
+                    &layout,
+                ));
+                now.elapsed()
+            })
+            .collect();
+        times.sort();
+        let median = times[times.len() / 2].as_secs_f64();
+        println!(
+            "| {} | {:.3} s | {:.0} |",
+            stage.describe(),
+            median,
+            mb / median
+        );
+    }
+}
+
+/// The corpus named by `POPM_CORPUS`, or the bundled samples repeated.
+fn load_corpus() -> (Vec<u8>, String) {
+    if let Ok(path) = std::env::var("POPM_CORPUS") {
+        match std::fs::read(&path) {
+            Ok(data) => return (data, path),
+            Err(e) => {
+                eprintln!("POPM_CORPUS={path}: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let samples = include_bytes!("../samples/postings.csv");
+    let header_end = samples
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(samples.len(), |p| p + 1);
+    let (header, rows) = samples.split_at(header_end);
+    let mut data = header.to_vec();
+    while data.len() < MIN_BYTES {
+        data.extend_from_slice(rows);
+        if !data.ends_with(b"\n") {
+            data.push(b'\n');
+        }
+    }
+    let name = format!("samples/postings.csv repeated to {} MB", MIN_BYTES >> 20);
+    (data, name)
+}
+
+/// The description and title columns of the corpus's header.
+fn columns(corpus: &[u8]) -> Columns {
+    let mut splitter = RecordSplitter::new(corpus, b',');
+    let mut raw = Vec::new();
+    let mut header = csv::ByteRecord::new();
+    if !matches!(splitter.next_record(&mut raw), Ok(Some(_))) {
+        eprintln!("the corpus has no header row");
+        std::process::exit(2);
+    }
+    split_fields(&raw, b',', &mut header);
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| fold_header(&String::from_utf8_lossy(h)))
+        .collect();
+    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+    let Some(text) = find(TEXT_COLUMN_NAMES) else {
+        eprintln!("the corpus has no description column (looked for {TEXT_COLUMN_NAMES:?})");
+        std::process::exit(2);
+    };
+    Columns {
+        text,
+        title: find(TITLE_COLUMN_NAMES),
+    }
+}
+
+/// One pass over every row of `corpus` up to `stage`; returns a sum of what it made.
+fn pass(
+    corpus: &[u8],
+    columns: &Columns,
+    stage: Stage,
+    scanner: &Scanner,
+    classifier: &Classifier,
+    layout: &Layout,
+) -> usize {
+    let mut splitter = RecordSplitter::new(corpus, b',');
+    let mut raw = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut norm = Normalized::default();
+    let mut scratch = ScanScratch::default();
+    let names = ["description".to_string(), "title".to_string()];
+    let mut made = 0;
+    let mut is_header = true;
+    while let Ok(Some(row)) = splitter.next_record(&mut raw) {
+        made += raw.len();
+        if std::mem::take(&mut is_header) || stage == Stage::Records {
+            raw.clear();
+            continue;
+        }
+        split_fields(&raw, b',', &mut record);
+        raw.clear();
+        if stage == Stage::Fields {
+            made += record.len();
+            continue;
+        }
+        let desc = decode_field(record.get(columns.text).unwrap_or_default()).0;
+        let title = columns
+            .title
+            .map(|t| decode_field(record.get(t).unwrap_or_default()).0);
+        let texts = std::iter::once(&desc).chain(title.as_ref());
+        match stage {
+            Stage::Records | Stage::Fields => {}
+            Stage::Utf8 => made += desc.len(),
+            Stage::Normalize => {
+                for text in texts {
+                    normalize_into(text, &mut norm);
+                    made += norm.text().len();
+                }
+            }
+            Stage::Scan => {
+                for text in texts {
+                    normalize_into(text, &mut norm);
+                    scanner.scan_into(&norm, text, &mut scratch);
+                    made += scratch.hits.len();
+                }
+            }
+            Stage::Classify | Stage::Output => {
+                let mut fields = vec![Field {
+                    text: &desc,
+                    is_title: false,
+                }];
+                if let Some(t) = &title {
+                    fields.push(Field {
+                        text: t,
+                        is_title: true,
+                    });
+                }
+                let c = classifier.classify(&fields);
+                made += c.score.evidence.len();
+                if stage == Stage::Output {
+                    let info = RowInfo {
+                        file: None,
+                        id: "",
+                        row,
+                        kept: vec![],
+                        fields: fields.iter().map(|f| f.text.into()).collect(),
+                        field_names: &names,
+                        warnings: vec![],
+                    };
+                    made += layout.row(&info, Ok(&c), classifier.lexicon()).len();
+                }
+            }
+        }
+    }
+    made
+}
