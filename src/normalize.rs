@@ -425,16 +425,6 @@ fn plain_run_end(bytes: &[u8], start: usize) -> usize {
     }
 }
 
-/// Turns the ASCII capitals of `bytes` into small letters, leaving every other byte.
-///
-/// Written without branches so that the compiler turns it into vector code
-/// (`make_ascii_lowercase` goes byte by byte here).
-fn lower_ascii_letters(bytes: &mut [u8]) {
-    for b in bytes {
-        *b |= u8::from(b.wrapping_sub(b'A') < 26) << 5;
-    }
-}
-
 /// The start of the word that ends at `end`, not before `floor`.
 fn word_start(bytes: &[u8], floor: usize, end: usize) -> usize {
     let mut s = end;
@@ -572,12 +562,9 @@ impl Builder {
 
     /// Appends the ASCII `word`, taken from `orig..`, in lower case.
     fn copy_lower(&mut self, orig: usize, word: &str) {
-        debug_assert!(word.is_ascii());
         let start = self.out.len();
         self.push(orig, orig + word.len(), word);
-        // SAFETY: only the bytes A-Z change, each to another ASCII byte, so
-        // the text stays UTF-8.
-        lower_ascii_letters(unsafe { &mut self.out.as_mut_vec()[start..] });
+        self.out[start..].make_ascii_lowercase();
     }
 
     fn last(&self) -> Option<u8> {
