@@ -183,7 +183,15 @@ fn pass(
     let names = ["description".to_string(), "title".to_string()];
     let mut made = 0;
     let mut is_header = true;
-    while let Ok(Some(row)) = splitter.next_record(&mut raw) {
+    loop {
+        let row = match splitter.next_record(&mut raw) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => {
+                eprintln!("cannot read the corpus: {e}");
+                std::process::exit(2);
+            }
+        };
         made += raw.len();
         if std::mem::take(&mut is_header) || stage == Stage::Records {
             raw.clear();
