@@ -29,7 +29,7 @@ use popm::{Classifier, Field, Lexicon};
 const MIN_BYTES: usize = 20 << 20;
 
 /// How far one pass goes, in pipeline order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
     Records,
     Fields,
