@@ -25,6 +25,9 @@ use popm::output::{Format, Layout, RowInfo};
 use popm::scan::{ScanScratch, Scanner};
 use popm::{Classifier, Field, Lexicon};
 
+/// The corpus's field delimiter (`make_corpus.py` and the samples write commas).
+const DELIMITER: u8 = b',';
+
 /// The smallest corpus timed: the bundled samples are repeated up to this size.
 const MIN_BYTES: usize = 20 << 20;
 
@@ -143,14 +146,14 @@ fn load_corpus() -> (Vec<u8>, String) {
 
 /// The description and title columns of the corpus's header.
 fn columns(corpus: &[u8]) -> Columns {
-    let mut splitter = RecordSplitter::new(corpus, b',');
+    let mut splitter = RecordSplitter::new(corpus, DELIMITER);
     let mut raw = Vec::new();
     let mut header = csv::ByteRecord::new();
     if !matches!(splitter.next_record(&mut raw), Ok(Some(_))) {
         eprintln!("the corpus has no header row");
         std::process::exit(2);
     }
-    split_fields(&raw, b',', &mut header);
+    split_fields(&raw, DELIMITER, &mut header);
     let names: Vec<String> = header
         .iter()
         .map(|h| fold_header(&String::from_utf8_lossy(h)))
@@ -175,7 +178,7 @@ fn pass(
     classifier: &Classifier,
     layout: &Layout,
 ) -> usize {
-    let mut splitter = RecordSplitter::new(corpus, b',');
+    let mut splitter = RecordSplitter::new(corpus, DELIMITER);
     let mut raw = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut norm = Normalized::default();
@@ -197,7 +200,7 @@ fn pass(
             raw.clear();
             continue;
         }
-        split_fields(&raw, b',', &mut record);
+        split_fields(&raw, DELIMITER, &mut record);
         raw.clear();
         if stage == Stage::Fields {
             made += record.len();
