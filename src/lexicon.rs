@@ -677,6 +677,19 @@ entries = [
         assert_eq!(lex.identity(), format!("t@1#{}", lex.hash));
     }
 
+    #[test]
+    fn an_entry_may_go_on_over_several_lines() {
+        // TOML 1.1: an inline table may span lines; the entry's line is where it opens.
+        let text = SMALL.replace(
+            "{ phrase = \"product backlog\", weight = 3 }",
+            "{ phrase = \"product backlog\",\n    weight = 3,\n  }",
+        );
+        let lex = Lexicon::parse(&text, "t.toml").unwrap();
+        assert_eq!(lex.entries[0].forms, vec!["product backlog"]);
+        assert_eq!(lex.entries[0].line, 10);
+        assert_eq!(lex.entries[1].line, 13);
+    }
+
     fn err_of(text: &str) -> String {
         Lexicon::parse(text, "x.toml").unwrap_err().to_string()
     }

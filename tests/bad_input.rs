@@ -938,9 +938,11 @@ fn assert_lexicon_refused(wd: &Workdir, text: &str, line: usize, what: &str) {
 fn lexicon_syntax_error_names_its_line() {
     let wd = Workdir::new();
     let text = lexicon_with("{ phrase = \"user stories\" weight = 1 },");
-    assert_lexicon_refused(&wd, &text, 10, "invalid lexicon");
+    assert_lexicon_refused(&wd, &text, 10, "missing comma");
+    // TOML 1.1 lets an inline table go on over the next line, so an unclosed
+    // one is found where that line fails to continue it: the `]` of line 11.
     let text = lexicon_with("{ phrase = \"user stories\", weight = 1 ,");
-    assert_lexicon_refused(&wd, &text, 10, "invalid lexicon");
+    assert_lexicon_refused(&wd, &text, 11, "invalid inline table");
 }
 
 #[test]
