@@ -64,6 +64,10 @@ pub fn variants(phrase: &str, is_wildcard: bool) -> Vec<String> {
         let is_stem = is_wildcard && i == words.len() - 1;
         options.push(word_variants(w, is_stem));
     }
+    // Most phrases have no word with another spelling: nothing to combine.
+    if options.iter().all(|o| o.len() == 1) {
+        return Vec::new();
+    }
     // Cartesian product, bounded: phrases are short and most words have one option.
     let mut out: Vec<String> = vec![String::new()];
     for opts in &options {
