@@ -12,7 +12,9 @@
 # samples/postings.csv repeated with fresh ids ($CORPUS_DIR/popm_samples_<N>mb.csv).
 #
 # Peer table: each round runs every command once, in turn (the machine is
-# noisy: compare only figures from the same run). Printed: median wall time,
+# noisy: compare only figures from the same run), and each round starts one
+# command further down the list, so no command is always the one that runs
+# first (after the previous round's last). Printed: median wall time,
 # MB/s, peak RSS (largest of the runs), and the time ratio to popm on its
 # default threads. A command that fails is reported on stderr and marked
 # "failed" in the table.
@@ -25,7 +27,8 @@
 #
 # Sweep: popm classify -q -j J on SIZES (default "10 30 100 300 1000" MB) for
 # J in THREADS (default "1 2 0", 0 = popm's default: one per core), RUNS
-# rounds (BIG_RUNS, default RUNS, for sizes of 1000 MB and more); wall time
+# rounds (BIG_RUNS, default RUNS, for sizes of 1000 MB and more), each round
+# starting one thread count further down the list; wall time
 # and peak RSS of every run go to $SWEEP_CSV (default
 # $CORPUS_DIR/popm_sweep.csv), then scripts/plot_benchmarks.py draws
 # benches/throughput.png (matplotlib, from $PEERS_VENV when it has it).
@@ -123,8 +126,10 @@ if [ "$SWEEP" = 1 ]; then
             cat "$c" >/dev/null # warm the page cache once
             n=$RUNS
             [ "$mb" -lt 1000 ] || n=${BIG_RUNS:-$RUNS}
+            read -ra threads <<<"$THREADS"
             for ((r = 1; r <= n; r++)); do
-                for j in $THREADS; do
+                for ((k = 0; k < ${#threads[@]}; k++)); do
+                    j=${threads[$(((k + r - 1) % ${#threads[@]}))]}
                     if ! /usr/bin/time -o "$tmp/t" -f "$TIMEFMT" \
                         "$POPM" classify -q -j "$j" "$c" >/dev/null 2>"$tmp/err"; then
                         echo "failed: $POPM classify -q -j $j $c" >&2
@@ -201,7 +206,8 @@ fi
 
 cat "$CORPUS" >/dev/null # warm the page cache once
 for ((r = 1; r <= RUNS; r++)); do
-    for i in "${!cmds[@]}"; do
+    for ((k = 0; k < ${#cmds[@]}; k++)); do
+        i=$(((k + r - 1) % ${#cmds[@]}))
         if /usr/bin/time -o "$tmp/t" -f "$TIMEFMT" bash -c "${cmds[$i]}" >/dev/null 2>"$tmp/err"; then
             tail -1 "$tmp/t" >>"$tmp/$i"
         else
