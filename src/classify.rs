@@ -188,13 +188,15 @@ impl Classifier {
             }
             inner.scanner.scan_into(norm, field.text, &mut scratch.scan);
             let hits = &scratch.scan.hits;
-            // Sections only matter for the matches: a field without any is not split.
-            let sections = if field.is_title || hits.is_empty() {
-                Sections::default()
-            } else {
-                inner
-                    .sections
-                    .detect_with_legal(text, &scratch.scan.markers)
+            // Sections only matter for the matches: a field without any is not
+            // split, and lines past the last one are not looked at.
+            let sections = match hits.last() {
+                Some(last) if !field.is_title => {
+                    inner
+                        .sections
+                        .detect_with_legal(text, &scratch.scan.markers, last.start)
+                }
+                _ => Sections::default(),
             };
             // End of a relative clause about a colleague ("our PM, who owns the roadmap").
             let mut clause_end = 0;

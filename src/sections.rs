@@ -454,14 +454,18 @@ impl SectionDetector {
                 .expect("a few fixed legal cues always compile")
         });
         let legal: Vec<usize> = searcher.find_iter(text).map(|m| m.start()).collect();
-        self.detect_with_legal(text, &legal)
+        self.detect_with_legal(text, &legal, text.len())
     }
 
     /// [`SectionDetector::detect`], given where the [`legal_cues`] occur in
     /// `text` (ascending starts; overlapping occurrences may be listed too), as
     /// a scanner built [`with_markers`](crate::scan::Scanner::with_markers)
     /// finds them: the text is not searched again.
-    pub fn detect_with_legal(&self, text: &str, legal_starts: &[usize]) -> Sections {
+    ///
+    /// Lines that start after byte `upto` are not looked at: the sections are
+    /// those of the whole text at every position up to `upto` (the classifier
+    /// passes its last match, past which no section is asked for).
+    pub fn detect_with_legal(&self, text: &str, legal_starts: &[usize], upto: usize) -> Sections {
         debug_assert!(legal_starts.windows(2).all(|w| w[0] <= w[1]));
         let b = text.as_bytes();
         let mut legal = legal_starts.iter().copied().peekable();
@@ -470,7 +474,7 @@ impl SectionDetector {
         // End of the last legal sentence: a second cue in it adds nothing.
         let mut legal_end = 0;
         let mut line_start = 0;
-        while line_start < b.len() {
+        while line_start < b.len() && line_start <= upto {
             let line_end = next_newline(b, line_start);
             match self.heading(text, line_start, line_end) {
                 Some(kind) => current = kind,
@@ -768,12 +772,27 @@ mod tests {
             let mut scratch = crate::scan::ScanScratch::default();
             legal_scanner().scan_into(&norm, &text, &mut scratch);
             let detector = SectionDetector::new();
+            let whole = detector.detect(norm.text());
             proptest::prop_assert_eq!(
-                detector.detect_with_legal(norm.text(), &scratch.markers),
-                detector.detect(norm.text()),
+                &detector.detect_with_legal(norm.text(), &scratch.markers, norm.text().len()),
+                &whole,
                 "text {:?}",
                 text
             );
+            // Cut short after any byte, the sections agree up to that byte.
+            for upto in 0..norm.text().len() {
+                let part = detector.detect_with_legal(norm.text(), &scratch.markers, upto);
+                for pos in 0..=upto {
+                    proptest::prop_assert_eq!(
+                        part.kind_at(pos),
+                        whole.kind_at(pos),
+                        "upto {} pos {} text {:?}",
+                        upto,
+                        pos,
+                        text
+                    );
+                }
+            }
         }
 
         /// The direct automaton walk finds what `AhoCorasick::find` finds, anchored,
