@@ -5,11 +5,11 @@
 #   benches/throughput.sh [SIZE_MB] [RUNS]     peer table (defaults: 100 MB, 5 runs)
 #   benches/throughput.sh --sweep [RUNS]       size x threads sweep (default 3 runs)
 #
-# The corpus is deterministic: ../shared/peers/make_corpus.py (real postings)
-# when ../shared is present, written to $CORPUS_DIR/postings_<N>mb.csv (the
-# name ../shared/peers/README.md uses; default /tmp) once per size; smaller
-# sizes are prefixes of larger ones. Without ../shared: the rows of
-# samples/postings.csv repeated with fresh ids ($CORPUS_DIR/popm_samples_<N>mb.csv).
+# The corpus is made once per size by scripts/make_corpus.py (deterministic;
+# smaller sizes are prefixes of larger ones) in $CORPUS_DIR (default /tmp):
+# $CORPUS_DIR/popm_postings_<N>mb.csv from the real postings of ../shared/data
+# when it is present (POPM_DATA overrides the folder), else
+# $CORPUS_DIR/popm_synthetic_<N>mb.csv made from samples/postings.csv.
 #
 # Peer table: each round runs every command once, in turn (the machine is
 # noisy: compare only figures from the same run), and each round starts one
@@ -70,40 +70,23 @@ for v in "$SHARED/peers-venv" ./peers-venv /tmp/peers-venv; do
     if [ -z "$VENV" ] && [ -x "$v/bin/python" ]; then VENV=$v; fi
 done
 
+# has_data: whether make_corpus.py will draw on real postings.
+has_data() { ls "${POPM_DATA:-$SHARED/data}"/*.csv >/dev/null 2>&1; }
+
 # corpus SIZE_MB: prints the path of the corpus of that size, making it once.
 corpus() {
     local mb=$1 path
-    if [ -f "$PEERS/make_corpus.py" ] && [ -d "$SHARED/data" ]; then
-        path=$CORPUS_DIR/postings_${mb}mb.csv
-        [ -s "$path" ] || python3 "$PEERS/make_corpus.py" "$mb" "$path" >&2
+    if has_data; then
+        path=$CORPUS_DIR/popm_postings_${mb}mb.csv
     else
-        path=$CORPUS_DIR/popm_samples_${mb}mb.csv
-        [ -s "$path" ] || python3 - "$mb" "$path" <<'PY'
-import csv, sys
-size = float(sys.argv[1]) * 1e6
-rows = list(csv.reader(open("samples/postings.csv", newline="", encoding="utf-8")))
-header, body = rows[0], rows[1:]
-with open(sys.argv[2] + ".part", "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(header)
-    i = 0
-    while f.tell() < size:
-        r = list(body[i % len(body)])
-        r[0] = f"s{i + 1}"
-        w.writerow(r)
-        i += 1
-import os
-os.replace(sys.argv[2] + ".part", sys.argv[2])
-PY
+        path=$CORPUS_DIR/popm_synthetic_${mb}mb.csv
     fi
+    [ -s "$path" ] || python3 scripts/make_corpus.py "$mb" "$path" >&2
     echo "$path"
 }
-source_of() {
-    if [ -f "$PEERS/make_corpus.py" ] && [ -d "$SHARED/data" ]; then
-        echo "../shared/peers/make_corpus.py $1"
-    else
-        echo "samples/postings.csv repeated"
-    fi
+# kind: what the corpora hold.
+kind() {
+    if has_data; then echo "real postings"; else echo "synthetic postings"; fi
 }
 
 tmp=$(mktemp -d)
@@ -149,12 +132,12 @@ if [ "$SWEEP" = 1 ]; then
         PY=$VENV/bin/python
     fi
     "$PY" scripts/plot_benchmarks.py "$SWEEP_CSV" "$PLOT" \
-        --title "popm classify -q, $(source_of N) corpora, $(nproc) cores"
+        --title "popm classify -q, corpora of $(kind) (scripts/make_corpus.py), $(nproc) cores"
     exit 0
 fi
 
 CORPUS=$(corpus "$SIZE_MB")
-SOURCE=$(source_of "$SIZE_MB")
+SOURCE="scripts/make_corpus.py $SIZE_MB, $(kind)"
 BYTES=$(stat -c %s "$CORPUS")
 
 names=()

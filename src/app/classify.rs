@@ -13,9 +13,9 @@ use popm::input::{
     decode_field, ColumnSel, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
 };
 use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
-use popm::source::Source;
-use popm::summary::Tally;
-use popm::xlsx::XlsxWriter;
+use popm::input::Source;
+use popm::report::summary::Tally;
+use popm::output::xlsx::XlsxWriter;
 use popm::{Classifier, Field, Label};
 
 use super::progress::Progress;

@@ -5,10 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
+use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
 use popm::input::{decode_field, ColumnSel, Record};
 use popm::output::fixed;
-use popm::source::Source;
+use popm::input::Source;
 use popm::Label;
 use rayon::prelude::*;
 
@@ -72,7 +72,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         title_role: field(title_col)
                             .filter(|t| !t.is_empty())
                             .map(|t| c.title_role(&t)),
-                        language: popm::language::guess(&description).to_string(),
+                        language: popm::text::language::guess(&description).to_string(),
                         is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
                         predicted,
@@ -142,7 +142,7 @@ fn render_calibration(c: &CalibrationReport) -> String {
 }
 
 /// The rows of a reliability table, one per non-empty bin.
-fn reliability_rows(bins: &[popm::eval::Bin]) -> String {
+fn reliability_rows(bins: &[popm::report::eval::Bin]) -> String {
     bins.iter()
         .map(|b| {
             format!(

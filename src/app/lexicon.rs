@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use popm::lexicon::CategoryKind;
-use popm::lexicon_check::check;
+use popm::report::lexicon_check::check;
 use popm::Role;
 
 use super::{load_lexicon, EXIT_ROW_ERRORS};

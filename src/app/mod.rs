@@ -109,11 +109,11 @@ pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::input::Rea
             .map(parse_delimiter)
             .transpose()?,
         has_headers: !columns.no_headers,
-        encoding: popm::decode::EncodingChoice::parse(&columns.encoding)?,
+        encoding: popm::input::decode::EncodingChoice::parse(&columns.encoding)?,
         format: columns
             .input_format
             .as_deref()
-            .map(popm::source::InputFormat::parse)
+            .map(popm::input::InputFormat::parse)
             .transpose()?,
         sheet: columns.sheet.clone(),
     })

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use popm::output::fixed;
-use popm::summary::{read_results, read_results_from, share, Tally, LEAN_BINS};
+use popm::report::summary::{read_results, read_results_from, share, Tally, LEAN_BINS};
 use popm::{Label, Role};
 
 use super::load_lexicon;
@@ -173,7 +173,7 @@ fn render(t: &Tally, top: usize, files: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use popm::summary::PhraseHit;
+    use popm::report::summary::PhraseHit;
 
     #[test]
     fn render_aligns_and_scales_bars() {

@@ -11,7 +11,7 @@
 //! confidence is `p_pm` when the posting leans PM (`d > 0`), `1 − p_pm` when it
 //! leans PO, and `max(p_pm, 1 − p_pm)` when it leans neither. `a` and `b` come
 //! from the lexicon's `[calibration]` when it has one (Platt scaling fitted on
-//! labeled postings, see [`crate::calibrate`]), else [`UNCALIBRATED`].
+//! labeled postings, see [`crate::judge::calibrate`]), else [`UNCALIBRATED`].
 
 use serde::Serialize;
 

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::calibrate::fit_platt;
+use crate::judge::calibrate::fit_platt;
 use crate::classify::Classification;
-use crate::label::{decision_value, leaning_confidence, Label};
+use crate::judge::label::{decision_value, leaning_confidence, Label};
 use crate::lexicon::{Calibration, Lexicon, Role};
-use crate::self_role::SelfRole;
+use crate::judge::self_role::SelfRole;
 
 /// Number of equal-width confidence bins for the calibration error.
 pub const ECE_BINS: usize = 10;
@@ -276,14 +276,14 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
             .filter(|(o, _, _)| o.group != c.group)
             .map(|&(_, d, y)| (d, y))
             .collect();
-        let cal = fit_platt(&train).unwrap_or(crate::label::UNCALIBRATED);
+        let cal = fit_platt(&train).unwrap_or(crate::judge::label::UNCALIBRATED);
         loso.push((leaning_confidence(d, cal), right(c, d, y)));
     }
     let (loso_ece, loso_reliability) = reliability(&loso);
     let in_sample: Vec<(f64, bool)> = decided
         .iter()
         .map(|&(c, d, y)| {
-            let cal = fitted.unwrap_or(crate::label::UNCALIBRATED);
+            let cal = fitted.unwrap_or(crate::judge::label::UNCALIBRATED);
             (leaning_confidence(d, cal), right(c, d, y))
         })
         .collect();

@@ -1,6 +1,6 @@
 //! Reading postings from JSON Lines or a JSON array of objects, as scrapers emit them.
 //!
-//! The input is UTF-8 already ([`crate::decode`] ran first). The header is the
+//! The input is UTF-8 already ([`crate::input::decode`] ran first). The header is the
 //! keys of the **first object**, in the order they are written; every later
 //! object's values are looked up by those names, so a key the first object
 //! lacks is not read, and a missing key gives an empty field. Values become
@@ -22,8 +22,7 @@ use std::io::{BufRead, BufReader, Read};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::input::Record;
-use crate::source::{Opened, RecordReader};
+use crate::input::record::{Opened, Record, RecordReader};
 
 /// The text of a JSON value as a field: strings unchanged, numbers as written
 /// by JSON, `true`/`false`, `null` empty, arrays and objects as compact JSON.

@@ -4,7 +4,7 @@
 //! or German (often mixing English terms), so counting a few dozen frequent
 //! function words of each language is enough and needs no model.
 
-use crate::normalize::normalize;
+use crate::text::normalize::normalize;
 
 /// Frequent English function words (folded).
 const ENGLISH: &[&str] = &[

@@ -19,9 +19,9 @@
 use std::collections::HashMap;
 
 use crate::lexicon::{Lexicon, Role};
-use crate::normalize::{is_word_byte, normalize};
+use crate::text::normalize::{is_word_byte, normalize};
 use crate::output::snippet;
-use crate::scan::Scanner;
+use crate::matching::scan::Scanner;
 
 /// The prior's total pseudo-count `α₀`.
 pub const PRIOR_SCALE: f64 = 500.0;

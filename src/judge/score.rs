@@ -14,9 +14,9 @@
 //! posting's own role, which always counts: "we are looking for a Product
 //! Owner" names the job wherever it stands.
 
-use crate::context::Mark;
+use crate::judge::context::Mark;
 use crate::lexicon::{EntryId, Lexicon, Role};
-use crate::sections::SectionKind;
+use crate::judge::sections::SectionKind;
 
 /// Weight of the k-th repeat of the same phrase is `REPEAT_DECAY^k`.
 pub const REPEAT_DECAY: f64 = 0.5;

@@ -1,8 +1,8 @@
-//! The input the subcommands read postings from, whatever its format.
+//! [`Source`]: one open input of any format, read in batches of records.
 //!
 //! [`Source`] opens CSV or TSV ([`CsvSource`]), JSON Lines or a JSON array of
-//! objects ([`crate::json_input`]), or an `.xlsx` workbook
-//! ([`crate::xlsx_input`]), and hands out the same [`Record`]s and [`Header`]
+//! objects ([`crate::input::json`]), or an `.xlsx` workbook
+//! ([`crate::input::xlsx`]), and hands out the same [`Record`]s and [`Header`]
 //! lookups for all of them. The format comes from `--input-format`, else from
 //! the file extension ([`InputFormat::from_path`]); stdin is CSV unless told.
 //!
@@ -12,102 +12,15 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::input::{ColumnSel, CsvSource, Header, ReadOptions, Record, BATCH_SIZE};
-
-/// The format of an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputFormat {
-    /// Delimiter-separated values (the delimiter is detected or given).
-    Csv,
-    /// Tab-separated values.
-    Tsv,
-    /// JSON Lines: one JSON object per line.
-    Jsonl,
-    /// One JSON array of objects (a leading `{` is read as JSON Lines).
-    Json,
-    /// An Excel workbook (`.xlsx`, `.xlsm`).
-    Xlsx,
-}
-
-impl InputFormat {
-    /// Every format, in the order of `--input-format`'s help.
-    pub const ALL: [InputFormat; 5] = [
-        InputFormat::Csv,
-        InputFormat::Tsv,
-        InputFormat::Jsonl,
-        InputFormat::Json,
-        InputFormat::Xlsx,
-    ];
-
-    /// The format's name, as `--input-format` takes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InputFormat::Csv => "csv",
-            InputFormat::Tsv => "tsv",
-            InputFormat::Jsonl => "jsonl",
-            InputFormat::Json => "json",
-            InputFormat::Xlsx => "xlsx",
-        }
-    }
-
-    /// Parses a format name (`csv`, `tsv`, `jsonl`/`ndjson`, `json`, `xlsx`).
-    ///
-    /// # Errors
-    ///
-    /// When the name is none of these; the message lists them.
-    pub fn parse(name: &str) -> Result<InputFormat> {
-        let name = name.trim().to_ascii_lowercase();
-        if name == "ndjson" {
-            return Ok(InputFormat::Jsonl);
-        }
-        InputFormat::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "--input-format {name:?} is not a format popm reads; use one of {}",
-                    InputFormat::ALL.map(InputFormat::as_str).join(", ")
-                ))
-            })
-    }
-
-    /// The format a file name implies: `.jsonl`/`.ndjson`, `.json`,
-    /// `.xlsx`/`.xlsm`, `.tsv`, anything else CSV.
-    pub fn from_path(path: &str) -> InputFormat {
-        let ext = Path::new(path)
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("jsonl" | "ndjson") => InputFormat::Jsonl,
-            Some("json") => InputFormat::Json,
-            Some("xlsx" | "xlsm") => InputFormat::Xlsx,
-            Some("tsv") => InputFormat::Tsv,
-            _ => InputFormat::Csv,
-        }
-    }
-}
-
-/// Hands out the records of a non-CSV input one at a time.
-pub(crate) trait RecordReader: Send {
-    /// Fills `rec.fields`, `rec.line` and `rec.error` with the next record;
-    /// `false` at the end of the input.
-    fn next_record(&mut self, rec: &mut Record) -> Result<bool>;
-}
-
-/// What a non-CSV reader found when opened: its header and its records.
-pub(crate) struct Opened {
-    /// The column names (keys of the first JSON object, first sheet row).
-    pub header: Vec<String>,
-    /// Number of columns.
-    pub width: usize,
-    /// The records.
-    pub reader: Box<dyn RecordReader>,
-}
+use crate::input::csv::CsvSource;
+use crate::input::format::InputFormat;
+use crate::input::record::{
+    ColumnSel, Header, Opened, ReadOptions, Record, RecordReader, BATCH_SIZE,
+};
 
 /// A JSON or workbook input, turned into records.
 struct RecordSource {
@@ -175,7 +88,7 @@ impl Source {
                 // A file can seek: calamine reads only the parts of the zip it needs.
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
                 let len = file.metadata().map_or(0, |m| m.len());
-                let opened = crate::xlsx_input::open_workbook(
+                let opened = crate::input::xlsx::open_workbook(
                     path,
                     io::BufReader::new(file),
                     opts.sheet.as_deref(),
@@ -226,16 +139,16 @@ impl Source {
                 });
             }
             InputFormat::Jsonl | InputFormat::Json => {
-                let decoded = crate::decode::decode(name, reader, opts.encoding)?;
+                let decoded = crate::input::decode::decode(name, reader, opts.encoding)?;
                 let opened = if format == InputFormat::Jsonl {
-                    crate::json_input::open_lines(name, decoded.reader)?
+                    crate::input::json::open_lines(name, decoded.reader)?
                 } else {
-                    crate::json_input::open_json(name, decoded.reader)?
+                    crate::input::json::open_json(name, decoded.reader)?
                 };
                 (opened, decoded.note)
             }
             InputFormat::Xlsx => (
-                crate::xlsx_input::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
+                crate::input::xlsx::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
                 None,
             ),
         };

@@ -25,10 +25,10 @@ use rust_xlsxwriter::{
 };
 
 use crate::error::{Error, Result};
-use crate::label::Label;
+use crate::judge::label::Label;
 use crate::lexicon::Role;
 use crate::output::{round, Cell};
-use crate::summary::Tally;
+use crate::report::summary::Tally;
 
 /// Excel's maximum number of characters in one cell.
 pub const MAX_CELL_CHARS: usize = 32_767;

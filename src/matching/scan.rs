@@ -15,10 +15,10 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 
 use crate::error::{Error, Result};
-use crate::flat_dfa::FlatDfa;
+use crate::matching::flat_dfa::FlatDfa;
 use crate::lexicon::{EntryId, Lexicon};
-use crate::normalize::{is_word_byte, normalize, Normalized};
-use crate::spelling;
+use crate::text::normalize::{is_word_byte, normalize, Normalized};
+use crate::text::spelling;
 
 /// One phrase occurrence in folded text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,7 +211,7 @@ impl Scanner {
     /// [`Scanner::for_workload`], also finding `markers` in the same pass.
     ///
     /// Markers are phrases some later step needs the places of (the legal
-    /// statements that [`crate::sections`] looks for): their occurrences,
+    /// statements that [`crate::judge::sections`] looks for): their occurrences,
     /// anywhere and overlapping, end up in [`ScanScratch::markers`], so that
     /// step need not search the text again. They are given folded (as they
     /// appear in normalized text) and are never hits.
@@ -475,7 +475,7 @@ mod tests {
             "{mb:.1} MB: one walk {:.1} ms ({:.0} MB/s), {} walks {:.1} ms ({:.0} MB/s): {:.3} of the time",
             one * 1e3,
             mb / one,
-            crate::flat_dfa::WALKS,
+            crate::matching::flat_dfa::WALKS,
             two * 1e3,
             mb / two,
             two / one

@@ -3,15 +3,15 @@
 
 use std::sync::Arc;
 
-use crate::context::{relative_clause_end, ContextRules, Mark};
+use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::error::{Error, Result};
-use crate::label::{decide, Thresholds, Verdict};
+use crate::judge::label::{decide, Thresholds, Verdict};
 use crate::lexicon::{CategoryKind, EntryId, Lexicon};
-use crate::normalize::{normalize, normalize_into, Normalized};
-use crate::scan::{ScanScratch, Scanner, Workload};
-use crate::score::{score, Occurrence, Score, ScoringParams};
-use crate::sections::{legal_cues, SectionDetector, Sections};
-use crate::self_role::{SelfRole, SelfRoleDetector};
+use crate::text::normalize::{normalize, normalize_into, Normalized};
+use crate::matching::scan::{ScanScratch, Scanner, Workload};
+use crate::judge::score::{score, Occurrence, Score, ScoringParams};
+use crate::judge::sections::{legal_cues, SectionDetector, Sections};
+use crate::judge::self_role::{SelfRole, SelfRoleDetector};
 
 /// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
 const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;
@@ -349,7 +349,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::label::Label;
+    use crate::judge::label::Label;
 
     #[test]
     fn classifier_is_send_sync() {

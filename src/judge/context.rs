@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::lexicon::ContextCues;
-use crate::normalize::{is_break_byte, is_word_byte};
-use crate::scan::fold_pattern;
+use crate::text::normalize::{is_break_byte, is_word_byte};
+use crate::matching::scan::fold_pattern;
 
 /// How far back (in words) a negation cue is looked for.
 pub const NEGATION_WINDOW: usize = 3;
@@ -269,7 +269,7 @@ pub(crate) fn starts_with_cue(hay: &str, cue: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     fn rules() -> ContextRules {
         ContextRules::new(&ContextCues {

@@ -15,8 +15,7 @@ use std::io::{Cursor, Read, Seek};
 use calamine::{Data, Range, Reader, Xlsx};
 
 use crate::error::{Error, Result};
-use crate::input::Record;
-use crate::source::{Opened, RecordReader};
+use crate::input::record::{Opened, Record, RecordReader};
 
 /// The text of a cell: integral numbers without `.0`, dates as ISO 8601
 /// (`2024-03-01`, or `2024-03-01T09:30:00` with a time), durations as

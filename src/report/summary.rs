@@ -13,7 +13,7 @@
 //! # Phrases and categories
 //!
 //! A phrase *counts* in a posting when at least one of its matches was not
-//! marked `colleague` or `negated` (see [`crate::context`]). [`Tally::top_phrases`]
+//! marked `colleague` or `negated` (see [`crate::judge::context`]). [`Tally::top_phrases`]
 //! and [`Tally::categories`] count postings, not matches: a phrase found five
 //! times in one posting counts once. CSV and TSV cells name phrases only, so
 //! their category comes from the lexicon passed to the reader (the embedded one
@@ -36,9 +36,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::classify::Classification;
-use crate::context::Mark;
+use crate::judge::context::Mark;
 use crate::error::{Error, Result};
-use crate::label::Label;
+use crate::judge::label::Label;
 use crate::lexicon::{Lexicon, Role};
 use crate::output::round;
 
@@ -804,7 +804,7 @@ fn read_xlsx_sheet<RS: Read + std::io::Seek>(
         .worksheet_range(sheet)
         .map_err(|e| Error::csv(name, None, format!("sheet `{sheet}`: {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let text = |d| crate::xlsx_input::cell_text(d).into_owned();
+    let text = |d| crate::input::xlsx::cell_text(d).into_owned();
     let mut rows = range.rows();
     let header: Vec<String> = rows
         .next()

@@ -21,17 +21,19 @@
 //! only with `--keep`), `warnings` (array), in this order. A row that could not
 //! be classified has `label` `error` and none of the score fields.
 
+pub mod xlsx;
+
 use std::borrow::Cow;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::classify::Classification;
-use crate::context::Mark;
-use crate::label::Label;
+use crate::judge::context::Mark;
+use crate::judge::label::Label;
 use crate::lexicon::{Lexicon, Role};
-use crate::normalize::plain_prefix_len;
-use crate::score::Evidence;
+use crate::text::normalize::plain_prefix_len;
+use crate::judge::score::Evidence;
 
 /// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

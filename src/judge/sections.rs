@@ -33,7 +33,7 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use serde::Serialize;
 
-use crate::normalize::{is_break_byte, is_word_byte};
+use crate::text::normalize::{is_break_byte, is_word_byte};
 
 /// Words a heading line may have after its cue ("About Acme Corp").
 pub const MAX_EXTRA_WORDS: usize = 3;
@@ -459,7 +459,7 @@ impl SectionDetector {
 
     /// [`SectionDetector::detect`], given where the [`legal_cues`] occur in
     /// `text` (ascending starts; overlapping occurrences may be listed too), as
-    /// a scanner built [`with_markers`](crate::scan::Scanner::with_markers)
+    /// a scanner built [`with_markers`](crate::matching::scan::Scanner::with_markers)
     /// finds them: the text is not searched again.
     ///
     /// Lines that start after byte `upto` are not looked at: the sections are
@@ -622,7 +622,7 @@ fn count_words_up_to(s: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
+    use crate::text::normalize::normalize;
 
     #[test]
     fn words_are_counted_up_to_the_limit() {
@@ -738,14 +738,14 @@ mod tests {
     }
 
     /// A scanner for a small lexicon that shares a phrase with the legal cues, finding the cues.
-    fn legal_scanner() -> &'static crate::scan::Scanner {
-        static SCANNER: std::sync::OnceLock<crate::scan::Scanner> = std::sync::OnceLock::new();
+    fn legal_scanner() -> &'static crate::matching::scan::Scanner {
+        static SCANNER: std::sync::OnceLock<crate::matching::scan::Scanner> = std::sync::OnceLock::new();
         SCANNER.get_or_init(|| {
             let toml = "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n\
                 { phrase = \"affirmative action\", weight = 1 }, { phrase = \"equal\", weight = 1 },\n\
                 { phrase = \"backlog\", weight = 1 },\n]\n";
             let lexicon = crate::lexicon::Lexicon::parse(toml, "t").unwrap();
-            crate::scan::Scanner::with_markers(&lexicon, crate::scan::Workload::Batch, legal_cues())
+            crate::matching::scan::Scanner::with_markers(&lexicon, crate::matching::scan::Workload::Batch, legal_cues())
                 .unwrap()
         })
     }
@@ -768,8 +768,8 @@ mod tests {
                 text.push_str(&piece[..cut]);
                 text.push_str(GLUE[glue]);
             }
-            let norm = crate::normalize::normalize(&text);
-            let mut scratch = crate::scan::ScanScratch::default();
+            let norm = crate::text::normalize::normalize(&text);
+            let mut scratch = crate::matching::scan::ScanScratch::default();
             legal_scanner().scan_into(&norm, &text, &mut scratch);
             let detector = SectionDetector::new();
             let whole = detector.detect(norm.text());

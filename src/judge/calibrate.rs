@@ -1,6 +1,6 @@
 //! Platt scaling: fitting the map from a posting's decision value to a calibrated confidence.
 //!
-//! The decision value is `d = ln((pm + 1) / (po + 1))` (see [`crate::label`]).
+//! The decision value is `d = ln((pm + 1) / (po + 1))` (see [`crate::judge::label`]).
 //! [`fit_platt`] fits `P(PM | d) = 1 / (1 + exp(-(a·d + b)))` by maximum
 //! likelihood (Newton's method) on labeled postings, with Platt's smoothed
 //! targets `(n₊ + 1) / (n₊ + 2)` and `1 / (n₋ + 2)` so that a small or separable

@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 
 /// The default lexicon, embedded at compile time from `lexicon/default.toml`.
-pub const DEFAULT_LEXICON: &str = include_str!("../lexicon/default.toml");
+pub const DEFAULT_LEXICON: &str = include_str!("../../lexicon/default.toml");
 
 /// The name under which the embedded default lexicon is reported.
 pub const EMBEDDED_SOURCE: &str = "<embedded default.toml>";

@@ -1,272 +1,25 @@
-//! Reading postings: CSV from a file or stdin, columns found by name or number.
+//! CSV and TSV input from a file or stdin.
 //!
-//! The input is first turned into UTF-8 by [`crate::decode`] (byte order
+//! The input is first turned into UTF-8 by [`crate::input::decode`] (byte order
 //! marks, UTF-16, Windows-1252 ...). Records are then cut from the byte stream
-//! by [`crate::csv_split`] and split into raw fields (`csv::ByteRecord`), so
-//! invalid UTF-8 never stops a run: [`decode_field`] replaces bad bytes with
+//! by [`crate::input::csv_split`] and split into raw fields (`csv::ByteRecord`), so
+//! invalid UTF-8 never stops a run: [`crate::input::decode_field`] replaces bad bytes with
 //! U+FFFD and says so. [`CsvSource::read_batch_deferred`] leaves the field
 //! splitting to whoever classifies the record ([`Record::with_fields`]), so
 //! that it runs on the worker threads. Rows may be ragged (fewer or
 //! more fields than the header); the caller decides what a short row means.
 //! The delimiter is detected from the (decoded) header line unless given.
-//!
-//! [`Header`] holds the column names and the lookups by name or number shared
-//! by every input format; [`crate::source::Source`] is the input the
-//! subcommands use, wrapping a [`CsvSource`] or a JSON or workbook reader.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
-use crate::csv_split::{split_fields, RecordSplitter};
-use crate::decode::{decode, read_head, EncodingChoice, SAMPLE_SIZE};
 use crate::error::{Error, Result};
-use crate::source::InputFormat;
-
-/// Header names (lower case, letters and digits only) taken as the text column, in order.
-pub const TEXT_COLUMN_NAMES: &[&str] = &[
-    "description",
-    "jobdescription",
-    "descriptiontext",
-    "fulldescription",
-    "text",
-    "body",
-    "content",
-    "details",
-    "jobdetails",
-];
-
-/// Header names taken as the title column, in order.
-pub const TITLE_COLUMN_NAMES: &[&str] = &[
-    "title",
-    "jobtitle",
-    "positiontitle",
-    "position",
-    "positionname",
-];
-
-/// Header names taken as the id column, in order.
-pub const ID_COLUMN_NAMES: &[&str] = &["id", "jobid", "postingid", "jobpostingid"];
-
-/// Delimiters considered by auto-detection.
-pub const DELIMITER_CANDIDATES: &[u8] = b",;\t|";
-
-/// Records per batch handed to the worker threads.
-pub const BATCH_SIZE: usize = 256;
-
-/// A reused record whose buffers have held more bytes than this gets fresh
-/// ones: otherwise every slot of every batch would keep the capacity of
-/// the longest posting it ever carried, and memory would creep up with the
-/// size of the input.
-pub const RECORD_KEEP_BYTES: usize = 4 * 1024;
-
-/// A worker thread's field buffer (see [`Record::with_fields`]) is given
-/// back when a record has grown it beyond this.
-pub const THREAD_FIELDS_KEEP_BYTES: usize = 1 << 20;
-
-thread_local! {
-    /// The field buffer [`Record::with_fields`] lends to the records this thread splits.
-    static THREAD_FIELDS: std::cell::RefCell<csv::ByteRecord> =
-        std::cell::RefCell::new(csv::ByteRecord::new());
-}
-
-/// A column chosen by the user: by header name, or by 1-based number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ColumnSel {
-    /// A header name (matched case-insensitively).
-    Name(String),
-    /// A 1-based column number.
-    Index(usize),
-}
-
-impl ColumnSel {
-    /// Parses a user's column: all digits is a 1-based number, anything else a name.
-    pub fn parse(s: &str) -> ColumnSel {
-        match s.trim().parse::<usize>() {
-            Ok(n) if n > 0 => ColumnSel::Index(n),
-            _ => ColumnSel::Name(s.trim().to_string()),
-        }
-    }
-}
-
-/// How to read an input.
-#[derive(Clone, Debug)]
-pub struct ReadOptions {
-    /// The field delimiter; `None` detects it from the first line.
-    pub delimiter: Option<u8>,
-    /// Whether the first line (CSV) or row (workbook) is a header row; JSON ignores it.
-    pub has_headers: bool,
-    /// The text encoding of CSV, TSV and JSON inputs.
-    pub encoding: EncodingChoice,
-    /// The input format; `None` picks it from the file extension (stdin: CSV).
-    pub format: Option<InputFormat>,
-    /// The worksheet of a workbook input; `None` is the first.
-    pub sheet: Option<String>,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            delimiter: None,
-            has_headers: true,
-            encoding: EncodingChoice::Auto,
-            format: None,
-            sheet: None,
-        }
-    }
-}
-
-/// One data record with its place in the input.
-#[derive(Clone, Debug, Default)]
-pub struct Record {
-    /// The raw fields (UTF-8, except for invalid bytes in a UTF-8 input).
-    pub fields: csv::ByteRecord,
-    /// 1-based data row number (the header is not counted).
-    pub row: u64,
-    /// Where the record starts: the 1-based line (CSV, JSON Lines), sheet row
-    /// (workbook), or element number (JSON array).
-    pub line: u64,
-    /// Why this record could not be read (a JSON Lines line that is not an
-    /// object, ...): it has no fields and becomes an `error` row.
-    pub error: Option<String>,
-    /// The record's bytes as read (CSV), until [`Record::split`] splits them.
-    raw: Vec<u8>,
-    /// The delimiter to split `raw` with, while the fields are not yet split.
-    unsplit: Option<u8>,
-    /// The most bytes this record's buffers have held since they were allocated.
-    held: usize,
-}
-
-impl Record {
-    /// Readies a reused record for the next one: a buffer that has held more
-    /// than [`RECORD_KEEP_BYTES`] is given back and a fresh one started.
-    pub(crate) fn recycle(&mut self) {
-        if self.held > RECORD_KEEP_BYTES {
-            self.fields = csv::ByteRecord::new();
-            self.raw = Vec::new();
-            self.held = 0;
-        }
-        self.unsplit = None;
-    }
-
-    /// Notes how many bytes the buffers hold now (see [`Record::recycle`]).
-    pub(crate) fn note_size(&mut self) {
-        self.held = self
-            .held
-            .max(self.fields.as_slice().len())
-            .max(self.raw.len());
-    }
-
-    /// Runs `f` on the record with its fields split, in a buffer the current
-    /// thread keeps from record to record (a record read split already is
-    /// passed as it is). Afterwards the record holds no fields: so the field
-    /// buffers in memory are one per worker thread, not one per record slot.
-    pub fn with_fields<T>(&mut self, f: impl FnOnce(&Record) -> T) -> T {
-        if self.unsplit.is_none() {
-            return f(self);
-        }
-        // Swapped in and out, not taken: an empty `ByteRecord` is a heap
-        // allocation (two a record, when taken).
-        THREAD_FIELDS.with(|b| std::mem::swap(&mut self.fields, &mut *b.borrow_mut()));
-        self.split();
-        let out = f(self);
-        THREAD_FIELDS.with(|b| {
-            let mut kept = b.borrow_mut();
-            std::mem::swap(&mut self.fields, &mut *kept);
-            if kept.as_slice().len() > THREAD_FIELDS_KEEP_BYTES {
-                *kept = csv::ByteRecord::new();
-            }
-            kept.clear();
-        });
-        self.fields.clear();
-        out
-    }
-
-    /// Splits a record read by [`CsvSource::read_batch_deferred`] into its
-    /// `fields`; a record whose fields are already there is left as it is.
-    pub fn split(&mut self) {
-        if let Some(delimiter) = self.unsplit.take() {
-            split_fields(&self.raw, delimiter, &mut self.fields);
-        }
-    }
-}
-
-/// The header row of an input: column names, and columns found by name or number.
-#[derive(Clone, Debug, Default)]
-pub struct Header {
-    source: String,
-    names: Vec<String>,
-}
-
-impl Header {
-    /// The header `names` of the input called `source` (for messages); empty without one.
-    pub fn new(source: &str, names: Vec<String>) -> Header {
-        Header {
-            source: source.to_string(),
-            names,
-        }
-    }
-
-    /// The column names (empty without a header row).
-    pub fn names(&self) -> &[String] {
-        &self.names
-    }
-
-    /// The 0-based index of a user-chosen column.
-    ///
-    /// # Errors
-    ///
-    /// When no header has that name, or the number is beyond the header; the
-    /// message lists the columns that exist and names `flag`.
-    pub fn resolve(&self, sel: &ColumnSel, flag: &str) -> Result<usize> {
-        match sel {
-            ColumnSel::Index(n) => {
-                if self.names.is_empty() || *n <= self.names.len() {
-                    Ok(n - 1)
-                } else {
-                    Err(Error::usage(format!(
-                        "{}: {flag} {n} is beyond the {} columns of the header ({})",
-                        self.source,
-                        self.names.len(),
-                        self.column_list()
-                    )))
-                }
-            }
-            ColumnSel::Name(name) => self
-                .names
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    Error::usage(format!(
-                        "{}: no column named {name:?} for {flag}; the columns are: {}",
-                        self.source,
-                        self.column_list()
-                    ))
-                }),
-        }
-    }
-
-    /// The first column whose folded header name is in `names` (tried in order).
-    pub fn find_column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|want| self.names.iter().position(|h| fold_header(h) == *want))
-    }
-
-    /// The header as a readable list, for messages.
-    pub fn column_list(&self) -> String {
-        if self.names.is_empty() {
-            return "(no header row)".to_string();
-        }
-        self.names
-            .iter()
-            .enumerate()
-            .map(|(i, h)| format!("{}={h:?}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
+use crate::input::csv_split::{split_fields, RecordSplitter};
+use crate::input::decode::{decode, read_head, SAMPLE_SIZE};
+use crate::input::record::{
+    ColumnSel, Header, ReadOptions, Record, BATCH_SIZE, DELIMITER_CANDIDATES,
+};
 
 /// An open CSV input.
 pub struct CsvSource {
@@ -490,22 +243,6 @@ impl CsvSource {
     /// may have swallowed the rows after it, or a stray quote).
     pub fn unbalanced_quote_line(&self) -> Option<u64> {
         self.splitter.unbalanced_quote_line()
-    }
-}
-
-/// Lower-case letters and digits of a header name (`Job Description` → `jobdescription`).
-pub fn fold_header(h: &str) -> String {
-    h.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Decodes a field as UTF-8; invalid bytes become U+FFFD, and the flag says whether any did.
-pub fn decode_field(bytes: &[u8]) -> (Cow<'_, str>, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), false),
-        Err(_) => (String::from_utf8_lossy(bytes), true),
     }
 }
 

@@ -9,9 +9,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
-use crate::context::{fold_cues, has_cue_before, starts_with_cue, CueSet};
+use crate::judge::context::{fold_cues, has_cue_before, starts_with_cue, CueSet};
 use crate::lexicon::ContextCues;
-use crate::normalize::{is_word_byte, normalize};
+use crate::text::normalize::{is_word_byte, normalize};
 
 /// A role a posting can name for itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

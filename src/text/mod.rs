@@ -1,0 +1,11 @@
+//! Stage 2, text: a description as given in, the folded text the scanner reads out.
+//!
+//! [`normalize`] strips markup, folds case and punctuation and keeps a map from
+//! every folded byte back to the original (its byte-level fast path, with the
+//! crate's only `unsafe`, lives there too); [`spelling`] gives the US/UK variants
+//! of a lexicon phrase; [`language`] guesses a posting's language from function
+//! words.
+
+pub mod language;
+pub mod normalize;
+pub mod spelling;
