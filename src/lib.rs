@@ -22,7 +22,7 @@ pub mod output;
 pub mod report;
 pub mod text;
 
-pub use classify::{Classification, Classifier, Field};
+pub use classify::{Classification, Classifier, ClassifierBuilder, Posting};
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;
 pub use judge::label::{Label, Thresholds, Verdict};

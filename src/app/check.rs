@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use popm::output::{evidence_json, fixed, snippet_parts, verdict_fields, SCHEMA_VERSION};
-use popm::{Classification, Field, Lexicon, Mark, Role, Workload};
+use popm::{Classification, Lexicon, Mark, Posting, Role, Workload};
 use serde_json::{json, Map, Value};
 
 use super::{classifier_for, use_color};
@@ -41,18 +41,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         Workload::Batch
     };
     let c = classifier_for(&args.lexicon, &args.thresholds, &args.scoring, workload)?;
-    let mut fields = vec![Field {
-        text: &text,
-        is_title: false,
-    }];
+    let mut posting = Posting::new(&text);
     if let Some(t) = &args.title {
-        fields.push(Field {
-            text: t,
-            is_title: true,
-        });
+        posting = posting.with_title(t);
     }
-    let result = c.classify(&fields);
-    let texts: Vec<&str> = fields.iter().map(|f| f.text).collect();
+    let result = c.classify(&posting);
+    let texts: Vec<&str> = posting.texts.iter().copied().chain(posting.title).collect();
     let mut names = vec!["text".to_string()];
     if args.title.is_some() {
         names.push("title".to_string());

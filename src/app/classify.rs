@@ -16,7 +16,7 @@ use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::input::Source;
 use popm::report::summary::Tally;
 use popm::output::xlsx::XlsxWriter;
-use popm::{Classifier, Field, Label};
+use popm::{Classifier, Label, Posting};
 
 use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
@@ -168,17 +168,12 @@ pub fn record_texts<'a>(rec: &'a Record, plan: &ColumnPlan, source: &str) -> Rec
 
 /// Classifies decoded texts (the last field is the title when `has_title`).
 pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classification {
-    let n = t.fields.len();
-    let fields: Vec<Field<'_>> = t
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| Field {
-            text: f,
-            is_title: t.has_title && i == n - 1,
-        })
-        .collect();
-    c.classify(&fields)
+    let n = t.fields.len() - usize::from(t.has_title);
+    let posting = Posting {
+        title: t.has_title.then(|| t.fields[n].as_ref()),
+        texts: t.fields[..n].iter().map(|f| f.as_ref()).collect(),
+    };
+    c.classify(&posting)
 }
 
 struct RowOut {

@@ -81,12 +81,11 @@ pub fn classifier_for(
     if !(0.0..1.0).contains(&params.repeat_decay) {
         anyhow::bail!("--repeat-decay must be at least 0 and below 1");
     }
-    Ok(Classifier::for_workload(
-        load_lexicon(lex)?,
-        params,
-        thresholds,
-        workload,
-    )?)
+    Ok(Classifier::builder(load_lexicon(lex)?)
+        .scoring(params)
+        .thresholds(thresholds)
+        .workload(workload)
+        .build()?)
 }
 
 /// Parses `--delimiter`: one character, or `tab`.

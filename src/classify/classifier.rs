@@ -1,0 +1,348 @@
+//! [`Classifier`]: normalize → scan → mark context → score → label, for one posting.
+
+use std::sync::Arc;
+
+use crate::judge::context::{relative_clause_end, ContextRules, Mark};
+use crate::classify::posting::Posting;
+use crate::error::Result;
+use crate::judge::label::{decide, Thresholds, Verdict};
+use crate::lexicon::{CategoryKind, EntryId, Lexicon};
+use crate::text::normalize::{normalize, normalize_into, Normalized};
+use crate::matching::scan::{ScanScratch, Scanner, Workload};
+use crate::judge::score::{score, Occurrence, Score, ScoringParams};
+use crate::judge::sections::{legal_cues, SectionDetector, Sections};
+use crate::judge::self_role::{SelfRole, SelfRoleDetector};
+
+/// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
+const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;
+
+/// The buffers one posting's classification works in, kept by each thread.
+#[derive(Debug, Default)]
+struct Scratch {
+    norm: Normalized,
+    scan: ScanScratch,
+    /// The posting's marked occurrences, every field's, before scoring.
+    occ: Vec<(EntryId, Occurrence)>,
+}
+
+impl Scratch {
+    /// Bytes held on the heap.
+    fn heap_bytes(&self) -> usize {
+        self.norm.heap_bytes()
+            + self.scan.heap_bytes()
+            + self.occ.capacity() * std::mem::size_of::<(EntryId, Occurrence)>()
+    }
+}
+
+thread_local! {
+    /// The buffers [`Classifier::classify`] reuses from one posting to the next on this thread.
+    static THREAD_SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// The result for one posting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classification {
+    /// Label, confidence and lean.
+    pub verdict: Verdict,
+    /// Scores and evidence.
+    pub score: Score,
+    /// The role the posting names for itself (from the title when there is one).
+    pub self_role: Option<SelfRole>,
+}
+
+/// A compiled lexicon with its scoring settings; classifies postings.
+///
+/// Cheap to clone (the compiled parts are shared) and `Send + Sync`, so one
+/// classifier serves every thread.
+#[derive(Clone, Debug)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    lexicon: Lexicon,
+    scanner: Scanner,
+    rules: ContextRules,
+    is_role_name: Vec<bool>,
+    is_abbreviation: Vec<bool>,
+    params: ScoringParams,
+    thresholds: Thresholds,
+    self_roles: SelfRoleDetector,
+    sections: SectionDetector,
+}
+
+/// Builds a [`Classifier`]: the lexicon, then optional scoring constants,
+/// label thresholds and the workload the automaton is built for.
+///
+/// ```
+/// use popm::{Classifier, Lexicon, Thresholds, Workload};
+///
+/// let classifier = Classifier::builder(Lexicon::embedded())
+///     .thresholds(Thresholds { min_score: 4.0, ..Thresholds::default() })
+///     .workload(Workload::Single)
+///     .build()
+///     .unwrap();
+/// assert_eq!(classifier.thresholds().min_score, 4.0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClassifierBuilder {
+    lexicon: Lexicon,
+    params: ScoringParams,
+    thresholds: Thresholds,
+    workload: Workload,
+}
+
+impl ClassifierBuilder {
+    /// Scoring constants (title weight, self boost, colleague credit, repeat decay).
+    pub fn scoring(mut self, params: ScoringParams) -> ClassifierBuilder {
+        self.params = params;
+        self
+    }
+
+    /// Label thresholds (minimum score, hybrid minimum and margin).
+    pub fn thresholds(mut self, thresholds: Thresholds) -> ClassifierBuilder {
+        self.thresholds = thresholds;
+        self
+    }
+
+    /// What the automaton is built for: many postings ([`Workload::Batch`], the
+    /// default) or one ([`Workload::Single`], faster to build). Labels and
+    /// evidence are the same either way.
+    pub fn workload(mut self, workload: Workload) -> ClassifierBuilder {
+        self.workload = workload;
+        self
+    }
+
+    /// Compiles the lexicon into a classifier.
+    ///
+    /// # Errors
+    ///
+    /// When the lexicon's automaton cannot be built.
+    pub fn build(self) -> Result<Classifier> {
+        let ClassifierBuilder {
+            lexicon,
+            params,
+            thresholds,
+            workload,
+        } = self;
+        // The legal cues are found in the lexicon's pass over the text, not in one of their own.
+        let scanner = Scanner::with_markers(&lexicon, workload, legal_cues())?;
+        let rules = ContextRules::new(&lexicon.context);
+        let self_roles = SelfRoleDetector::new(&lexicon.context);
+        let is_role_name = lexicon
+            .entries
+            .iter()
+            .map(|e| lexicon.categories[e.category].kind == CategoryKind::RoleName)
+            .collect();
+        let is_abbreviation = lexicon
+            .entries
+            .iter()
+            .map(|e| e.is_case_sensitive)
+            .collect();
+        Ok(Classifier {
+            inner: Arc::new(Inner {
+                lexicon,
+                scanner,
+                rules,
+                is_role_name,
+                is_abbreviation,
+                params,
+                thresholds,
+                self_roles,
+                sections: SectionDetector::new(),
+            }),
+        })
+    }
+}
+
+impl Classifier {
+    /// Compiles `lexicon` with default scoring, thresholds and workload.
+    ///
+    /// # Errors
+    ///
+    /// When the lexicon's automaton cannot be built.
+    pub fn new(lexicon: Lexicon) -> Result<Classifier> {
+        Classifier::builder(lexicon).build()
+    }
+
+    /// Starts a [`ClassifierBuilder`] for `lexicon`.
+    pub fn builder(lexicon: Lexicon) -> ClassifierBuilder {
+        ClassifierBuilder {
+            lexicon,
+            params: ScoringParams::default(),
+            thresholds: Thresholds::default(),
+            workload: Workload::Batch,
+        }
+    }
+
+    /// The lexicon this classifier was built from.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
+    }
+
+    /// The label thresholds in use.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.inner.thresholds
+    }
+
+    /// Classifies one posting.
+    ///
+    /// Evidence numbers the posting's fields in order: its texts, then the title.
+    pub fn classify(&self, posting: &Posting<'_>) -> Classification {
+        let mut scratch = THREAD_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        let out = self.classify_with(posting, &mut scratch);
+        if scratch.heap_bytes() > THREAD_SCRATCH_KEEP_BYTES {
+            scratch = Scratch::default();
+        }
+        THREAD_SCRATCH.with(|s| *s.borrow_mut() = scratch);
+        out
+    }
+
+    /// [`Classifier::classify`] with the given buffers.
+    fn classify_with(&self, posting: &Posting<'_>, scratch: &mut Scratch) -> Classification {
+        let inner = &*self.inner;
+        let occ = &mut scratch.occ;
+        occ.clear();
+        let has_title = posting.title.is_some_and(|t| !t.trim().is_empty());
+        let mut self_role = None;
+        for (fi, field) in posting.fields().enumerate() {
+            normalize_into(field.text, &mut scratch.norm);
+            let norm = &scratch.norm;
+            let text = norm.text();
+            if self_role.is_none() {
+                if field.is_title && has_title {
+                    self_role = Some(inner.self_roles.in_title(text));
+                } else if !has_title && !field.is_title {
+                    self_role = inner.self_roles.in_description(text);
+                }
+            }
+            inner.scanner.scan_into(norm, field.text, &mut scratch.scan);
+            let hits = &scratch.scan.hits;
+            // Sections only matter for the matches: a field without any is not
+            // split, and lines past the last one are not looked at.
+            let sections = match hits.last() {
+                Some(last) if !field.is_title => {
+                    inner
+                        .sections
+                        .detect_with_legal(text, &scratch.scan.markers, last.start)
+                }
+                _ => Sections::default(),
+            };
+            // End of a relative clause about a colleague ("our PM, who owns the roadmap").
+            let mut clause_end = 0;
+            for &hit in hits {
+                if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
+                    // "5 PM", "3:30 PM": a time of day, not a Product Manager.
+                    continue;
+                }
+                let is_role_name = inner.is_role_name[hit.entry.0 as usize];
+                let mut mark = inner.rules.mark(text, hit.start, hit.end, is_role_name);
+                if hit.start < clause_end && mark == Mark::Plain {
+                    mark = Mark::Colleague;
+                }
+                if is_role_name && mark == Mark::Colleague {
+                    if let Some(end) = relative_clause_end(text, hit.end) {
+                        clause_end = clause_end.max(end);
+                    }
+                }
+                let span = norm.orig_span(hit.start, hit.end);
+                occ.push((
+                    hit.entry,
+                    Occurrence {
+                        field: fi,
+                        start: span.start,
+                        end: span.end,
+                        mark,
+                        is_title: field.is_title,
+                        section: sections.kind_at(hit.start),
+                    },
+                ));
+            }
+        }
+        let score = score(&inner.lexicon, occ, &inner.params);
+        let verdict = decide(
+            score.po,
+            score.pm,
+            &inner.thresholds,
+            inner.lexicon.calibration,
+        );
+        Classification {
+            verdict,
+            score,
+            self_role,
+        }
+    }
+
+    /// The role a title names (`Other` when it names none of the known roles).
+    pub fn title_role(&self, title: &str) -> SelfRole {
+        self.inner.self_roles.in_title(normalize(title).text())
+    }
+
+    /// Classifies one description (no title).
+    pub fn classify_text(&self, text: &str) -> Classification {
+        self.classify(&Posting::new(text))
+    }
+}
+
+/// Whether the word before `start` (across at most one space) ends in a digit.
+fn follows_number(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = start;
+    if i > 0 && b[i - 1] == b' ' {
+        i -= 1;
+    }
+    i > 0 && b[i - 1].is_ascii_digit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::label::Label;
+
+    #[test]
+    fn classifier_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Classifier>();
+    }
+
+    /// Bytes the calling thread keeps in its classifier buffers.
+    fn kept_bytes() -> usize {
+        THREAD_SCRATCH.with(|s| s.borrow().heap_bytes())
+    }
+
+    #[test]
+    fn reused_buffers_change_nothing_and_a_long_text_does_not_stay() {
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let short = "The Product Owner owns the backlog; the Product Manager owns the roadmap.";
+        let first = c.classify_text(short);
+        let long = "Own the product roadmap and the <b>pricing</b> strategy.\n".repeat(100_000);
+        let long_result = c.classify_text(&long);
+        assert!(
+            kept_bytes() <= THREAD_SCRATCH_KEEP_BYTES,
+            "{}",
+            kept_bytes()
+        );
+        assert_eq!(c.classify_text(short), first);
+        // The long text classified again, after other texts, gives the same result.
+        assert_eq!(c.classify_text(&long), long_result);
+    }
+
+    #[test]
+    fn embedded_lexicon_classifies_clear_cases() {
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let po = c.classify_text(
+            "As a Product Owner you own the product backlog, write user stories with \
+             acceptance criteria and run backlog refinement and sprint planning with the \
+             development team.",
+        );
+        assert_eq!(po.verdict.label, Label::ProductOwner, "{:?}", po.score);
+        let pm = c.classify_text(
+            "As a Product Manager you own the product vision and strategy, the roadmap, \
+             market research, competitive analysis, pricing and the go-to-market plan.",
+        );
+        assert_eq!(pm.verdict.label, Label::ProductManager, "{:?}", pm.score);
+        let none = c.classify_text("We are hiring a forklift driver for the night shift.");
+        assert_eq!(none.verdict.label, Label::Unclear);
+    }
+}
