@@ -25,7 +25,7 @@ pub mod text;
 pub use classify::{Classification, Classifier, ClassifierBuilder, Posting};
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;
-pub use judge::label::{Label, Thresholds, Verdict};
+pub use judge::label::{Label, LabelCounts, Thresholds, Verdict};
 pub use judge::score::{Evidence, Score, ScoringParams};
 pub use lexicon::{Lexicon, Role};
 pub use matching::scan::Workload;

@@ -9,14 +9,14 @@ use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
 use popm::classify::{run_ordered, thread_pool};
+use popm::input::Source;
 use popm::input::{
     decode_field, ColumnSel, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
 };
-use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
-use popm::input::Source;
-use popm::report::summary::Tally;
 use popm::output::xlsx::XlsxWriter;
-use popm::{Classifier, Label, Posting};
+use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
+use popm::report::summary::Tally;
+use popm::{Classifier, Label, LabelCounts, Posting};
 
 use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
@@ -183,7 +183,8 @@ struct RowOut {
     cells: Vec<Cell<'static>>,
     /// The classification, for the xlsx Summary sheet.
     result: Option<popm::Classification>,
-    label: Label,
+    /// The row's label; `None` for a row that could not be classified.
+    label: Option<Label>,
     confidence: f64,
     warnings: Vec<String>,
 }
@@ -376,7 +377,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         .sum::<Option<u64>>();
     let mut progress = Progress::new(!args.quiet, total_bytes);
 
-    let mut counts = [0usize; 5];
+    let mut counts = LabelCounts::default();
     let mut warnings = 0usize;
     let mut rows = 0usize;
     let mut input_errors = 0usize;
@@ -440,12 +441,12 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             let (result, label) = match &texts.error {
                 Some(e) => {
                     warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
-                    (Err(e.as_str()), Label::Error)
+                    (Err(e.as_str()), None)
                 }
                 None => {
                     let c = classify_texts(&classifier, &texts);
                     let l = c.verdict.label;
-                    (Ok(c), l)
+                    (Ok(c), Some(l))
                 }
             };
             let info = RowInfo {
@@ -509,7 +510,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                         }
                     }
                     rows += 1;
-                    counts[Label::ALL.iter().position(|&l| l == o.label).unwrap_or(4)] += 1;
+                    counts.add(o.label);
                     for w in &o.warnings {
                         warnings += 1;
                         if !args.quiet {
@@ -539,10 +540,9 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     sink.finish()?;
     progress.clear();
     if !args.quiet {
-        let per_label: Vec<String> = Label::ALL
+        let per_label: Vec<String> = counts
             .iter()
-            .zip(counts)
-            .map(|(l, n)| format!("{n} {}", l.as_str()))
+            .map(|(l, n)| format!("{n} {}", Label::row_name(l)))
             .collect();
         let filtered = if filter.is_active() {
             format!(" ({written} written, {} filtered out)", rows - written)
@@ -556,7 +556,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             if warnings == 1 { "" } else { "s" }
         );
     }
-    Ok(if counts[4] > 0 || input_errors > 0 {
+    Ok(if counts.error > 0 || input_errors > 0 {
         ExitCode::from(EXIT_ROW_ERRORS)
     } else {
         ExitCode::SUCCESS
@@ -626,7 +626,8 @@ fn dialect(args: &ClassifyArgs, format: Format) -> Result<Dialect> {
 
 /// `--only` and `--min-confidence`: which classified rows are written.
 struct RowFilter {
-    labels: Vec<Label>,
+    /// The labels kept (`None`: error rows); empty keeps every row.
+    labels: Vec<Option<Label>>,
     min_confidence: Option<f64>,
 }
 
@@ -637,13 +638,14 @@ impl RowFilter {
             .iter()
             .map(|l| {
                 Label::ALL
-                    .iter()
-                    .copied()
-                    .find(|x| x.as_str().eq_ignore_ascii_case(l.trim()))
+                    .map(Some)
+                    .into_iter()
+                    .chain([None])
+                    .find(|&x| Label::row_name(x).eq_ignore_ascii_case(l.trim()))
                     .ok_or_else(|| {
                         anyhow::anyhow!(
                             "--only {l:?} is not a label; the labels are: {}",
-                            Label::ALL.map(Label::as_str).join(", ")
+                            Label::row_names()
                         )
                     })
             })
@@ -664,7 +666,7 @@ impl RowFilter {
     }
 
     /// Whether a row with this label and confidence is written.
-    fn keeps(&self, label: Label, confidence: f64) -> bool {
+    fn keeps(&self, label: Option<Label>, confidence: f64) -> bool {
         (self.labels.is_empty() || self.labels.contains(&label))
             && self.min_confidence.is_none_or(|p| confidence >= p)
     }

@@ -5,10 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
+use popm::input::Source;
 use popm::input::{decode_field, ColumnSel, Record};
 use popm::output::fixed;
-use popm::input::Source;
+use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
 use popm::Label;
 use rayon::prelude::*;
 
@@ -206,13 +206,13 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
     }
     s.push_str("\nconfusion (rows: gold, columns: predicted)\n");
     s.push_str(&format!("{:<16}", ""));
-    for l in Label::ALL {
-        s.push_str(&format!(" {:>15}", l.as_str()));
+    for (l, _) in m.confusion[0].iter() {
+        s.push_str(&format!(" {:>15}", Label::row_name(l)));
     }
     s.push('\n');
     for (gi, name) in ["product_owner", "product_manager"].iter().enumerate() {
         s.push_str(&format!("{name:<16}"));
-        for n in m.confusion[gi] {
+        for (_, n) in m.confusion[gi].iter() {
             s.push_str(&format!(" {n:>15}"));
         }
         s.push('\n');

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use popm::input::Record;
-use popm::report::learn::{learn, to_lexicon_toml, LabeledText};
-use popm::output::fixed;
-use popm::matching::scan::Scanner;
 use popm::input::Source;
+use popm::matching::scan::Scanner;
+use popm::output::fixed;
+use popm::report::learn::{learn, to_lexicon_toml, LabeledText};
 use popm::Role;
 
 use super::classify::{record_texts, ColumnPlan};

@@ -79,13 +79,13 @@ fn render(t: &Tally, top: usize, files: &[String]) -> String {
         "{:<16} {:>8} {:>7} {:>16}\n",
         "label", "postings", "share", "mean confidence"
     ));
-    for (label, n) in t.label_counts() {
+    for (label, n) in t.label_counts().iter() {
         let conf = t
             .mean_confidence(label)
             .map_or_else(|| "-".to_string(), |c| fixed(c, 3));
         s.push_str(&format!(
             "{:<16} {:>8} {:>6}% {:>16}\n",
-            label.as_str(),
+            Label::row_name(label),
             n,
             fixed(100.0 * share(n, t.total()), 1),
             conf
@@ -156,11 +156,7 @@ fn render(t: &Tally, top: usize, files: &[String]) -> String {
             s.push_str(&format!("  {n:>5}  {c}\n"));
         }
     }
-    let errors = t
-        .label_counts()
-        .iter()
-        .find(|(l, _)| *l == Label::Error)
-        .map_or(0, |(_, n)| *n);
+    let errors = t.label_counts().error;
     if errors > 0 {
         s.push_str(&format!(
             "\n{errors} row{} could not be classified (label `error`): see their `error` column\n",
@@ -185,18 +181,18 @@ mod tests {
             counted: true,
         };
         t.add(
-            Label::ProductOwner,
+            Some(Label::ProductOwner),
             Some(0.9),
             Some(-1.0),
             &[hit("product backlog"), hit("sprint")],
         );
         t.add(
-            Label::ProductOwner,
+            Some(Label::ProductOwner),
             Some(0.8),
             Some(-0.95),
             &[hit("sprint")],
         );
-        t.add(Label::Error, None, None, &[]);
+        t.add(None, None, None, &[]);
         let s = render(&t, 10, &["r.csv".into()]);
         assert!(
             s.starts_with("popm summary: 3 postings from r.csv\n"),

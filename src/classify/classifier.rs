@@ -2,16 +2,16 @@
 
 use std::sync::Arc;
 
-use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::classify::posting::Posting;
 use crate::error::Result;
+use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::judge::label::{decide, Thresholds, Verdict};
-use crate::lexicon::{CategoryKind, EntryId, Lexicon};
-use crate::text::normalize::{normalize, normalize_into, Normalized};
-use crate::matching::scan::{ScanScratch, Scanner, Workload};
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
 use crate::judge::sections::{legal_cues, SectionDetector, Sections};
 use crate::judge::self_role::{SelfRole, SelfRoleDetector};
+use crate::lexicon::{CategoryKind, EntryId, Lexicon};
+use crate::matching::scan::{ScanScratch, Scanner, Workload};
+use crate::text::normalize::{normalize, normalize_into, Normalized};
 
 /// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
 const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;

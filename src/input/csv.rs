@@ -280,6 +280,9 @@ fn has_extension(path: &str, ext: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::record::{
+        decode_field, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
+    };
 
     fn src(text: &str) -> CsvSource {
         CsvSource::from_reader(

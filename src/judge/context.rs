@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::lexicon::ContextCues;
-use crate::text::normalize::{is_break_byte, is_word_byte};
 use crate::matching::scan::fold_pattern;
+use crate::text::normalize::{is_break_byte, is_word_byte};
 
 /// How far back (in words) a negation cue is looked for.
 pub const NEGATION_WINDOW: usize = 3;

@@ -41,8 +41,6 @@ pub enum Label {
     Hybrid,
     /// Too little evidence.
     Unclear,
-    /// The row could not be classified (see its `error`).
-    Error,
 }
 
 impl Label {
@@ -53,7 +51,6 @@ impl Label {
             Label::ProductManager => "product_manager",
             Label::Hybrid => "hybrid",
             Label::Unclear => "unclear",
-            Label::Error => "error",
         }
     }
 
@@ -64,19 +61,126 @@ impl Label {
             "product_manager" | "pm" => Label::ProductManager,
             "hybrid" => Label::Hybrid,
             "unclear" => Label::Unclear,
-            "error" => Label::Error,
             _ => return None,
         })
     }
 
     /// All labels, in output order.
-    pub const ALL: [Label; 5] = [
+    pub const ALL: [Label; 4] = [
         Label::ProductOwner,
         Label::ProductManager,
         Label::Hybrid,
         Label::Unclear,
-        Label::Error,
     ];
+
+    /// The name of a result row's label: the verdict's label, or `error` for a
+    /// row that could not be classified (`None`).
+    pub fn row_name(label: Option<Label>) -> &'static str {
+        label.map_or(ERROR_NAME, Label::as_str)
+    }
+
+    /// Parses a result row's label: `Some(Some(label))`, `Some(None)` for
+    /// `error`, `None` for anything else.
+    pub fn parse_row(s: &str) -> Option<Option<Label>> {
+        if s.trim().eq_ignore_ascii_case(ERROR_NAME) {
+            return Some(None);
+        }
+        Label::parse(s).map(Some)
+    }
+
+    /// Every name a result row's label may have, for messages.
+    pub fn row_names() -> String {
+        let mut names: Vec<&str> = Label::ALL.map(Label::as_str).to_vec();
+        names.push(ERROR_NAME);
+        names.join(", ")
+    }
+}
+
+/// The label column of a row that could not be classified (its status, not a verdict).
+const ERROR_NAME: &str = "error";
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Label {
+    type Err = String;
+
+    /// Parses an output name (`product_owner`, …) or `po` / `pm`, in any case.
+    fn from_str(s: &str) -> std::result::Result<Label, String> {
+        Label::parse(s).ok_or_else(|| {
+            format!(
+                "unknown label `{s}` (expected one of {})",
+                Label::ALL.map(Label::as_str).join(", ")
+            )
+        })
+    }
+}
+
+/// Postings per label in a run's results, rows that could not be classified included.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LabelCounts {
+    /// Labelled `product_owner`.
+    pub product_owner: usize,
+    /// Labelled `product_manager`.
+    pub product_manager: usize,
+    /// Labelled `hybrid`.
+    pub hybrid: usize,
+    /// Labelled `unclear`.
+    pub unclear: usize,
+    /// Rows that could not be classified.
+    pub error: usize,
+}
+
+impl LabelCounts {
+    /// Counts one row (`None`: a row that could not be classified).
+    pub fn add(&mut self, label: Option<Label>) {
+        *self.slot(label) += 1;
+    }
+
+    /// The rows counted with `label` (`None`: errors).
+    pub fn get(&self, label: Option<Label>) -> usize {
+        match label {
+            Some(Label::ProductOwner) => self.product_owner,
+            Some(Label::ProductManager) => self.product_manager,
+            Some(Label::Hybrid) => self.hybrid,
+            Some(Label::Unclear) => self.unclear,
+            None => self.error,
+        }
+    }
+
+    /// Every row counted.
+    pub fn total(&self) -> usize {
+        self.product_owner + self.product_manager + self.hybrid + self.unclear + self.error
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn merge(&mut self, other: &LabelCounts) {
+        for label in Label::ALL.map(Some).into_iter().chain([None]) {
+            *self.slot(label) += other.get(label);
+        }
+    }
+
+    /// Each label with its count, in output order, then `error`.
+    pub fn iter(&self) -> impl Iterator<Item = (Option<Label>, usize)> + '_ {
+        Label::ALL
+            .map(Some)
+            .into_iter()
+            .chain([None])
+            .map(|l| (l, self.get(l)))
+    }
+
+    fn slot(&mut self, label: Option<Label>) -> &mut usize {
+        match label {
+            Some(Label::ProductOwner) => &mut self.product_owner,
+            Some(Label::ProductManager) => &mut self.product_manager,
+            Some(Label::Hybrid) => &mut self.hybrid,
+            Some(Label::Unclear) => &mut self.unclear,
+            None => &mut self.error,
+        }
+    }
 }
 
 /// The thresholds that turn scores into labels.
@@ -186,6 +290,27 @@ mod tests {
     fn label_names_round_trip() {
         for l in Label::ALL {
             assert_eq!(Label::parse(l.as_str()), Some(l));
+            assert_eq!(l.as_str().parse::<Label>(), Ok(l));
+            assert_eq!(Label::parse_row(Label::row_name(Some(l))), Some(Some(l)));
         }
+        assert_eq!(Label::parse_row(Label::row_name(None)), Some(None));
+        assert_eq!(
+            "error".parse::<Label>().map_err(|e| e.contains("unknown")),
+            Err(true)
+        );
+        assert_eq!(Label::parse_row("nonsense"), None);
+    }
+
+    #[test]
+    fn counts_by_label() {
+        let mut c = LabelCounts::default();
+        c.add(Some(Label::Hybrid));
+        c.add(None);
+        c.add(Some(Label::Hybrid));
+        let mut d = LabelCounts::default();
+        d.merge(&c);
+        d.merge(&c);
+        assert_eq!((d.hybrid, d.error, d.total()), (4, 2, 6));
+        assert_eq!(d.iter().map(|(_, n)| n).sum::<usize>(), 6);
     }
 }

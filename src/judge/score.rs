@@ -15,8 +15,8 @@
 //! Owner" names the job wherever it stands.
 
 use crate::judge::context::Mark;
-use crate::lexicon::{EntryId, Lexicon, Role};
 use crate::judge::sections::SectionKind;
+use crate::lexicon::{EntryId, Lexicon, Role};
 
 /// Weight of the k-th repeat of the same phrase is `REPEAT_DECAY^k`.
 pub const REPEAT_DECAY: f64 = 0.5;

@@ -739,7 +739,8 @@ mod tests {
 
     /// A scanner for a small lexicon that shares a phrase with the legal cues, finding the cues.
     fn legal_scanner() -> &'static crate::matching::scan::Scanner {
-        static SCANNER: std::sync::OnceLock<crate::matching::scan::Scanner> = std::sync::OnceLock::new();
+        static SCANNER: std::sync::OnceLock<crate::matching::scan::Scanner> =
+            std::sync::OnceLock::new();
         SCANNER.get_or_init(|| {
             let toml = "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n\
                 { phrase = \"affirmative action\", weight = 1 }, { phrase = \"equal\", weight = 1 },\n\

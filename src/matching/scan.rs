@@ -15,8 +15,8 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 
 use crate::error::{Error, Result};
-use crate::matching::flat_dfa::FlatDfa;
 use crate::lexicon::{EntryId, Lexicon};
+use crate::matching::flat_dfa::FlatDfa;
 use crate::text::normalize::{is_word_byte, normalize, Normalized};
 use crate::text::spelling;
 

@@ -31,9 +31,9 @@ use serde_json::{json, Map, Value};
 use crate::classify::Classification;
 use crate::judge::context::Mark;
 use crate::judge::label::Label;
+use crate::judge::score::Evidence;
 use crate::lexicon::{Lexicon, Role};
 use crate::text::normalize::plain_prefix_len;
-use crate::judge::score::Evidence;
 
 /// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -280,7 +280,7 @@ impl Layout {
                 cells.push(Cell::Empty);
             }
             Err(msg) => {
-                cells.push(Cell::Word(Label::Error.as_str()));
+                cells.push(Cell::Word(Label::row_name(None)));
                 cells.extend(std::iter::repeat_n(Cell::Empty, 7));
                 cells.push(Cell::Text(Cow::Borrowed(msg)));
             }
@@ -430,7 +430,7 @@ impl Layout {
                     None,
                 )
             }
-            Err(msg) => (Label::Error.as_str(), None, Vec::new(), Some(msg)),
+            Err(msg) => (Label::row_name(None), None, Vec::new(), Some(msg)),
         };
         JsonRow {
             schema_version: SCHEMA_VERSION,

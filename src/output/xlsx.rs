@@ -49,12 +49,12 @@ pub const POSTINGS_SHEET: &str = "Postings";
 pub const SUMMARY_SHEET: &str = "Summary";
 
 /// Label cell colours (fill, font), as on a traffic light of meaning.
-const LABEL_COLOURS: [(Label, u32, u32); 5] = [
-    (Label::ProductOwner, 0xDDEBF7, 0x1F4E79),
-    (Label::ProductManager, 0xE2EFDA, 0x375623),
-    (Label::Hybrid, 0xFFF2CC, 0x7F6000),
-    (Label::Unclear, 0xEDEDED, 0x404040),
-    (Label::Error, 0xFCE4D6, 0x9C0006),
+const LABEL_COLOURS: [(Option<Label>, u32, u32); 5] = [
+    (Some(Label::ProductOwner), 0xDDEBF7, 0x1F4E79),
+    (Some(Label::ProductManager), 0xE2EFDA, 0x375623),
+    (Some(Label::Hybrid), 0xFFF2CC, 0x7F6000),
+    (Some(Label::Unclear), 0xEDEDED, 0x404040),
+    (None, 0xFCE4D6, 0x9C0006),
 ];
 
 /// An xlsx workbook being written, one postings row at a time.
@@ -196,7 +196,7 @@ impl XlsxWriter {
             for (label, fill, font) in LABEL_COLOURS {
                 let rule = ConditionalFormatText::new()
                     .set_rule(ConditionalFormatTextRule::BeginsWith(
-                        label.as_str().to_string(),
+                        Label::row_name(label).to_string(),
                     ))
                     .set_format(
                         Format::new()
@@ -271,9 +271,9 @@ fn write_summary(
     {
         ws.write_string_with_format(r, c as u16, *h, &bold)?;
     }
-    for (label, n) in tally.label_counts() {
+    for (label, n) in tally.label_counts().iter() {
         r += 1;
-        ws.write_string(r, 0, label.as_str())?;
+        ws.write_string(r, 0, Label::row_name(label))?;
         ws.write_number(r, 1, n as f64)?;
         let share = if total == 0 {
             0.0
@@ -352,7 +352,7 @@ fn write_summary(
 
 /// The label chart and the lean histogram chart, with where they go.
 fn summary_charts(tally: &Tally) -> Vec<(u32, u16, Chart)> {
-    let n_labels = tally.label_counts().len() as u32;
+    let n_labels = tally.label_counts().iter().count() as u32;
     let mut labels = Chart::new(ChartType::Column);
     labels
         .add_series()

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::judge::calibrate::fit_platt;
 use crate::classify::Classification;
-use crate::judge::label::{decision_value, leaning_confidence, Label};
-use crate::lexicon::{Calibration, Lexicon, Role};
+use crate::judge::calibrate::fit_platt;
+use crate::judge::label::{decision_value, leaning_confidence, Label, LabelCounts};
 use crate::judge::self_role::SelfRole;
+use crate::lexicon::{Calibration, Lexicon, Role};
 
 /// Number of equal-width confidence bins for the calibration error.
 pub const ECE_BINS: usize = 10;
@@ -45,13 +45,9 @@ pub struct Case {
 }
 
 impl Case {
-    /// The label popm gave: `error` for a row that could not be classified.
-    pub fn label(&self) -> Label {
-        if self.is_error {
-            Label::Error
-        } else {
-            self.predicted.verdict.label
-        }
+    /// The label popm gave: `None` for a row that could not be classified.
+    pub fn label(&self) -> Option<Label> {
+        (!self.is_error).then_some(self.predicted.verdict.label)
     }
 }
 
@@ -121,8 +117,10 @@ pub struct Metrics {
     pub product_owner: ClassMetrics,
     /// Product Manager metrics.
     pub product_manager: ClassMetrics,
-    /// Rows: gold product_owner, product_manager; columns: predicted label, in [`Label::ALL`] order.
-    pub confusion: [[usize; 5]; 2],
+    /// Rows: gold product_owner, product_manager; per row, the predicted labels.
+    /// In JSON each row is an array in [`Label::ALL`] order, then `error`.
+    #[serde(serialize_with = "confusion_rows")]
+    pub confusion: [LabelCounts; 2],
     /// Expected calibration error over decided in-scope rows.
     pub ece: f64,
     /// Reliability table (non-empty bins).
@@ -148,6 +146,18 @@ pub struct Report {
     pub out_of_scope_self_role_agreement: (usize, usize),
     /// Ids of wrong in-scope calls: (group, id, gold, predicted).
     pub wrong_calls: Vec<(String, String, String, String)>,
+}
+
+/// Writes each confusion row as an array of counts, in [`Label::ALL`] order, then `error`.
+fn confusion_rows<S: serde::Serializer>(
+    rows: &[LabelCounts; 2],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let arrays: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|r| r.iter().map(|(_, n)| n).collect())
+        .collect();
+    arrays.serialize(s)
 }
 
 fn gold_role(gold: &str) -> Option<Role> {
@@ -176,27 +186,26 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
             *m.out_of_scope
                 .entry(c.gold.trim().to_string())
                 .or_default()
-                .entry(label.as_str().to_string())
+                .entry(Label::row_name(label).to_string())
                 .or_default() += 1;
             continue;
         };
         m.in_scope += 1;
         let gi = usize::from(gold == Role::Pm);
-        let li = Label::ALL.iter().position(|&l| l == label).unwrap_or(4);
-        m.confusion[gi][li] += 1;
-        if matches!(label, Label::ProductOwner | Label::ProductManager) {
-            calls.push((c.predicted.verdict.confidence, label == role_label(gold)));
+        m.confusion[gi].add(label);
+        if let Some(l @ (Label::ProductOwner | Label::ProductManager)) = label {
+            calls.push((c.predicted.verdict.confidence, l == role_label(gold)));
         }
     }
     let decided = calls.len();
     let decided_right = calls.iter().filter(|c| c.1).count();
     let n = m.in_scope as f64;
     if m.in_scope > 0 {
-        let right = m.confusion[0][0] + m.confusion[1][1];
+        let right = m.confusion[0].product_owner + m.confusion[1].product_manager;
         m.accuracy = right as f64 / n;
         m.coverage = decided as f64 / n;
-        m.hybrid_share = (m.confusion[0][2] + m.confusion[1][2]) as f64 / n;
-        m.unclear_share = (m.confusion[0][3] + m.confusion[1][3]) as f64 / n;
+        m.hybrid_share = (m.confusion[0].hybrid + m.confusion[1].hybrid) as f64 / n;
+        m.unclear_share = (m.confusion[0].unclear + m.confusion[1].unclear) as f64 / n;
     }
     if decided > 0 {
         m.decided_accuracy = decided_right as f64 / decided as f64;
@@ -259,7 +268,7 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
         .filter_map(|c| {
             let gold = gold_role(&c.gold)?;
             let label = c.label();
-            if !matches!(label, Label::ProductOwner | Label::ProductManager) {
+            if !matches!(label, Some(Label::ProductOwner | Label::ProductManager)) {
                 return None;
             }
             let d = decision_value(c.predicted.score.po, c.predicted.score.pm);
@@ -268,7 +277,7 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
         .collect();
     let points: Vec<(f64, bool)> = decided.iter().map(|&(_, d, y)| (d, y)).collect();
     let fitted = fit_platt(&points);
-    let right = |c: &Case, d: f64, y: bool| (d > 0.0) == y && c.label() != Label::Hybrid;
+    let right = |c: &Case, d: f64, y: bool| (d > 0.0) == y && c.label() != Some(Label::Hybrid);
     let mut loso = Vec::with_capacity(decided.len());
     for &(c, d, y) in &decided {
         let train: Vec<(f64, bool)> = decided
@@ -297,10 +306,15 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
     }
 }
 
-fn class_metrics(conf: &[[usize; 5]; 2], class: usize) -> ClassMetrics {
-    let tp = conf[class][class] as f64;
-    let predicted = (conf[0][class] + conf[1][class]) as f64;
-    let support: usize = conf[class].iter().sum();
+fn class_metrics(conf: &[LabelCounts; 2], class: usize) -> ClassMetrics {
+    let label = Some(if class == 0 {
+        Label::ProductOwner
+    } else {
+        Label::ProductManager
+    });
+    let tp = conf[class].get(label) as f64;
+    let predicted = (conf[0].get(label) + conf[1].get(label)) as f64;
+    let support = conf[class].total();
     let precision = if predicted > 0.0 { tp / predicted } else { 0.0 };
     let recall = if support > 0 {
         tp / support as f64
@@ -350,14 +364,14 @@ pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
             continue;
         };
         let label = c.label();
-        if label == role_label(gold) {
+        if label == Some(role_label(gold)) {
             continue;
         }
         wrong_calls.push((
             c.group.clone(),
             c.id.clone(),
             c.gold.clone(),
-            label.as_str().to_string(),
+            Label::row_name(label).to_string(),
         ));
         // What pushed it away from the gold role: the other role's evidence.
         for ev in c.predicted.score.evidence.iter().filter(|e| e.role != gold) {
@@ -447,7 +461,10 @@ mod tests {
         assert_eq!((m.rows, m.in_scope), (5, 4));
         assert_eq!(m.accuracy, 0.5);
         assert_eq!(m.coverage, 0.75);
-        assert_eq!(m.confusion, [[1, 1, 0, 0, 0], [0, 1, 0, 1, 0]]);
+        let rows = m
+            .confusion
+            .map(|r| r.iter().map(|(_, n)| n).collect::<Vec<_>>());
+        assert_eq!(rows, [vec![1, 1, 0, 0, 0], vec![0, 1, 0, 1, 0]]);
         assert_eq!(m.product_owner.precision, 1.0);
         assert_eq!(m.product_owner.recall, 0.5);
         assert_eq!(m.product_manager.precision, 0.5);

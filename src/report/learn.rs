@@ -19,9 +19,9 @@
 use std::collections::HashMap;
 
 use crate::lexicon::{Lexicon, Role};
-use crate::text::normalize::{is_word_byte, normalize};
-use crate::output::snippet;
 use crate::matching::scan::Scanner;
+use crate::output::snippet;
+use crate::text::normalize::{is_word_byte, normalize};
 
 /// The prior's total pseudo-count `α₀`.
 pub const PRIOR_SCALE: f64 = 500.0;

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::lexicon::{form_key, Lexicon};
-use crate::text::normalize::normalize;
 use crate::matching::scan::{fold_pattern, Scanner};
+use crate::text::normalize::normalize;
 
 /// One finding of the lexicon check.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

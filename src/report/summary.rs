@@ -36,9 +36,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::classify::Classification;
-use crate::judge::context::Mark;
 use crate::error::{Error, Result};
-use crate::judge::label::Label;
+use crate::judge::context::Mark;
+use crate::judge::label::{Label, LabelCounts};
 use crate::lexicon::{Lexicon, Role};
 use crate::output::round;
 
@@ -120,18 +120,14 @@ impl CompactItem {
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
     total: usize,
-    labels: [usize; Label::ALL.len()],
-    confidence_sum: [f64; Label::ALL.len()],
-    confidence_n: [usize; Label::ALL.len()],
+    labels: LabelCounts,
+    /// Per label: the sum and number of the finite confidences.
+    confidence: BTreeMap<Label, (f64, usize)>,
     leans: Vec<f64>,
     /// Per role (PO, PM): postings per (phrase, category).
     phrases: [BTreeMap<(String, String), usize>; 2],
     /// Per role (PO, PM): postings with at least one counted phrase of the category.
     categories: [BTreeMap<String, usize>; 2],
-}
-
-fn label_index(label: Label) -> usize {
-    Label::ALL.iter().position(|&l| l == label).unwrap_or(0)
 }
 
 fn role_index(role: Role) -> usize {
@@ -147,21 +143,22 @@ impl Tally {
         Tally::default()
     }
 
-    /// Adds one posting: its label, confidence and lean (`None` for error rows)
-    /// and the phrases found in it. Non-finite numbers are ignored.
+    /// Adds one posting: its label (`None` for a row that could not be
+    /// classified), confidence and lean (`None` for error rows) and the phrases
+    /// found in it. Non-finite numbers are ignored.
     pub fn add(
         &mut self,
-        label: Label,
+        label: Option<Label>,
         confidence: Option<f64>,
         lean: Option<f64>,
         phrases: &[PhraseHit],
     ) {
-        let li = label_index(label);
         self.total += 1;
-        self.labels[li] += 1;
-        if let Some(c) = confidence.filter(|c| c.is_finite()) {
-            self.confidence_sum[li] += c;
-            self.confidence_n[li] += 1;
+        self.labels.add(label);
+        if let (Some(l), Some(c)) = (label, confidence.filter(|c| c.is_finite())) {
+            let slot = self.confidence.entry(l).or_default();
+            slot.0 += c;
+            slot.1 += 1;
         }
         if let Some(l) = lean.filter(|l| l.is_finite()) {
             self.leans.push(l);
@@ -198,7 +195,7 @@ impl Tally {
             })
             .collect();
         self.add(
-            c.verdict.label,
+            Some(c.verdict.label),
             Some(c.verdict.confidence),
             Some(c.verdict.lean),
             &hits,
@@ -208,10 +205,11 @@ impl Tally {
     /// Adds every posting of `other` to this tally.
     pub fn merge(&mut self, other: Tally) {
         self.total += other.total;
-        for i in 0..Label::ALL.len() {
-            self.labels[i] += other.labels[i];
-            self.confidence_sum[i] += other.confidence_sum[i];
-            self.confidence_n[i] += other.confidence_n[i];
+        self.labels.merge(&other.labels);
+        for (l, (sum, n)) in other.confidence {
+            let slot = self.confidence.entry(l).or_default();
+            slot.0 += sum;
+            slot.1 += n;
         }
         self.leans.extend(other.leans);
         for (mine, theirs) in self.phrases.iter_mut().zip(other.phrases) {
@@ -231,18 +229,15 @@ impl Tally {
         self.total
     }
 
-    /// Postings per label, in [`Label::ALL`] order (zero counts included).
-    pub fn label_counts(&self) -> Vec<(Label, usize)> {
-        Label::ALL
-            .iter()
-            .map(|&l| (l, self.labels[label_index(l)]))
-            .collect()
+    /// Postings per label, errors included.
+    pub fn label_counts(&self) -> &LabelCounts {
+        &self.labels
     }
 
-    /// Mean confidence of the postings with this label, `None` when there is none.
-    pub fn mean_confidence(&self, label: Label) -> Option<f64> {
-        let i = label_index(label);
-        (self.confidence_n[i] > 0).then(|| self.confidence_sum[i] / self.confidence_n[i] as f64)
+    /// Mean confidence of the postings with this label (`None`: errors), `None` when there is none.
+    pub fn mean_confidence(&self, label: Option<Label>) -> Option<f64> {
+        let (sum, n) = *self.confidence.get(&label?)?;
+        (n > 0).then(|| sum / n as f64)
     }
 
     /// The lean histogram over [`LEAN_MIN`]..[`LEAN_MAX`] in `bins` equal bins
@@ -316,10 +311,10 @@ impl Tally {
     pub fn to_json(&self, top: usize) -> Value {
         let labels: Vec<Value> = self
             .label_counts()
-            .into_iter()
+            .iter()
             .map(|(l, n)| {
                 json!({
-                    "label": l.as_str(),
+                    "label": Label::row_name(l),
                     "count": n,
                     "share": round(share(n, self.total), 3),
                     "mean_confidence": self.mean_confidence(l).map(|c| round(c, 3)),
@@ -616,11 +611,11 @@ fn add_row(
     Ok(())
 }
 
-fn parse_label(s: &str) -> std::result::Result<Label, String> {
-    Label::parse(s).ok_or_else(|| {
+fn parse_label(s: &str) -> std::result::Result<Option<Label>, String> {
+    Label::parse_row(s).ok_or_else(|| {
         format!(
             "unknown label `{s}` (expected one of {})",
-            Label::ALL.map(Label::as_str).join(", ")
+            Label::row_names()
         )
     })
 }
@@ -961,7 +956,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
     fn tally_of_leans(leans: &[f64]) -> Tally {
         let mut t = Tally::new();
         for &l in leans {
-            t.add(Label::Unclear, None, Some(l), &[]);
+            t.add(Some(Label::Unclear), None, Some(l), &[]);
         }
         t
     }
@@ -981,8 +976,8 @@ entries = [{ phrase = "product manager", weight = 5 }]
         assert_eq!(t.lean_histogram(1)[0].count, 10);
         assert!(t.lean_histogram(0).is_empty());
         let mut t = Tally::new();
-        t.add(Label::Error, None, None, &[]);
-        t.add(Label::Unclear, None, Some(f64::NAN), &[]);
+        t.add(None, None, None, &[]);
+        t.add(Some(Label::Unclear), None, Some(f64::NAN), &[]);
         assert_eq!(
             t.lean_histogram(4).iter().map(|b| b.count).sum::<usize>(),
             0
@@ -1016,13 +1011,13 @@ entries = [{ phrase = "product manager", weight = 5 }]
         ];
         let mut forward = Tally::new();
         for p in &postings {
-            forward.add(Label::ProductOwner, Some(0.9), Some(-0.9), p);
+            forward.add(Some(Label::ProductOwner), Some(0.9), Some(-0.9), p);
         }
         let mut backward = Tally::new();
         for p in postings.iter().rev() {
             let mut p = p.clone();
             p.reverse();
-            backward.add(Label::ProductOwner, Some(0.9), Some(-0.9), &p);
+            backward.add(Some(Label::ProductOwner), Some(0.9), Some(-0.9), &p);
         }
         let top = forward.top_phrases(Role::Po, 10);
         let names: Vec<(&str, usize)> = top
@@ -1046,25 +1041,25 @@ entries = [{ phrase = "product manager", weight = 5 }]
     #[test]
     fn label_counts_shares_and_mean_confidence() {
         let mut t = Tally::new();
-        t.add(Label::ProductOwner, Some(0.8), Some(-0.5), &[]);
-        t.add(Label::ProductOwner, Some(1.0), Some(-0.7), &[]);
-        t.add(Label::Error, None, None, &[]);
+        t.add(Some(Label::ProductOwner), Some(0.8), Some(-0.5), &[]);
+        t.add(Some(Label::ProductOwner), Some(1.0), Some(-0.7), &[]);
+        t.add(None, None, None, &[]);
         let mut other = Tally::new();
-        other.add(Label::Hybrid, Some(0.6), Some(0.0), &[]);
+        other.add(Some(Label::Hybrid), Some(0.6), Some(0.0), &[]);
         t.merge(other);
         assert_eq!(t.total(), 4);
         assert_eq!(
-            t.label_counts(),
+            t.label_counts().iter().collect::<Vec<_>>(),
             vec![
-                (Label::ProductOwner, 2),
-                (Label::ProductManager, 0),
-                (Label::Hybrid, 1),
-                (Label::Unclear, 0),
-                (Label::Error, 1),
+                (Some(Label::ProductOwner), 2),
+                (Some(Label::ProductManager), 0),
+                (Some(Label::Hybrid), 1),
+                (Some(Label::Unclear), 0),
+                (None, 1),
             ]
         );
-        assert!((t.mean_confidence(Label::ProductOwner).unwrap() - 0.9).abs() < 1e-12);
-        assert_eq!(t.mean_confidence(Label::Error), None);
+        assert!((t.mean_confidence(Some(Label::ProductOwner)).unwrap() - 0.9).abs() < 1e-12);
+        assert_eq!(t.mean_confidence(None), None);
         let j = t.to_json(3);
         assert_eq!(j["postings"], 4);
         assert_eq!(j["labels"][0]["share"], 0.5);
@@ -1167,7 +1162,7 @@ entries = [{ phrase = "roadmap", weight = 3 }]
         let bytes = wb.save_to_buffer().unwrap();
         let t = read_results_from(bytes.as_slice(), "r.xlsx", &lex).unwrap();
         assert_eq!(t.total(), 3);
-        assert_eq!(t.mean_confidence(Label::ProductOwner), Some(0.9));
+        assert_eq!(t.mean_confidence(Some(Label::ProductOwner)), Some(0.9));
         assert_eq!(t.top_phrases(Role::Po, 1)[0].category, "backlog");
 
         let mut wb = rust_xlsxwriter::Workbook::new();
