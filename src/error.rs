@@ -1,4 +1,5 @@
-//! The library's error type: what went wrong and where (file, line, row, column).
+//! The library's error type: what failed (lexicon, input, reading, writing,
+//! building, usage) and where (file, line, row, column).
 //!
 //! Every error names the place in the user's input that caused it and, where
 //! there is one, the fix. The binary adds its own context on top with `anyhow`.
@@ -25,22 +26,35 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
-    /// A CSV input could not be read.
-    Csv {
+    /// An input (CSV, TSV, JSON Lines, JSON or xlsx) holds something popm cannot read.
+    Input {
+        /// The input's format as a user names it (`CSV`, `JSON`, `xlsx`).
+        format: &'static str,
         /// The input file (or `<stdin>`).
         source: String,
-        /// 1-based line in the file where the problem was found, when known.
+        /// 1-based line (or sheet row) where the problem was found, when known.
         line: Option<u64>,
         /// What is wrong and what to do.
         message: String,
     },
-    /// An input or output file could not be read or written.
-    Io {
+    /// An input file could not be opened or read.
+    Read {
         /// The file involved.
         path: PathBuf,
         /// The underlying I/O error.
         err: std::io::Error,
     },
+    /// An output file or stream could not be written.
+    Write {
+        /// The file or stream involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        err: std::io::Error,
+    },
+    /// An output could not be produced (an xlsx workbook the writer refused).
+    Output(String),
+    /// The classifier's machinery could not be built (the automaton, the worker pool).
+    Build(String),
     /// The caller asked for something inconsistent (a column that does not exist, ...).
     Usage(String),
 }
@@ -62,10 +76,16 @@ impl Error {
         }
     }
 
-    /// A CSV input error at `source:line`.
-    pub(crate) fn csv(source: &str, line: Option<u64>, message: impl Into<String>) -> Error {
+    /// An error in an input of `format` at `source:line`.
+    pub(crate) fn input(
+        format: &'static str,
+        source: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) -> Error {
         Error {
-            kind: ErrorKind::Csv {
+            kind: ErrorKind::Input {
+                format,
                 source: source.to_string(),
                 line,
                 message: message.into(),
@@ -73,13 +93,32 @@ impl Error {
         }
     }
 
-    /// An I/O error on `path`.
+    /// A CSV or TSV input error at `source:line`.
+    pub(crate) fn csv(source: &str, line: Option<u64>, message: impl Into<String>) -> Error {
+        Error::input("CSV", source, line, message)
+    }
+
+    /// An I/O error while reading the input `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, err: std::io::Error) -> Error {
         Error {
-            kind: ErrorKind::Io {
+            kind: ErrorKind::Read {
                 path: path.into(),
                 err,
             },
+        }
+    }
+
+    /// An output that could not be produced, for a reason other than I/O.
+    pub(crate) fn output(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Output(message.into()),
+        }
+    }
+
+    /// The classifier's machinery could not be built.
+    pub(crate) fn build(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Build(message.into()),
         }
     }
 
@@ -90,14 +129,20 @@ impl Error {
         }
     }
 
-    /// An I/O error on the file or stream named `name` (for callers outside the library).
-    pub fn from_io(name: &str, err: std::io::Error) -> Error {
-        Error::io(name, err)
+    /// An error writing the output file or stream named `name`.
+    pub fn write(name: &str, err: std::io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Write {
+                path: name.into(),
+                err,
+            },
+        }
     }
 
     /// Whether this error is a broken pipe (the reader of our output went away).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Io { err, .. } if err.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(&self.kind, ErrorKind::Read { err, .. } | ErrorKind::Write { err, .. }
+            if err.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -112,16 +157,21 @@ impl fmt::Display for Error {
             ErrorKind::Lexicon {
                 source, message, ..
             } => write!(f, "{source}: {message}"),
-            ErrorKind::Csv {
+            ErrorKind::Input {
                 source,
                 line: Some(line),
                 message,
+                ..
             } => write!(f, "{source}:{line}: {message}"),
-            ErrorKind::Csv {
+            ErrorKind::Input {
                 source, message, ..
             } => write!(f, "{source}: {message}"),
-            ErrorKind::Io { path, err } => write!(f, "{}: {err}", path.display()),
-            ErrorKind::Usage(message) => f.write_str(message),
+            ErrorKind::Read { path, err } | ErrorKind::Write { path, err } => {
+                write!(f, "{}: {err}", path.display())
+            }
+            ErrorKind::Output(message) | ErrorKind::Build(message) | ErrorKind::Usage(message) => {
+                f.write_str(message)
+            }
         }
     }
 }
@@ -129,7 +179,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ErrorKind::Io { err, .. } => Some(err),
+            ErrorKind::Read { err, .. } | ErrorKind::Write { err, .. } => Some(err),
             _ => None,
         }
     }

@@ -359,7 +359,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     }
     interrupt::install();
     let sink_name = sink.name();
-    let io_err = |e: io::Error| popm::Error::from_io(&sink_name, e);
+    let io_err = |e: io::Error| popm::Error::write(&sink_name, e);
     sink.writer().write_all(&layout.header()).map_err(io_err)?;
     let mut workbook = match format {
         Format::Xlsx => Some(XlsxWriter::new(&layout.columns())?),

@@ -26,7 +26,7 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::usage(format!("cannot start {threads} worker threads: {e}")))
+        .map_err(|e| Error::build(format!("cannot start {threads} worker threads: {e}")))
 }
 
 /// Runs `process` over a stream of record batches in parallel, keeping input order.

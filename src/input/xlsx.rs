@@ -130,7 +130,7 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     has_headers: bool,
 ) -> Result<Opened> {
     let mut wb = Xlsx::new(rs).map_err(|e| {
-        Error::csv(
+        Error::input("xlsx", 
             name,
             None,
             format!(
@@ -160,11 +160,11 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
             })?,
         None => names
             .first()
-            .ok_or_else(|| Error::csv(name, None, "the workbook has no worksheet"))?,
+            .ok_or_else(|| Error::input("xlsx", name, None, "the workbook has no worksheet"))?,
     }
     .clone();
     let range = wb.worksheet_range(&chosen).map_err(|e| {
-        Error::csv(
+        Error::input("xlsx", 
             name,
             None,
             format!("cannot read sheet {chosen:?} of the workbook: {e}"),
@@ -172,7 +172,7 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     })?;
     drop(wb);
     let Some((first_row, _)) = range.start() else {
-        return Err(Error::csv(
+        return Err(Error::input("xlsx", 
             name,
             None,
             format!(

@@ -104,7 +104,7 @@ impl Compiled {
                     .build(patterns)
                     .map(Compiled::Noncontiguous)
             })
-            .map_err(|e| Error::lexicon("<lexicon>", None, format!("cannot compile: {e}")))
+            .map_err(|e| Error::build(format!("<lexicon>: cannot compile: {e}")))
     }
 
     /// Calls `found(pattern, end)` for every occurrence of every pattern in

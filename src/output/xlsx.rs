@@ -418,7 +418,7 @@ fn column_width(name: &str) -> f64 {
 }
 
 fn xlsx_error(e: XlsxError) -> Error {
-    Error::usage(format!("cannot write the xlsx workbook: {e}"))
+    Error::output(format!("cannot write the xlsx workbook: {e}"))
 }
 
 #[cfg(test)]
