@@ -154,13 +154,13 @@ pub struct LexiconArgs {
 #[derive(Debug, Args, Clone)]
 pub struct ThresholdArgs {
     /// Below this score for both roles, a posting is `unclear`.
-    #[arg(long, value_name = "SCORE", default_value_t = popm::judge::label::MIN_SCORE)]
+    #[arg(long, value_name = "SCORE", default_value_t = popm::Thresholds::default().min_score)]
     pub min_score: f64,
     /// Both scores must reach this for `hybrid`.
-    #[arg(long, value_name = "SCORE", default_value_t = popm::judge::label::HYBRID_MIN)]
+    #[arg(long, value_name = "SCORE", default_value_t = popm::Thresholds::default().hybrid_min)]
     pub hybrid_min: f64,
     /// `hybrid` when |lean| is at most this (and both scores are strong).
-    #[arg(long, value_name = "LEAN", default_value_t = popm::judge::label::HYBRID_MARGIN)]
+    #[arg(long, value_name = "LEAN", default_value_t = popm::Thresholds::default().hybrid_margin)]
     pub hybrid_margin: f64,
 }
 
@@ -168,16 +168,16 @@ pub struct ThresholdArgs {
 #[derive(Debug, Args, Clone)]
 pub struct ScoringArgs {
     /// Multiplier for a role name used as the posting's own role ("as a Product Owner").
-    #[arg(long, value_name = "X", default_value_t = popm::judge::score::SELF_BOOST)]
+    #[arg(long, value_name = "X", default_value_t = popm::ScoringParams::default().self_boost)]
     pub self_boost: f64,
     /// Multiplier for matches in the title column.
-    #[arg(long, value_name = "X", default_value_t = popm::judge::score::TITLE_WEIGHT)]
+    #[arg(long, value_name = "X", default_value_t = popm::ScoringParams::default().title_weight)]
     pub title_weight: f64,
     /// Share of a colleague mention's weight credited to the other role.
-    #[arg(long, value_name = "X", default_value_t = popm::judge::score::COLLEAGUE_CREDIT)]
+    #[arg(long, value_name = "X", default_value_t = popm::ScoringParams::default().colleague_credit)]
     pub colleague_credit: f64,
     /// The k-th repeat of a phrase counts REPEAT_DECAY^k.
-    #[arg(long, value_name = "X", default_value_t = popm::judge::score::REPEAT_DECAY)]
+    #[arg(long, value_name = "X", default_value_t = popm::ScoringParams::default().repeat_decay)]
     pub repeat_decay: f64,
 }
 
@@ -218,6 +218,18 @@ pub struct ColumnArgs {
     /// Worksheet of an xlsx input [default: the first sheet].
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+impl ColumnArgs {
+    /// The columns named on the command line, for the library's column plan.
+    pub fn choice(&self) -> popm::io::ColumnChoice {
+        popm::io::ColumnChoice {
+            text: self.text_col.clone(),
+            title: self.title_col.clone(),
+            id: self.id_col.clone(),
+            ignore: self.ignore_cols.clone(),
+        }
+    }
 }
 
 /// Output format.

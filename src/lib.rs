@@ -11,21 +11,40 @@
 //! assert_eq!(result.verdict.label, Label::ProductOwner);
 //! ```
 #![deny(missing_docs)]
+// Without `internals`, some stage items exist only for the benches, fuzz targets and tests.
+#![cfg_attr(not(feature = "internals"), allow(dead_code))]
 
-pub mod classify;
-pub mod error;
-pub mod input;
-pub mod judge;
-pub mod lexicon;
-pub mod matching;
-pub mod output;
+mod classify;
+mod error;
+mod input;
+mod judge;
+mod lexicon;
+mod matching;
+mod output;
+mod text;
+
+pub mod io;
 pub mod report;
-pub mod text;
 
-pub use classify::{Classification, Classifier, ClassifierBuilder, Posting};
+#[doc(hidden)]
+#[cfg(feature = "internals")]
+pub mod internals;
+
+pub use classify::{run_ordered, thread_pool, Classification, Classifier, ClassifierBuilder, Posting};
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;
 pub use judge::label::{Label, LabelCounts, Thresholds, Verdict};
 pub use judge::score::{Evidence, Score, ScoringParams};
-pub use lexicon::{Lexicon, Role};
+pub use judge::self_role::SelfRole;
+pub use lexicon::{CategoryKind, Lexicon, Role};
 pub use matching::scan::Workload;
+
+/// The main types can be shared across threads (checked at compile time).
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Classifier>();
+    send_sync::<Lexicon>();
+    send_sync::<Classification>();
+    send_sync::<Posting<'static>>();
+    send_sync::<Error>();
+};

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use popm::output::{evidence_json, fixed, snippet_parts, verdict_fields, SCHEMA_VERSION};
+use popm::io::{evidence_json, fixed, snippet_parts, verdict_fields, SCHEMA_VERSION};
 use popm::{Classification, Lexicon, Mark, Posting, Role, Workload};
 use serde_json::{json, Map, Value};
 

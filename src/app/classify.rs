@@ -8,172 +8,21 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
-use popm::classify::{run_ordered, thread_pool};
-use popm::input::Source;
-use popm::input::{
-    decode_field, ColumnSel, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
-};
-use popm::output::xlsx::XlsxWriter;
-use popm::output::{Cell, Dialect, Format, Layout, RowInfo};
+use popm::{run_ordered, thread_pool};
+use popm::io::Source;
+use popm::io::{decode_field, ColumnPlan, ColumnSel, Record, RecordTexts};
+use popm::io::XlsxWriter;
+use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::report::summary::Tally;
-use popm::{Classifier, Label, LabelCounts, Posting};
+use popm::{Classifier, Label, LabelCounts};
 
 use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
-use crate::cli::{ClassifyArgs, ColumnArgs, FormatArg};
-
-/// Where the columns of one input are.
-#[derive(Debug, Clone)]
-pub struct ColumnPlan {
-    /// Text columns (0-based), in order.
-    pub text: Vec<usize>,
-    /// Their header names (for evidence).
-    pub text_names: Vec<String>,
-    /// Title column.
-    pub title: Option<usize>,
-    /// Id column.
-    pub id: Option<usize>,
-}
-
-impl ColumnPlan {
-    /// Finds the columns of `src` from the flags, or by header name.
-    pub fn resolve(src: &Source, args: &ColumnArgs) -> Result<ColumnPlan> {
-        let ignored = |i: usize| {
-            args.ignore_cols.iter().any(|c| match ColumnSel::parse(c) {
-                ColumnSel::Index(n) => n == i + 1,
-                ColumnSel::Name(n) => src
-                    .headers()
-                    .get(i)
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&n)),
-            })
-        };
-        let text: Vec<usize> = match &args.text_col {
-            Some(cols) => cols
-                .split(',')
-                .map(|c| Ok(src.resolve(&ColumnSel::parse(c), "--text-col")?))
-                .collect::<Result<_>>()?,
-            None if src.headers().is_empty() => vec![0],
-            None => match src.find_column(TEXT_COLUMN_NAMES) {
-                Some(i) if !ignored(i) => vec![i],
-                _ => anyhow::bail!(
-                    "{}: no description column found; the columns are: {}. \
-                     Name the text column with --text-col NAME (or its number)",
-                    src.name(),
-                    src.column_list()
-                ),
-            },
-        };
-        let title = match &args.title_col {
-            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--title-col")?),
-            None => src.find_column(TITLE_COLUMN_NAMES),
-        }
-        .filter(|&i| !ignored(i) && !text.contains(&i));
-        let id = match &args.id_col {
-            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--id-col")?),
-            None => src.find_column(ID_COLUMN_NAMES),
-        };
-        let text_names = text
-            .iter()
-            .map(|&i| {
-                src.headers()
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| format!("column {}", i + 1))
-            })
-            .collect();
-        Ok(ColumnPlan {
-            text,
-            text_names,
-            title,
-            id,
-        })
-    }
-
-    /// Field names for evidence: the text columns, then `title`.
-    pub fn field_names(&self) -> Vec<String> {
-        let mut v = self.text_names.clone();
-        if self.title.is_some() {
-            v.push("title".to_string());
-        }
-        v
-    }
-}
-
-/// The texts of one record, decoded, with any warnings.
-pub struct RecordTexts<'a> {
-    /// Text fields then the title (when there is one).
-    pub fields: Vec<Cow<'a, str>>,
-    /// Whether there is a title as the last field.
-    pub has_title: bool,
-    /// Warnings (invalid UTF-8).
-    pub warnings: Vec<String>,
-    /// Why the record cannot be classified, if it cannot.
-    pub error: Option<String>,
-}
-
-/// Decodes the text and title fields of `rec` according to `plan`.
-pub fn record_texts<'a>(rec: &'a Record, plan: &ColumnPlan, source: &str) -> RecordTexts<'a> {
-    let mut warnings = Vec::new();
-    let mut fields = Vec::with_capacity(plan.text.len() + 1);
-    let mut missing = Vec::new();
-    for (k, &i) in plan.text.iter().enumerate() {
-        match rec.fields.get(i) {
-            Some(bytes) => {
-                let (text, was_bad) = decode_field(bytes);
-                if was_bad {
-                    warnings.push(format!(
-                        "{source}:{}: row {}: invalid UTF-8 in column {:?} replaced with U+FFFD",
-                        rec.line, rec.row, plan.text_names[k]
-                    ));
-                }
-                fields.push(text);
-            }
-            None => {
-                missing.push(plan.text_names[k].clone());
-                fields.push(Cow::Borrowed(""));
-            }
-        }
-    }
-    let error = (missing.len() == plan.text.len()).then(|| {
-        format!(
-            "row has {} fields, so text column {:?} (column {}) is missing; check the quoting of this row",
-            rec.fields.len(),
-            missing[0],
-            plan.text[0] + 1
-        )
-    });
-    // A record its reader could not parse (a bad JSON Lines line) carries its own reason.
-    let error = rec.error.clone().or(error);
-    let mut has_title = false;
-    if let Some(t) = plan.title {
-        if let Some(bytes) = rec.fields.get(t) {
-            let (text, was_bad) = decode_field(bytes);
-            if was_bad {
-                warnings.push(format!(
-                    "{source}:{}: row {}: invalid UTF-8 in the title replaced with U+FFFD",
-                    rec.line, rec.row
-                ));
-            }
-            fields.push(text);
-            has_title = true;
-        }
-    }
-    RecordTexts {
-        fields,
-        has_title,
-        warnings,
-        error,
-    }
-}
+use crate::cli::{ClassifyArgs, FormatArg};
 
 /// Classifies decoded texts (the last field is the title when `has_title`).
 pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classification {
-    let n = t.fields.len() - usize::from(t.has_title);
-    let posting = Posting {
-        title: t.has_title.then(|| t.fields[n].as_ref()),
-        texts: t.fields[..n].iter().map(|f| f.as_ref()).collect(),
-    };
-    c.classify(&posting)
+    c.classify(&t.posting())
 }
 
 struct RowOut {
@@ -326,7 +175,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let mut sources = Vec::with_capacity(files.len());
     sources.push(Source::open(&files[0], &opts)?);
     let first = &sources[0];
-    let first_plan = ColumnPlan::resolve(first, &args.columns)?;
+    let first_plan = ColumnPlan::resolve(first, &args.columns.choice())?;
     let kept_names: Vec<String> = if args.keep_all {
         if first.headers().is_empty() {
             (1..=first.width().max(1))
@@ -396,7 +245,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let plan = if fi == 0 {
             first_plan.clone()
         } else {
-            ColumnPlan::resolve(&src, &args.columns)?
+            ColumnPlan::resolve(&src, &args.columns.choice())?
         };
         let keep_idx: Vec<Option<usize>> = if args.keep_all && src.headers().is_empty() {
             (0..kept_names.len()).map(Some).collect()
@@ -425,7 +274,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let file_label = has_file.then(|| file.clone());
         let lexicon = classifier.lexicon();
         let process_record = |rec: &Record| -> RowOut {
-            let texts = record_texts(rec, &plan, &source_name);
+            let texts = plan.texts(rec, &source_name);
             let id: Cow<'_, str> = match plan.id.and_then(|i| rec.fields.get(i)) {
                 Some(b) => decode_field(b).0,
                 None => Cow::Owned(rec.row.to_string()),

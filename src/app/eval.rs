@@ -5,21 +5,22 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::input::Source;
-use popm::input::{decode_field, ColumnSel, Record};
-use popm::output::fixed;
+use popm::io::Source;
+use popm::io::{decode_field, ColumnSel, Record};
+use popm::io::fixed;
 use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
 use popm::Label;
 use rayon::prelude::*;
 
-use super::classify::{classify_texts, record_texts, ColumnPlan};
+use super::classify::classify_texts;
+use popm::io::ColumnPlan;
 use super::{classifier, print_warning, read_options};
 use crate::cli::EvalArgs;
 
 /// Runs `popm eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let c = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
-    let pool = popm::classify::thread_pool(args.threads)?;
+    let pool = popm::thread_pool(args.threads)?;
     let opts = read_options(&args.columns)?;
     let mut cases = Vec::new();
     let mut row_errors = 0usize;
@@ -28,8 +29,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         if let Some(note) = src.encoding_note() {
             print_warning(&format!("{}: {note}", src.name()));
         }
-        let plan = ColumnPlan::resolve(&src, &args.columns)?;
-        let title_col = src.find_column(popm::input::TITLE_COLUMN_NAMES);
+        let plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
+        let title_col = src.find_column(popm::io::TITLE_COLUMN_NAMES);
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
         let by_col = args
             .by
@@ -53,7 +54,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             records
                 .par_iter()
                 .map(|rec| {
-                    let texts = record_texts(rec, &plan, &name);
+                    let texts = plan.texts(rec, &name);
                     let mut warnings = texts.warnings.clone();
                     if let Some(e) = &texts.error {
                         warnings.push(format!("{name}:{}: row {}: {e}", rec.line, rec.row));
@@ -72,7 +73,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         title_role: field(title_col)
                             .filter(|t| !t.is_empty())
                             .map(|t| c.title_role(&t)),
-                        language: popm::text::language::guess(&description).to_string(),
+                        language: popm::report::eval::guess_language(&description).to_string(),
                         is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
                         predicted,

@@ -4,21 +4,19 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use popm::input::Record;
-use popm::input::Source;
-use popm::matching::scan::Scanner;
-use popm::output::fixed;
+use popm::io::Record;
+use popm::io::Source;
+use popm::io::fixed;
 use popm::report::learn::{learn, to_lexicon_toml, LabeledText};
 use popm::Role;
 
-use super::classify::{record_texts, ColumnPlan};
+use popm::io::ColumnPlan;
 use super::{load_lexicon, print_warning, read_options};
 use crate::cli::{LearnArgs, LearnFormat};
 
 /// Runs `popm learn`.
 pub fn run(args: LearnArgs) -> Result<ExitCode> {
     let lexicon = load_lexicon(&args.lexicon)?;
-    let scanner = Scanner::new(&lexicon)?;
     let opts = read_options(&args.columns)?;
     let mut texts = Vec::new();
     for file in &args.files {
@@ -26,11 +24,11 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
         if let Some(note) = src.encoding_note() {
             print_warning(&format!("{}: {note}", src.name()));
         }
-        let mut plan = ColumnPlan::resolve(&src, &args.columns)?;
+        let mut plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
         // The title names the label; learning from it would only rediscover the role names.
         plan.title = None;
         let label_col = src.resolve(
-            &popm::input::ColumnSel::parse(&args.label_col),
+            &popm::io::ColumnSel::parse(&args.label_col),
             "--label-col",
         )?;
         let mut batch: Vec<Record> = Vec::new();
@@ -46,7 +44,7 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
                     Some("product_manager") => Role::Pm,
                     _ => continue,
                 };
-                let t = record_texts(rec, &plan, src.name());
+                let t = plan.texts(rec, src.name());
                 if t.error.is_none() {
                     texts.push(LabeledText {
                         role,
@@ -67,7 +65,7 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
             args.label_col
         );
     }
-    let suggestions = learn(&texts, &lexicon, &scanner, args.min_docs, args.top);
+    let suggestions = learn(&texts, &lexicon, args.min_docs, args.top)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         LearnFormat::Json => {

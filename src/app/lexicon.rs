@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use popm::lexicon::CategoryKind;
+use popm::CategoryKind;
 use popm::report::lexicon_check::check;
 use popm::Role;
 

@@ -100,19 +100,19 @@ pub fn parse_delimiter(d: &str) -> Result<u8> {
 }
 
 /// The input reading options from the column flags.
-pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::input::ReadOptions> {
-    Ok(popm::input::ReadOptions {
+pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::io::ReadOptions> {
+    Ok(popm::io::ReadOptions {
         delimiter: columns
             .delimiter
             .as_deref()
             .map(parse_delimiter)
             .transpose()?,
         has_headers: !columns.no_headers,
-        encoding: popm::input::decode::EncodingChoice::parse(&columns.encoding)?,
+        encoding: popm::io::EncodingChoice::parse(&columns.encoding)?,
         format: columns
             .input_format
             .as_deref()
-            .map(popm::input::InputFormat::parse)
+            .map(popm::io::InputFormat::parse)
             .transpose()?,
         sheet: columns.sheet.clone(),
     })

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use popm::output::fixed;
+use popm::io::fixed;
 use popm::report::summary::{read_results, read_results_from, share, Tally, LEAN_BINS};
 use popm::{Label, Role};
 

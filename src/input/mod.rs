@@ -10,6 +10,7 @@
 //! Inside the stage, files import downwards only: `format`, `csv_split` and
 //! `decode` at the bottom, then `record`, then the readers, then `source`.
 
+pub mod columns;
 pub mod csv;
 pub mod csv_split;
 pub mod decode;
@@ -20,8 +21,5 @@ pub mod source;
 pub mod xlsx;
 
 pub use format::InputFormat;
-pub use record::{
-    decode_field, fold_header, ColumnSel, Header, ReadOptions, Record, ID_COLUMN_NAMES,
-    TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
-};
+pub use record::{decode_field, ColumnSel, Header, ReadOptions, Record};
 pub use source::Source;

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::text::language::guess as guess_language;
+
 use serde::Serialize;
 
 use crate::classify::Classification;

@@ -81,13 +81,17 @@ struct Stat {
 }
 
 /// Ranks phrases by how strongly they separate the roles; `top` per role.
+///
+/// # Errors
+///
+/// When the lexicon's automaton (used to leave out phrases it already has) cannot be built.
 pub fn learn(
     texts: &[LabeledText],
     lexicon: &Lexicon,
-    scanner: &Scanner,
     min_docs: usize,
     top: usize,
-) -> Vec<Suggestion> {
+) -> crate::Result<Vec<Suggestion>> {
+    let scanner = &Scanner::new(lexicon)?;
     let mut stats: HashMap<String, Stat> = HashMap::new();
     let (mut n_po, mut n_pm) = (0usize, 0usize);
     let norms: Vec<_> = texts.iter().map(|t| normalize(&t.text)).collect();
@@ -161,7 +165,7 @@ pub fn learn(
     for role in [Role::Po, Role::Pm] {
         kept.extend(out.iter().filter(|s| s.role == role).take(top).cloned());
     }
-    kept
+    Ok(kept)
 }
 
 /// Byte ranges of every 1..=MAX_NGRAM word sequence that stays within one phrase span.
@@ -280,7 +284,7 @@ mod tests {
                 text: format!("Own pricing experiments and the market thesis. Team {i}."),
             });
         }
-        let s = learn(&texts, &lex, &scanner, 3, 5);
+        let s = learn(&texts, &lex, 3, 5).unwrap();
         let po: Vec<&Suggestion> = s.iter().filter(|x| x.role == Role::Po).collect();
         let pm: Vec<&Suggestion> = s.iter().filter(|x| x.role == Role::Pm).collect();
         assert!(po.iter().all(|x| x.z < 0.0) && pm.iter().all(|x| x.z > 0.0));

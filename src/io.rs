@@ -1,0 +1,21 @@
+//! Reading postings and writing results: the public face of the input and
+//! output stages.
+//!
+//! A [`Source`] opens CSV, TSV, JSON Lines, a JSON array or an `.xlsx` sheet
+//! (from a path or stdin) and hands out [`Record`]s in batches; a
+//! [`ColumnPlan`] says which fields are the posting's texts, title and id, and
+//! turns a record into [`RecordTexts`] and then a [`crate::Posting`]. On the
+//! way out, a [`Layout`] formats each classified row as CSV, TSV or JSON Lines
+//! (a [`Dialect`] for spreadsheets), and an [`XlsxWriter`] writes a workbook.
+
+pub use crate::input::columns::{ColumnChoice, ColumnPlan, RecordTexts};
+pub use crate::input::decode::EncodingChoice;
+pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
+pub use crate::input::{
+    decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source,
+};
+pub use crate::output::xlsx::XlsxWriter;
+pub use crate::output::{
+    evidence_json, fixed, guard_formula, snippet_parts, verdict_fields, Cell, Dialect, Format,
+    Layout, RowInfo, OUTPUT_COLUMNS, SCHEMA_VERSION,
+};
