@@ -11,9 +11,8 @@
 pub use crate::input::columns::{ColumnChoice, ColumnPlan, RecordTexts};
 pub use crate::input::decode::EncodingChoice;
 pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
-pub use crate::input::{
-    decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source,
-};
+pub use crate::input::{decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source};
+#[cfg(feature = "xlsx")]
 pub use crate::output::xlsx::XlsxWriter;
 pub use crate::output::{
     evidence_json, fixed, guard_formula, snippet_parts, verdict_fields, Cell, Dialect, Format,

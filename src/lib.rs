@@ -30,7 +30,9 @@ pub mod report;
 #[cfg(feature = "internals")]
 pub mod internals;
 
-pub use classify::{run_ordered, thread_pool, Classification, Classifier, ClassifierBuilder, Posting};
+pub use classify::{
+    run_ordered, thread_pool, Classification, Classifier, ClassifierBuilder, Posting,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;
 pub use judge::label::{Label, LabelCounts, Thresholds, Verdict};

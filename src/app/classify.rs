@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
-use popm::{run_ordered, thread_pool};
 use popm::io::Source;
-use popm::io::{decode_field, ColumnPlan, ColumnSel, Record, RecordTexts};
 use popm::io::XlsxWriter;
+use popm::io::{decode_field, ColumnPlan, ColumnSel, Record, RecordTexts};
 use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::report::summary::Tally;
+use popm::{run_ordered, thread_pool};
 use popm::{Classifier, Label, LabelCounts};
 
 use super::progress::Progress;
@@ -384,7 +384,13 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     if let Some(wb) = workbook {
         let settings = run_settings(&args, &files, &classifier);
         let lexicon_id = classifier.lexicon().identity();
-        wb.finish(&tally, &lexicon_id, &settings, sink.writer())?;
+        popm::report::summary_sheet::finish_workbook(
+            wb,
+            &tally,
+            &lexicon_id,
+            &settings,
+            sink.writer(),
+        )?;
     }
     sink.finish()?;
     progress.clear();

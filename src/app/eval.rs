@@ -5,17 +5,17 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use popm::io::fixed;
 use popm::io::Source;
 use popm::io::{decode_field, ColumnSel, Record};
-use popm::io::fixed;
 use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
 use popm::Label;
 use rayon::prelude::*;
 
 use super::classify::classify_texts;
-use popm::io::ColumnPlan;
 use super::{classifier, print_warning, read_options};
 use crate::cli::EvalArgs;
+use popm::io::ColumnPlan;
 
 /// Runs `popm eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {

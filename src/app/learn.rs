@@ -4,15 +4,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use popm::io::fixed;
 use popm::io::Record;
 use popm::io::Source;
-use popm::io::fixed;
 use popm::report::learn::{learn, to_lexicon_toml, LabeledText};
 use popm::Role;
 
-use popm::io::ColumnPlan;
 use super::{load_lexicon, print_warning, read_options};
 use crate::cli::{LearnArgs, LearnFormat};
+use popm::io::ColumnPlan;
 
 /// Runs `popm learn`.
 pub fn run(args: LearnArgs) -> Result<ExitCode> {
@@ -27,10 +27,7 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
         let mut plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
         // The title names the label; learning from it would only rediscover the role names.
         plan.title = None;
-        let label_col = src.resolve(
-            &popm::io::ColumnSel::parse(&args.label_col),
-            "--label-col",
-        )?;
+        let label_col = src.resolve(&popm::io::ColumnSel::parse(&args.label_col), "--label-col")?;
         let mut batch: Vec<Record> = Vec::new();
         loop {
             let more = src.read_batch(&mut batch)?;

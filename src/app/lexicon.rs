@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use popm::CategoryKind;
 use popm::report::lexicon_check::check;
+use popm::CategoryKind;
 use popm::Role;
 
 use super::{load_lexicon, EXIT_ROW_ERRORS};

@@ -183,7 +183,8 @@ fn open_lines_at(name: &str, input: Box<dyn BufRead + Send>, skipped: u64) -> Re
         }
     }
     if lines.pending.is_empty() {
-        return Err(Error::input("JSON", 
+        return Err(Error::input(
+            "JSON",
             name,
             None,
             "the input is empty: expected JSON Lines, one object per posting and line",
@@ -258,7 +259,8 @@ pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opene
         }
     };
     match first {
-        None => Err(Error::input("JSON", 
+        None => Err(Error::input(
+            "JSON",
             name,
             None,
             "the input is empty: expected a JSON array of objects, one per posting",
@@ -266,7 +268,8 @@ pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opene
         Some(b'{') => open_lines_at(name, Box::new(input), skipped_lines),
         Some(b'[') => {
             let items: Vec<Value> = serde_json::from_reader(input).map_err(|e| {
-                Error::input("JSON", 
+                Error::input(
+                    "JSON",
                     name,
                     Some(skipped_lines + e.line() as u64),
                     format!(
@@ -292,7 +295,8 @@ pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opene
                 }),
             })
         }
-        Some(other) => Err(Error::input("JSON", 
+        Some(other) => Err(Error::input(
+            "JSON",
             name,
             Some(skipped_lines + 1),
             format!(

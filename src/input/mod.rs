@@ -18,6 +18,7 @@ pub mod format;
 pub mod json;
 pub mod record;
 pub mod source;
+#[cfg(feature = "xlsx")]
 pub mod xlsx;
 
 pub use format::InputFormat;

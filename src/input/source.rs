@@ -84,6 +84,7 @@ impl Source {
         };
         let counter = Arc::new(AtomicU64::new(0));
         let mut source = match format {
+            #[cfg(feature = "xlsx")]
             InputFormat::Xlsx if path != "-" => {
                 // A file can seek: calamine reads only the parts of the zip it needs.
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -147,10 +148,18 @@ impl Source {
                 };
                 (opened, decoded.note)
             }
+            #[cfg(feature = "xlsx")]
             InputFormat::Xlsx => (
                 crate::input::xlsx::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
                 None,
             ),
+            #[cfg(not(feature = "xlsx"))]
+            InputFormat::Xlsx => {
+                return Err(Error::usage(format!(
+                    "{name}: this popm was built without the `xlsx` feature, so it cannot \
+                     read .xlsx workbooks; rebuild with `--features xlsx` or export the sheet as CSV"
+                )))
+            }
         };
         Ok(Source::records(name, format, opened, note))
     }

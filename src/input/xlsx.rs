@@ -130,7 +130,8 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     has_headers: bool,
 ) -> Result<Opened> {
     let mut wb = Xlsx::new(rs).map_err(|e| {
-        Error::input("xlsx", 
+        Error::input(
+            "xlsx",
             name,
             None,
             format!(
@@ -164,7 +165,8 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     }
     .clone();
     let range = wb.worksheet_range(&chosen).map_err(|e| {
-        Error::input("xlsx", 
+        Error::input(
+            "xlsx",
             name,
             None,
             format!("cannot read sheet {chosen:?} of the workbook: {e}"),
@@ -172,7 +174,8 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     })?;
     drop(wb);
     let Some((first_row, _)) = range.start() else {
-        return Err(Error::input("xlsx", 
+        return Err(Error::input(
+            "xlsx",
             name,
             None,
             format!(

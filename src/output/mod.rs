@@ -21,6 +21,7 @@
 //! only with `--keep`), `warnings` (array), in this order. A row that could not
 //! be classified has `label` `error` and none of the score fields.
 
+#[cfg(feature = "xlsx")]
 pub mod xlsx;
 
 use std::borrow::Cow;

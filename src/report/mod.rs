@@ -8,3 +8,5 @@ pub mod eval;
 pub mod learn;
 pub mod lexicon_check;
 pub mod summary;
+#[cfg(feature = "xlsx")]
+pub mod summary_sheet;
