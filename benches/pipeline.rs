@@ -12,11 +12,11 @@ use std::hint::black_box;
 use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use popm::input::{decode_field, CsvSource, ReadOptions, Record};
-use popm::normalize::normalize;
-use popm::output::{Format, Layout, RowInfo};
-use popm::scan::Scanner;
-use popm::{Classifier, Field, Lexicon};
+use popm::internals::csv::CsvSource;
+use popm::internals::normalize::normalize;
+use popm::internals::scan::Scanner;
+use popm::io::{decode_field, Format, Layout, ReadOptions, Record, RowInfo};
+use popm::{Classifier, Lexicon, Posting};
 
 const SAMPLES: &str = include_str!("../samples/postings.csv");
 
@@ -92,8 +92,8 @@ fn run_pipeline(classifier: &Classifier, layout: &Layout, csv: &[u8]) -> usize {
         &ReadOptions::default(),
     )
     .unwrap();
-    let text = src.find_column(popm::input::TEXT_COLUMN_NAMES).unwrap();
-    let title = src.find_column(popm::input::TITLE_COLUMN_NAMES);
+    let text = src.find_column(popm::io::TEXT_COLUMN_NAMES).unwrap();
+    let title = src.find_column(popm::io::TITLE_COLUMN_NAMES);
     let names = ["description".to_string(), "title".to_string()];
     let mut batch: Vec<Record> = Vec::new();
     let mut out = 0;
@@ -101,24 +101,23 @@ fn run_pipeline(classifier: &Classifier, layout: &Layout, csv: &[u8]) -> usize {
         let more = src.read_batch(&mut batch).unwrap();
         for rec in &batch {
             let desc = decode_field(&rec.fields[text]).0;
-            let mut fields = vec![Field {
-                text: &desc,
-                is_title: false,
-            }];
             let title_text = title.map(|t| decode_field(&rec.fields[t]).0);
+            let mut posting = Posting::new(&desc);
             if let Some(t) = &title_text {
-                fields.push(Field {
-                    text: t,
-                    is_title: true,
-                });
+                posting = posting.with_title(t);
             }
-            let c = classifier.classify(&fields);
+            let c = classifier.classify(&posting);
             let info = RowInfo {
                 file: None,
                 id: std::str::from_utf8(&rec.fields[0]).unwrap(),
                 row: rec.row,
                 kept: vec![],
-                fields: fields.iter().map(|f| f.text.into()).collect(),
+                fields: posting
+                    .texts
+                    .iter()
+                    .chain(&posting.title)
+                    .map(|&t| t.into())
+                    .collect(),
                 field_names: &names,
                 warnings: vec![],
             };

@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! cargo bench --bench stages                                    # samples/postings.csv, repeated to 20 MB
-//! POPM_CORPUS=/tmp/postings_100mb.csv cargo bench --bench stages  # e.g. ../shared/peers/make_corpus.py 100
+//! POPM_CORPUS=/tmp/postings_100mb.csv cargo bench --bench stages  # e.g. scripts/make_corpus.py 100
 //! ```
 //!
 //! `POPM_ROUNDS` sets the rounds (default 5). The corpus is CSV with a
@@ -18,12 +18,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use popm::csv_split::{split_fields, RecordSplitter};
-use popm::input::{decode_field, fold_header, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
-use popm::normalize::{normalize_into, Normalized};
-use popm::output::{Format, Layout, RowInfo};
-use popm::scan::{ScanScratch, Scanner};
-use popm::{Classifier, Field, Lexicon};
+use popm::internals::csv_split::{split_fields, RecordSplitter};
+use popm::internals::normalize::{normalize_into, Normalized};
+use popm::internals::record::fold_header;
+use popm::internals::scan::{ScanScratch, Scanner};
+use popm::io::{decode_field, Format, Layout, RowInfo, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
+use popm::{Classifier, Lexicon, Posting};
 
 /// The corpus's field delimiter (`make_corpus.py` and the samples write commas).
 const DELIMITER: u8 = b',';
@@ -228,17 +228,11 @@ fn pass(
                 }
             }
             Stage::Classify | Stage::Output => {
-                let mut fields = vec![Field {
-                    text: &desc,
-                    is_title: false,
-                }];
+                let mut posting = Posting::new(&desc);
                 if let Some(t) = &title {
-                    fields.push(Field {
-                        text: t,
-                        is_title: true,
-                    });
+                    posting = posting.with_title(t);
                 }
-                let c = classifier.classify(&fields);
+                let c = classifier.classify(&posting);
                 made += c.score.evidence.len();
                 if stage == Stage::Output {
                     let info = RowInfo {
@@ -246,7 +240,12 @@ fn pass(
                         id: "",
                         row,
                         kept: vec![],
-                        fields: fields.iter().map(|f| f.text.into()).collect(),
+                        fields: posting
+                            .texts
+                            .iter()
+                            .chain(&posting.title)
+                            .map(|&t| t.into())
+                            .collect(),
                         field_names: &names,
                         warnings: vec![],
                     };

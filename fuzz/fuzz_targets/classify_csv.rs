@@ -7,10 +7,8 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use popm::decode::EncodingChoice;
-use popm::input::{decode_field, ColumnSel, ReadOptions, Record};
-use popm::source::{InputFormat, Source};
-use popm::{Classifier, Field, Lexicon};
+use popm::io::{decode_field, ColumnSel, EncodingChoice, InputFormat, ReadOptions, Record, Source};
+use popm::{Classifier, Lexicon, Posting};
 
 fn classifier() -> &'static Classifier {
     static C: OnceLock<Classifier> = OnceLock::new();
@@ -59,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = source.column_list();
     let _ = source.resolve(&ColumnSel::Name("description".into()), "--text-col");
     let _ = source.resolve(&ColumnSel::Index(2), "--text-col");
-    let title = source.find_column(popm::input::TITLE_COLUMN_NAMES);
+    let title = source.find_column(popm::io::TITLE_COLUMN_NAMES);
     let classifier = classifier();
     let mut batch: Vec<Record> = Vec::new();
     let mut last_row = 0;
@@ -75,19 +73,18 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(rec.row, last_row + 1, "rows are numbered in order");
             last_row = rec.row;
             let texts: Vec<_> = rec.fields.iter().map(|f| decode_field(f).0).collect();
-            let fields: Vec<Field<'_>> = texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Field {
-                    text: t,
-                    is_title: Some(i) == title,
-                })
-                .collect();
-            let result = classifier.classify(&fields);
+            // The texts in column order, the title (when there is one) last, as evidence numbers them.
+            let mut order: Vec<usize> = (0..texts.len()).filter(|&i| Some(i) != title).collect();
+            let posting = Posting {
+                title: title.and_then(|t| texts.get(t)).map(|t| t.as_ref()),
+                texts: order.iter().map(|&i| texts[i].as_ref()).collect(),
+            };
+            order.extend(title.filter(|&t| t < texts.len()));
+            let result = classifier.classify(&posting);
             for ev in &result.score.evidence {
                 for o in &ev.occurrences {
                     assert!(
-                        texts[o.field].get(o.start..o.end).is_some(),
+                        texts[order[o.field]].get(o.start..o.end).is_some(),
                         "evidence {o:?}"
                     );
                 }

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use popm::{lexicon_check, Classifier, Lexicon};
+use popm::internals::lexicon_check;
+use popm::{Classifier, Lexicon};
 
 /// A posting that touches role names, context cues and phrases of both roles.
 const TEXT: &str = "We are looking for a Product Owner (m/w/d) to own the product backlog. \

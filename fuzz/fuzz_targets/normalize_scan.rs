@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use popm::normalize::normalize;
-use popm::scan::Scanner;
+use popm::internals::normalize::normalize;
+use popm::internals::scan::Scanner;
 use popm::{Classifier, Lexicon};
 
 fn classifier() -> &'static (Classifier, Scanner) {

@@ -5,9 +5,9 @@
 //! their order, and over a stream of record batches while the next batch is
 //! read and the previous one written.
 
-pub(crate) mod batch;
-pub(crate) mod classifier;
-pub(crate) mod posting;
+pub mod batch;
+pub mod classifier;
+pub mod posting;
 
 pub use batch::{run_ordered, thread_pool};
 pub use classifier::{Classification, Classifier, ClassifierBuilder};

@@ -390,7 +390,10 @@ mod tests {
                 "CSV counts its header line"
             );
         }
-        assert_eq!(j.find_column(crate::input::TEXT_COLUMN_NAMES), Some(1));
+        assert_eq!(
+            j.find_column(crate::input::record::TEXT_COLUMN_NAMES),
+            Some(1)
+        );
         assert!(j.unbalanced_quote_line().is_none());
     }
 

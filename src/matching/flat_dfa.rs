@@ -122,7 +122,7 @@ impl FlatDfa {
     /// parts walked in lockstep. Each step of a walk waits for the table load
     /// of the step before it; independent walks fill that wait, so the search
     /// takes about half the time of one walk for a few more instructions
-    /// (BENCHMARKS.md, session 9). Every walk but the first starts [`FlatDfa::max_len`] bytes
+    /// (BENCHMARKS.md, "Optimisations kept"). Every walk but the first starts [`FlatDfa::max_len`] bytes
     /// before its part, so that its state is exact from the part's start on,
     /// and reports only the matches that end inside its part.
     pub(crate) fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {

@@ -272,7 +272,6 @@ mod tests {
     #[test]
     fn separating_phrases_rank_first_and_lexicon_phrases_are_marked() {
         let lex = Lexicon::embedded();
-        let scanner = Scanner::new(&lex).unwrap();
         let mut texts = Vec::new();
         for i in 0..10 {
             texts.push(LabeledText {
