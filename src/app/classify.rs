@@ -10,7 +10,9 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 use popm::io::Source;
 use popm::io::XlsxWriter;
-use popm::io::{decode_field, ColumnPlan, ColumnSel, Record, RecordTexts};
+use popm::io::{
+    decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record, RecordTexts,
+};
 use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::report::summary::Tally;
 use popm::{run_ordered, thread_pool};
@@ -156,36 +158,73 @@ impl Sink {
     }
 }
 
-/// Runs `popm classify`.
-pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
-    let classifier = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
-    let files: Vec<String> = if args.files.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.files.clone()
-    };
-    let format = output_format(&args);
-    let dialect = dialect(&args, format)?;
-    let filter = RowFilter::new(&args)?;
-    let opts = read_options(&args.columns)?;
-    let pool = thread_pool(args.threads)?;
-    let has_file = files.len() > 1;
+/// `popm classify`'s flags, checked once and turned into what the run needs
+/// (as ripgrep turns its low-level arguments into high-level ones).
+struct Config {
+    classifier: Classifier,
+    /// The inputs (`-` for stdin).
+    files: Vec<String>,
+    format: Format,
+    dialect: Dialect,
+    filter: RowFilter,
+    read: ReadOptions,
+    columns: ColumnChoice,
+    pool: rayon::ThreadPool,
+    /// `--keep` (empty with `--keep-all`).
+    keep: Vec<String>,
+    keep_all: bool,
+    output: Option<PathBuf>,
+    provenance: bool,
+    quiet: bool,
+    /// The run's settings for the xlsx Summary sheet.
+    settings: Vec<(String, String)>,
+}
 
-    // Open the first input before the output, so a bad input leaves no output file.
-    let mut sources = Vec::with_capacity(files.len());
-    sources.push(Source::open(&files[0], &opts)?);
-    let first = &sources[0];
-    let first_plan = ColumnPlan::resolve(first, &args.columns.choice())?;
-    let kept_names: Vec<String> = if args.keep_all {
-        if first.headers().is_empty() {
-            (1..=first.width().max(1))
-                .map(|i| format!("column{i}"))
-                .collect()
+impl Config {
+    fn new(args: ClassifyArgs) -> Result<Config> {
+        let classifier = classifier(&args.lexicon, &args.thresholds, &args.scoring)?;
+        let files: Vec<String> = if args.files.is_empty() {
+            vec!["-".to_string()]
         } else {
-            first.headers().to_vec()
+            args.files.clone()
+        };
+        let format = output_format(&args);
+        let settings = run_settings(&args, &files, &classifier);
+        Ok(Config {
+            dialect: dialect(&args, format)?,
+            filter: RowFilter::new(&args)?,
+            read: read_options(&args.columns)?,
+            columns: args.columns.choice(),
+            pool: thread_pool(args.threads)?,
+            classifier,
+            files,
+            format,
+            keep: args.keep,
+            keep_all: args.keep_all,
+            output: args.output,
+            provenance: args.provenance,
+            quiet: args.quiet,
+            settings,
+        })
+    }
+
+    /// Several inputs: rows say which file they come from.
+    fn has_file_column(&self) -> bool {
+        self.files.len() > 1
+    }
+
+    /// The names of the kept columns, from the first input's header.
+    fn kept_names(&self, first: &Source) -> Result<Vec<String>> {
+        if self.keep_all {
+            return Ok(if first.headers().is_empty() {
+                (1..=first.width().max(1))
+                    .map(|i| format!("column{i}"))
+                    .collect()
+            } else {
+                first.headers().to_vec()
+            });
         }
-    } else {
-        args.keep
+        self.keep
             .iter()
             .map(|k| {
                 let i = first.resolve(&ColumnSel::parse(k), "--keep")?;
@@ -195,13 +234,185 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                     .cloned()
                     .unwrap_or_else(|| format!("column{}", i + 1)))
             })
-            .collect::<Result<_>>()?
-    };
-    let layout = Layout::new(format, &kept_names, has_file, classifier.lexicon())
-        .with_dialect(dialect)
-        .with_provenance(args.provenance);
-    let mut sink = Sink::open(args.output.as_deref())?;
-    if format == Format::Xlsx && sink.is_terminal() {
+            .collect()
+    }
+
+    /// Where each kept column is in `src` (`None`: not in this input).
+    fn kept_indices(&self, src: &Source, kept_names: &[String]) -> Vec<Option<usize>> {
+        if self.keep_all && src.headers().is_empty() {
+            return (0..kept_names.len()).map(Some).collect();
+        }
+        // The n-th kept column of a name is the n-th input column of that
+        // name, so duplicate header names each keep their own values.
+        kept_names
+            .iter()
+            .enumerate()
+            .map(|(j, k)| {
+                let nth = kept_names[..j]
+                    .iter()
+                    .filter(|p| p.eq_ignore_ascii_case(k))
+                    .count();
+                src.headers()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| h.eq_ignore_ascii_case(k))
+                    .nth(nth)
+                    .map(|(i, _)| i)
+            })
+            .collect()
+    }
+
+    /// The inputs' total size, when every input is a file.
+    fn total_bytes(&self) -> Option<u64> {
+        self.files
+            .iter()
+            .map(|f| {
+                (f != "-")
+                    .then(|| std::fs::metadata(f).ok().map(|m| m.len()))
+                    .flatten()
+            })
+            .sum()
+    }
+}
+
+/// Turns one input's records into output rows, on the worker threads.
+struct RowMaker<'a> {
+    config: &'a Config,
+    layout: &'a Layout,
+    plan: ColumnPlan,
+    keep_idx: Vec<Option<usize>>,
+    field_names: Vec<String>,
+    source_name: String,
+    file_label: Option<String>,
+}
+
+impl RowMaker<'_> {
+    fn make(&self, rec: &Record) -> RowOut {
+        let config = self.config;
+        let lexicon = config.classifier.lexicon();
+        let source_name = &self.source_name;
+        let texts = self.plan.texts(rec, source_name);
+        let id: Cow<'_, str> = match self.plan.id.and_then(|i| rec.fields.get(i)) {
+            Some(b) => decode_field(b).0,
+            None => Cow::Owned(rec.row.to_string()),
+        };
+        let kept: Vec<Cow<'_, str>> = self
+            .keep_idx
+            .iter()
+            .map(|k| {
+                k.and_then(|i| rec.fields.get(i))
+                    .map_or(Cow::Borrowed(""), |b| decode_field(b).0)
+            })
+            .collect();
+        let mut warnings = texts.warnings.clone();
+        let (result, label) = match &texts.error {
+            Some(e) => {
+                warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
+                (Err(e.as_str()), None)
+            }
+            None => {
+                let c = classify_texts(&config.classifier, &texts);
+                let l = c.verdict.label;
+                (Ok(c), Some(l))
+            }
+        };
+        let info = RowInfo {
+            file: self.file_label.as_deref(),
+            id: &id,
+            row: rec.row,
+            kept,
+            fields: texts.fields,
+            field_names: &self.field_names,
+            warnings: warnings.clone(),
+        };
+        let outcome = result.as_ref().map_err(|e| *e);
+        let confidence = outcome.map_or(0.0, |c| c.verdict.confidence);
+        let is_xlsx = config.format == Format::Xlsx;
+        let (bytes, cells) = if is_xlsx {
+            let cells = self.layout.cells(&info, outcome, lexicon);
+            (
+                Vec::new(),
+                cells.into_iter().map(Cell::into_owned).collect(),
+            )
+        } else {
+            (self.layout.row(&info, outcome, lexicon), Vec::new())
+        };
+        RowOut {
+            bytes,
+            cells,
+            // The Summary sheet of a workbook tallies the evidence.
+            result: result.ok().filter(|_| is_xlsx),
+            label,
+            confidence,
+            warnings,
+        }
+    }
+}
+
+/// What the writing side has seen so far.
+#[derive(Default)]
+struct Totals {
+    counts: LabelCounts,
+    warnings: usize,
+    rows: usize,
+    written: usize,
+    /// Inputs with a problem that is not one row's (an unbalanced quote).
+    input_errors: usize,
+}
+
+impl Totals {
+    /// Counts and prints a warning.
+    fn warn(&mut self, quiet: bool, message: &str) {
+        self.warnings += 1;
+        if !quiet {
+            print_warning(message);
+        }
+    }
+
+    /// The closing line on stderr.
+    fn report(&self, filter: &RowFilter) {
+        let per_label: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(l, n)| format!("{n} {}", Label::row_name(l)))
+            .collect();
+        let filtered = if filter.is_active() {
+            format!(
+                " ({} written, {} filtered out)",
+                self.written,
+                self.rows - self.written
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "popm: {} row{}{filtered}: {}; {} warning{}",
+            self.rows,
+            if self.rows == 1 { "" } else { "s" },
+            per_label.join(", "),
+            self.warnings,
+            if self.warnings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Runs `popm classify`.
+pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
+    let config = Config::new(args)?;
+    // Open the first input before the output, so a bad input leaves no output file.
+    let first = Source::open(&config.files[0], &config.read)?;
+    let first_plan = ColumnPlan::resolve(&first, &config.columns)?;
+    let kept_names = config.kept_names(&first)?;
+    let layout = Layout::new(
+        config.format,
+        &kept_names,
+        config.has_file_column(),
+        config.classifier.lexicon(),
+    )
+    .with_dialect(config.dialect)
+    .with_provenance(config.provenance);
+    let mut sink = Sink::open(config.output.as_deref())?;
+    if config.format == Format::Xlsx && sink.is_terminal() {
         anyhow::bail!(
             "xlsx output is a binary file: write it with -o FILE.xlsx (or redirect stdout)"
         );
@@ -210,145 +421,54 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let sink_name = sink.name();
     let io_err = |e: io::Error| popm::Error::write(&sink_name, e);
     sink.writer().write_all(&layout.header()).map_err(io_err)?;
-    let mut workbook = match format {
+    let mut workbook = match config.format {
         Format::Xlsx => Some(XlsxWriter::new(&layout.columns())?),
         _ => None,
     };
     let mut tally = Tally::new();
-    let mut written = 0usize;
-    let total_bytes = files
-        .iter()
-        .map(|f| {
-            (f != "-")
-                .then(|| std::fs::metadata(f).ok().map(|m| m.len()))
-                .flatten()
-        })
-        .sum::<Option<u64>>();
-    let mut progress = Progress::new(!args.quiet, total_bytes);
-
-    let mut counts = LabelCounts::default();
-    let mut warnings = 0usize;
-    let mut rows = 0usize;
-    let mut input_errors = 0usize;
-    for (fi, file) in files.iter().enumerate() {
-        let mut src = if fi == 0 {
-            sources.pop().context("first input")?
-        } else {
-            Source::open(file, &opts)?
+    let mut progress = Progress::new(!config.quiet, config.total_bytes());
+    let mut totals = Totals::default();
+    let mut first = Some((first, first_plan));
+    for file in &config.files {
+        let (mut src, plan) = match first.take() {
+            Some(opened) => opened,
+            None => {
+                let src = Source::open(file, &config.read)?;
+                let plan = ColumnPlan::resolve(&src, &config.columns)?;
+                (src, plan)
+            }
         };
         if let Some(note) = src.encoding_note() {
-            warnings += 1;
-            if !args.quiet {
-                print_warning(&format!("{}: {note}", src.name()));
-            }
+            totals.warn(config.quiet, &format!("{}: {note}", src.name()));
         }
-        let plan = if fi == 0 {
-            first_plan.clone()
-        } else {
-            ColumnPlan::resolve(&src, &args.columns.choice())?
-        };
-        let keep_idx: Vec<Option<usize>> = if args.keep_all && src.headers().is_empty() {
-            (0..kept_names.len()).map(Some).collect()
-        } else {
-            // The n-th kept column of a name is the n-th input column of that
-            // name, so duplicate header names each keep their own values.
-            kept_names
-                .iter()
-                .enumerate()
-                .map(|(j, k)| {
-                    let nth = kept_names[..j]
-                        .iter()
-                        .filter(|p| p.eq_ignore_ascii_case(k))
-                        .count();
-                    src.headers()
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, h)| h.eq_ignore_ascii_case(k))
-                        .nth(nth)
-                        .map(|(i, _)| i)
-                })
-                .collect()
-        };
-        let source_name = src.name().to_string();
-        let field_names = plan.field_names();
-        let file_label = has_file.then(|| file.clone());
-        let lexicon = classifier.lexicon();
-        let process_record = |rec: &Record| -> RowOut {
-            let texts = plan.texts(rec, &source_name);
-            let id: Cow<'_, str> = match plan.id.and_then(|i| rec.fields.get(i)) {
-                Some(b) => decode_field(b).0,
-                None => Cow::Owned(rec.row.to_string()),
-            };
-            let kept: Vec<Cow<'_, str>> = keep_idx
-                .iter()
-                .map(|k| {
-                    k.and_then(|i| rec.fields.get(i))
-                        .map_or(Cow::Borrowed(""), |b| decode_field(b).0)
-                })
-                .collect();
-            let mut warnings = texts.warnings.clone();
-            let (result, label) = match &texts.error {
-                Some(e) => {
-                    warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
-                    (Err(e.as_str()), None)
-                }
-                None => {
-                    let c = classify_texts(&classifier, &texts);
-                    let l = c.verdict.label;
-                    (Ok(c), Some(l))
-                }
-            };
-            let info = RowInfo {
-                file: file_label.as_deref(),
-                id: &id,
-                row: rec.row,
-                kept,
-                fields: texts.fields,
-                field_names: &field_names,
-                warnings: warnings.clone(),
-            };
-            let outcome = result.as_ref().map_err(|e| *e);
-            let confidence = outcome.map_or(0.0, |c| c.verdict.confidence);
-            let (bytes, cells) = if format == Format::Xlsx {
-                let cells = layout.cells(&info, outcome, lexicon);
-                (
-                    Vec::new(),
-                    cells.into_iter().map(Cell::into_owned).collect(),
-                )
-            } else {
-                (layout.row(&info, outcome, lexicon), Vec::new())
-            };
-            RowOut {
-                bytes,
-                cells,
-                // The Summary sheet of a workbook tallies the evidence.
-                result: result.ok().filter(|_| format == Format::Xlsx),
-                label,
-                confidence,
-                warnings,
-            }
+        let maker = RowMaker {
+            config: &config,
+            layout: &layout,
+            keep_idx: config.kept_indices(&src, &kept_names),
+            field_names: plan.field_names(),
+            plan,
+            source_name: src.name().to_string(),
+            file_label: config.has_file_column().then(|| file.clone()),
         };
         // CSV fields are split here, on the worker, into the thread's own buffer.
-        let process = |rec: &mut Record| -> RowOut { rec.with_fields(|rec| process_record(rec)) };
+        let process = |rec: &mut Record| -> RowOut { rec.with_fields(|rec| maker.make(rec)) };
         let bytes_read = src.byte_counter();
+        let lexicon = config.classifier.lexicon();
         run_ordered(
-            &pool,
+            &config.pool,
             |batch| src.read_batch_deferred(batch),
             process,
             |outs: Vec<RowOut>| {
                 if outs.is_empty() {
                     return Ok(());
                 }
-                progress.update(bytes_read.load(Ordering::Relaxed), rows + outs.len());
+                progress.update(bytes_read.load(Ordering::Relaxed), totals.rows + outs.len());
                 for o in outs {
-                    if filter.keeps(o.label, o.confidence) {
-                        written += 1;
+                    if config.filter.keeps(o.label, o.confidence) {
+                        totals.written += 1;
                         if let Some(wb) = workbook.as_mut() {
                             for w in wb.write_row(&o.cells)? {
-                                warnings += 1;
-                                if !args.quiet {
-                                    print_warning(&w);
-                                }
+                                totals.warn(config.quiet, &w);
                             }
                             match &o.result {
                                 Some(c) => tally.add_classification(c, lexicon),
@@ -358,13 +478,10 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                             sink.writer().write_all(&o.bytes).map_err(io_err)?;
                         }
                     }
-                    rows += 1;
-                    counts.add(o.label);
+                    totals.rows += 1;
+                    totals.counts.add(o.label);
                     for w in &o.warnings {
-                        warnings += 1;
-                        if !args.quiet {
-                            print_warning(w);
-                        }
+                        totals.warn(config.quiet, w);
                     }
                 }
                 Ok(())
@@ -372,46 +489,32 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         )?;
         progress.finish_input(src.bytes_read());
         if let Some(line) = src.unbalanced_quote_line() {
-            input_errors += 1;
-            warnings += 1;
+            totals.input_errors += 1;
+            totals.warnings += 1;
             print_warning(&format!(
-                "{source_name}:{line}: the input has an unbalanced quote character, last at line \
+                "{}:{line}: the input has an unbalanced quote character, last at line \
                  {line}: a quoted field opened there may be unclosed (its record then absorbed the \
-                 lines after it), or a field holds a stray quote; check the quoting"
+                 lines after it), or a field holds a stray quote; check the quoting",
+                maker.source_name
             ));
         }
     }
     if let Some(wb) = workbook {
-        let settings = run_settings(&args, &files, &classifier);
-        let lexicon_id = classifier.lexicon().identity();
+        let lexicon_id = config.classifier.lexicon().identity();
         popm::report::summary_sheet::finish_workbook(
             wb,
             &tally,
             &lexicon_id,
-            &settings,
+            &config.settings,
             sink.writer(),
         )?;
     }
     sink.finish()?;
     progress.clear();
-    if !args.quiet {
-        let per_label: Vec<String> = counts
-            .iter()
-            .map(|(l, n)| format!("{n} {}", Label::row_name(l)))
-            .collect();
-        let filtered = if filter.is_active() {
-            format!(" ({written} written, {} filtered out)", rows - written)
-        } else {
-            String::new()
-        };
-        eprintln!(
-            "popm: {rows} row{}{filtered}: {}; {warnings} warning{}",
-            if rows == 1 { "" } else { "s" },
-            per_label.join(", "),
-            if warnings == 1 { "" } else { "s" }
-        );
+    if !config.quiet {
+        totals.report(&config.filter);
     }
-    Ok(if counts.error > 0 || input_errors > 0 {
+    Ok(if totals.counts.error > 0 || totals.input_errors > 0 {
         ExitCode::from(EXIT_ROW_ERRORS)
     } else {
         ExitCode::SUCCESS
