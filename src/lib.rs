@@ -1,15 +1,47 @@
 //! popm tells, with evidence, whether job postings lean Product Owner or Product Manager.
 //!
+//! Data flows one way: read → normalize → scan → judge → label → write.
+//!
+//! 1. [`io::Source`] reads postings from CSV, TSV, JSON Lines, a JSON array
+//!    or an `.xlsx` sheet, and an [`io::ColumnPlan`] turns each record into a
+//!    [`Posting`] (title and texts);
+//! 2. the text is folded (markup, case, punctuation) with a map back to the
+//!    original bytes, so evidence always points into the text as given;
+//! 3. one multi-pattern automaton finds every [`Lexicon`] phrase;
+//! 4. the judge marks role names used for colleagues or for the posting's own
+//!    role and negated phrases, weighs each match by the section it is in, and
+//!    sums a PO and a PM [`Score`];
+//! 5. the scores become a [`Label`] with a calibrated confidence and a lean
+//!    ([`Verdict`]), together a [`Classification`] with its [`Evidence`];
+//! 6. [`io::Layout`] writes CSV, TSV or JSON Lines rows, [`io::XlsxWriter`] a
+//!    workbook; [`report`] summarises results and measures accuracy.
+//!
+//! A [`Classifier`] is built once from a lexicon and shared by every thread;
+//! [`Classifier::classify_batch`] runs many postings in parallel, in order.
+//!
 //! ```
-//! use popm::{Classifier, Label, Lexicon};
+//! use popm::{Classifier, Label, Lexicon, Posting};
 //!
 //! let classifier = Classifier::new(Lexicon::embedded()).unwrap();
-//! let result = classifier.classify_text(
-//!     "As Product Owner you own the product backlog, write user stories and \
-//!      acceptance criteria, and run sprint planning with the development team.",
-//! );
+//! let posting = Posting::new(
+//!     "You own the product backlog, write user stories and acceptance criteria, \
+//!      and run sprint planning with the development team.",
+//! )
+//! .with_title("Product Owner");
+//! let result = classifier.classify(&posting);
 //! assert_eq!(result.verdict.label, Label::ProductOwner);
+//! assert_eq!("product_owner".parse::<Label>(), Ok(result.verdict.label));
 //! ```
+//!
+//! # Features
+//!
+//! * `cli` (default): the `popm` command-line tool and its dependencies (clap …);
+//! * `xlsx` (default): reading and writing `.xlsx` workbooks;
+//! * `internals`: the stages' internals for popm's own benches, fuzz targets
+//!   and tests; not a public API.
+//!
+//! A library user who needs neither the tool nor workbooks builds with
+//! `default-features = false`.
 #![deny(missing_docs)]
 // Without `internals`, some stage items exist only for the benches, fuzz targets and tests.
 #![cfg_attr(not(feature = "internals"), allow(dead_code))]

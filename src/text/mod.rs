@@ -1,8 +1,8 @@
 //! Stage 2, text: a description as given in, the folded text the scanner reads out.
 //!
 //! [`normalize`] strips markup, folds case and punctuation and keeps a map from
-//! every folded byte back to the original (its byte-level fast path, with the
-//! crate's only `unsafe`, lives there too); [`spelling`] gives the US/UK variants
+//! every folded byte back to the original (its byte-level fast path for plain
+//! ASCII runs, with an `unsafe` block and its proof, lives there too); [`spelling`] gives the US/UK variants
 //! of a lexicon phrase; [`language`] guesses a posting's language from function
 //! words.
 
