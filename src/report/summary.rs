@@ -35,6 +35,8 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+pub use crate::output::evidence_cell::{parse_compact_evidence, CompactItem};
+
 use crate::classify::Classification;
 use crate::error::{Error, Result};
 use crate::judge::context::Mark;
@@ -94,26 +96,6 @@ pub struct PhraseCount {
     pub category: String,
     /// Postings in which it counted.
     pub postings: usize,
-}
-
-/// One item of a compact evidence cell: `product manager×3 (1 colleague)`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompactItem {
-    /// The phrase.
-    pub phrase: String,
-    /// Number of matches.
-    pub count: usize,
-    /// Matches marked `colleague`.
-    pub colleague: usize,
-    /// Matches marked `negated`.
-    pub negated: usize,
-}
-
-impl CompactItem {
-    /// Whether at least one match counted for its role.
-    pub fn is_counted(&self) -> bool {
-        self.count > self.colleague + self.negated
-    }
 }
 
 /// Aggregate of classified postings (see the [module docs](self)).
@@ -351,98 +333,6 @@ pub fn share(n: usize, total: usize) -> f64 {
     } else {
         n as f64 / total as f64
     }
-}
-
-/// Parses a compact evidence cell (`product backlog×3; product manager×1 (colleague)`).
-///
-/// The grammar, as [`crate::output`] writes it: items separated by `"; "`,
-/// each `PHRASE×COUNT` optionally followed by a note ` (MARKS)`, where MARKS is
-/// `colleague`, `negated`, or both separated by `", "`, each preceded by its
-/// number and a space when not every match has that mark (`(2 colleague, 1 negated)`).
-/// A phrase may itself hold `×` or `"; "`: an item ends at the first `×COUNT`
-/// (with its note) that is followed by `"; "` or the end of the cell. An empty
-/// (or all-blank) cell has no items.
-///
-/// # Errors
-///
-/// A message naming the part of the cell that does not follow the grammar.
-pub fn parse_compact_evidence(cell: &str) -> std::result::Result<Vec<CompactItem>, String> {
-    let mut items = Vec::new();
-    let mut rest = cell.trim();
-    if rest.is_empty() {
-        return Ok(items);
-    }
-    loop {
-        let mut from = 0;
-        let (at, item, after) = loop {
-            let Some(p) = rest[from..].find('×') else {
-                return Err(format!("expected `phrase×count` in `{rest}`"));
-            };
-            let at = from + p;
-            let tail = &rest[at + '×'.len_utf8()..];
-            if let Some((count, colleague, negated, used)) = parse_count_and_note(tail) {
-                let after = &tail[used..];
-                if after.is_empty() || after.starts_with("; ") {
-                    break (at, (count, colleague, negated), after);
-                }
-            }
-            from = at + '×'.len_utf8();
-        };
-        let phrase = &rest[..at];
-        if phrase.trim().is_empty() {
-            return Err(format!("missing phrase before `{}`", &rest[at..]));
-        }
-        let (count, colleague, negated) = item;
-        items.push(CompactItem {
-            phrase: phrase.to_string(),
-            count,
-            colleague,
-            negated,
-        });
-        if after.is_empty() {
-            return Ok(items);
-        }
-        rest = &after[2..];
-        if rest.trim().is_empty() {
-            return Err("nothing after the last `; `".to_string());
-        }
-    }
-}
-
-/// Parses `COUNT[ (MARKS)]` at the start of `s`: (count, colleague, negated, bytes used).
-fn parse_count_and_note(s: &str) -> Option<(usize, usize, usize, usize)> {
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
-    }
-    let count: usize = s[..digits].parse().ok().filter(|&n| n > 0)?;
-    let Some(note) = s[digits..].strip_prefix(" (") else {
-        return Some((count, 0, 0, digits));
-    };
-    let close = note.find(')')?;
-    let mut marks = [0usize; 2];
-    let mut last: Option<usize> = None;
-    for part in note[..close].split(", ") {
-        let (n, name) = match part.split_once(' ') {
-            Some((n, name)) => (n.parse::<usize>().ok().filter(|&n| n > 0)?, name),
-            None => (count, part),
-        };
-        let k = match name {
-            "colleague" => 0,
-            "negated" => 1,
-            _ => return None,
-        };
-        // popm writes colleague before negated, each once.
-        if last.is_some_and(|l| l >= k) {
-            return None;
-        }
-        last = Some(k);
-        marks[k] = n;
-    }
-    if marks[0] + marks[1] > count {
-        return None;
-    }
-    Some((count, marks[0], marks[1], digits + 2 + close + 1))
 }
 
 /// Phrase → category lookups for the phrases of CSV/TSV results.
