@@ -403,6 +403,12 @@ pub struct SummaryArgs {
     /// How many phrases to list per role.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Text encoding of CSV/TSV/JSON input: `auto`, or a label such as utf-8, utf-16le,
+    /// utf-16be, windows-1252, latin1, iso-8859-15, shift_jis. `auto`: a byte order mark
+    /// decides, else UTF-8 when the first 64 KiB look like UTF-8, else windows-1252 (with a
+    /// warning).
+    #[arg(long, value_name = "LABEL", default_value = "auto")]
+    pub encoding: String,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub lexicon: LexiconArgs,

@@ -18,9 +18,10 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
 use popm::lexicon::Entry;
-use popm::normalize::{normalize, Normalized};
-use popm::scan::Scanner;
-use popm::{spelling, Classification, Classifier, Lexicon};
+use popm::matching::scan::Scanner;
+use popm::text::normalize::{normalize, Normalized};
+use popm::text::spelling;
+use popm::{Classification, Classifier, Lexicon};
 
 /// The embedded lexicon, compiled once for every test in this file.
 fn compiled() -> &'static (Classifier, Scanner) {

@@ -2,15 +2,14 @@
 //! popm result files.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use popm::io::fixed;
-use popm::report::summary::{read_results, read_results_from, share, Tally, LEAN_BINS};
+use popm::io::{fixed, EncodingChoice};
+use popm::report::summary::{read_results_with, share, Tally, LEAN_BINS};
 use popm::{Label, Role};
 
-use super::load_lexicon;
+use super::{load_lexicon, print_warning};
 use crate::cli::SummaryArgs;
 
 /// Width of the longest histogram bar, in characters.
@@ -26,18 +25,14 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode> {
     if files.iter().filter(|f| *f == "-").count() > 1 {
         bail!("stdin (`-`) can be read only once");
     }
+    let encoding = EncodingChoice::parse(&args.encoding)?;
     let lexicon = load_lexicon(&args.lexicon)?;
     let mut tally = Tally::new();
     for file in &files {
-        let t = if file == "-" {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                eprintln!("popm: reading results from stdin (end with Ctrl-D)...");
-            }
-            read_results_from(stdin.lock(), "<stdin>", &lexicon)?
-        } else {
-            read_results(Path::new(file), &lexicon)?
-        };
+        if file == "-" && std::io::stdin().is_terminal() {
+            eprintln!("popm: reading results from stdin (end with Ctrl-D)...");
+        }
+        let t = read_results_with(file, encoding, &lexicon, &mut |w| print_warning(&w))?;
         tally.merge(t);
     }
     let mut out = std::io::stdout().lock();

@@ -159,11 +159,37 @@ impl RecordReader for NamedLines {
 ///
 /// When reading fails, or the input has no non-blank line.
 pub(crate) fn open_lines(name: &str, input: Box<dyn Read + Send>) -> Result<Opened> {
-    open_lines_at(name, Box::new(BufReader::with_capacity(1 << 16, input)), 0)
+    open_lines_at(
+        name,
+        Box::new(BufReader::with_capacity(1 << 16, input)),
+        0,
+        None,
+    )
 }
 
-/// Like [`open_lines`], with `skipped` lines already consumed before `input`.
-fn open_lines_at(name: &str, input: Box<dyn BufRead + Send>, skipped: u64) -> Result<Opened> {
+/// Like [`open_lines`], but `keys` are the header (every object is read by
+/// them) instead of the keys of the first object.
+///
+/// # Errors
+///
+/// As [`open_lines`].
+pub(crate) fn open_lines_with_keys(
+    name: &str,
+    input: Box<dyn Read + Send>,
+    keys: &[String],
+) -> Result<Opened> {
+    let input = Box::new(BufReader::with_capacity(1 << 16, input));
+    open_lines_at(name, input, 0, Some(keys))
+}
+
+/// Like [`open_lines`] (with `keys`, [`open_lines_with_keys`]), with `skipped`
+/// lines already consumed before `input`.
+fn open_lines_at(
+    name: &str,
+    input: Box<dyn BufRead + Send>,
+    skipped: u64,
+    keys: Option<&[String]>,
+) -> Result<Opened> {
     let mut lines = JsonLines {
         input,
         line: skipped,
@@ -189,6 +215,9 @@ fn open_lines_at(name: &str, input: Box<dyn BufRead + Send>, skipped: u64) -> Re
             None,
             "the input is empty: expected JSON Lines, one object per posting and line",
         ));
+    }
+    if let Some(keys) = keys {
+        lines.keys = keys.to_vec();
     }
     Ok(Opened {
         header: lines.keys.clone(),
@@ -237,6 +266,28 @@ impl RecordReader for JsonArray {
 /// When reading fails, the input is empty, is not valid JSON (the message
 /// names the line), or is neither an array nor JSON Lines.
 pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opened> {
+    open_json_keyed(name, input, None)
+}
+
+/// Like [`open_json`], but `keys` are the header (every object is read by
+/// them) instead of the keys of the first object.
+///
+/// # Errors
+///
+/// As [`open_json`].
+pub(crate) fn open_json_with_keys(
+    name: &str,
+    input: Box<dyn Read + Send>,
+    keys: &[String],
+) -> Result<Opened> {
+    open_json_keyed(name, input, Some(keys))
+}
+
+fn open_json_keyed(
+    name: &str,
+    input: Box<dyn Read + Send>,
+    keys: Option<&[String]>,
+) -> Result<Opened> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut skipped_lines = 0u64;
     let first = loop {
@@ -265,7 +316,7 @@ pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opene
             None,
             "the input is empty: expected a JSON array of objects, one per posting",
         )),
-        Some(b'{') => open_lines_at(name, Box::new(input), skipped_lines),
+        Some(b'{') => open_lines_at(name, Box::new(input), skipped_lines, keys),
         Some(b'[') => {
             let items: Vec<Value> = serde_json::from_reader(input).map_err(|e| {
                 Error::input(
@@ -280,11 +331,14 @@ pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opene
                     ),
                 )
             })?;
-            let keys: Vec<String> = items
-                .iter()
-                .find_map(Value::as_object)
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
+            let keys: Vec<String> = match keys {
+                Some(keys) => keys.to_vec(),
+                None => items
+                    .iter()
+                    .find_map(Value::as_object)
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default(),
+            };
             Ok(Opened {
                 header: keys.clone(),
                 width: keys.len(),
@@ -434,6 +488,40 @@ mod tests {
         assert_eq!(o.header, ["id"]);
         let recs = records(o);
         assert_eq!((recs[0].line, recs[1].line), (2, 3));
+    }
+
+    #[test]
+    fn given_keys_are_the_header() {
+        let keys = ["label".to_string(), "confidence".to_string()];
+        let text = "{\"label\":\"error\"}\n{\"confidence\":0.5,\"label\":\"x\",\"z\":1}\n";
+        for o in [
+            open_lines_with_keys(
+                "k.jsonl",
+                Box::new(Cursor::new(text.as_bytes().to_vec())),
+                &keys,
+            )
+            .unwrap(),
+            open_json_with_keys(
+                "k.json",
+                Box::new(Cursor::new(text.as_bytes().to_vec())),
+                &keys,
+            )
+            .unwrap(),
+            open_json_with_keys(
+                "k.json",
+                Box::new(Cursor::new(
+                    b"[{\"label\":\"error\"},{\"confidence\":0.5,\"label\":\"x\"}]".to_vec(),
+                )),
+                &keys,
+            )
+            .unwrap(),
+        ] {
+            assert_eq!(o.header, keys);
+            assert_eq!(o.width, 2);
+            let recs = records(o);
+            assert_eq!(fields(&recs[0]), ["error", ""]);
+            assert_eq!(fields(&recs[1]), ["x", "0.5"]);
+        }
     }
 
     #[test]

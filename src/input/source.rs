@@ -127,6 +127,38 @@ impl Source {
         format: InputFormat,
         opts: &ReadOptions,
     ) -> Result<Source> {
+        Source::from_reader_keyed(name, reader, format, opts, None)
+    }
+
+    /// Like [`Source::from_reader`], but the columns of a JSON or JSON Lines
+    /// input are `keys`, in this order, rather than the keys of its first
+    /// object: for a reader that knows the fields it needs, when the first
+    /// object may lack some (an `error` row of `popm classify --format jsonl`
+    /// has no `confidence`). A missing key, as ever, gives an empty field.
+    /// CSV, TSV and workbooks name their columns in their header row, and
+    /// ignore `keys`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Source::from_reader`].
+    pub fn from_reader_with_keys(
+        name: &str,
+        reader: Box<dyn Read + Send>,
+        format: InputFormat,
+        opts: &ReadOptions,
+        keys: &[&str],
+    ) -> Result<Source> {
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        Source::from_reader_keyed(name, reader, format, opts, Some(&keys))
+    }
+
+    fn from_reader_keyed(
+        name: &str,
+        reader: Box<dyn Read + Send>,
+        format: InputFormat,
+        opts: &ReadOptions,
+        keys: Option<&[String]>,
+    ) -> Result<Source> {
         let (opened, note) = match format {
             InputFormat::Csv | InputFormat::Tsv => {
                 let mut opts = opts.clone();
@@ -141,10 +173,13 @@ impl Source {
             }
             InputFormat::Jsonl | InputFormat::Json => {
                 let decoded = crate::input::decode::decode(name, reader, opts.encoding)?;
-                let opened = if format == InputFormat::Jsonl {
-                    crate::input::json::open_lines(name, decoded.reader)?
-                } else {
-                    crate::input::json::open_json(name, decoded.reader)?
+                use crate::input::json;
+                let r = decoded.reader;
+                let opened = match (format, keys) {
+                    (InputFormat::Jsonl, None) => json::open_lines(name, r)?,
+                    (InputFormat::Jsonl, Some(keys)) => json::open_lines_with_keys(name, r, keys)?,
+                    (_, None) => json::open_json(name, r)?,
+                    (_, Some(keys)) => json::open_json_with_keys(name, r, keys)?,
                 };
                 (opened, decoded.note)
             }
@@ -403,6 +438,31 @@ mod tests {
         assert_eq!(s.delimiter(), Some(b'\t'));
         assert_eq!(s.format(), InputFormat::Tsv);
         assert_eq!(s.headers(), ["id,x", "description"]);
+    }
+
+    #[test]
+    fn json_keys_can_be_given() {
+        let text = b"{\"label\":\"error\"}\n{\"lean\":-1,\"label\":\"x\"}\n";
+        let mut s = Source::from_reader_with_keys(
+            "k.jsonl",
+            Box::new(io::Cursor::new(text.to_vec())),
+            InputFormat::Jsonl,
+            &ReadOptions::default(),
+            &["label", "lean"],
+        )
+        .unwrap();
+        assert_eq!(s.headers(), ["label", "lean"]);
+        let recs = all(&mut s);
+        assert_eq!(recs[1].fields, csv::ByteRecord::from(vec!["x", "-1"]));
+        let csv = Source::from_reader_with_keys(
+            "k.csv",
+            Box::new(io::Cursor::new(b"a,b\n1,2\n".to_vec())),
+            InputFormat::Csv,
+            &ReadOptions::default(),
+            &["label"],
+        )
+        .unwrap();
+        assert_eq!(csv.headers(), ["a", "b"], "CSV keeps its header");
     }
 
     #[test]

@@ -116,6 +116,22 @@ pub(crate) fn open(
     open_workbook(name, Cursor::new(bytes), sheet, has_headers)
 }
 
+/// The names of the worksheets of the workbook in `rs`, in workbook order.
+///
+/// # Errors
+///
+/// When `rs` is not an `.xlsx` workbook.
+pub fn sheet_names<RS: Read + Seek>(name: &str, rs: RS) -> Result<Vec<String>> {
+    let wb: Xlsx<RS> = Xlsx::new(rs).map_err(|e| {
+        Error::csv(
+            name,
+            None,
+            format!("cannot read the input as an .xlsx workbook ({e})"),
+        )
+    })?;
+    Ok(wb.sheet_names())
+}
+
 /// Opens the workbook in `rs` and loads `sheet` (or the first sheet); the
 /// workbook is closed before returning.
 ///
@@ -304,6 +320,21 @@ mod tests {
             e.contains("\"Postings\"")
                 && e.contains("\"Jobs\", \"Notes\"")
                 && e.contains("--sheet"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn lists_the_sheets() {
+        assert_eq!(
+            sheet_names("w.xlsx", Cursor::new(workbook())).unwrap(),
+            ["Jobs", "Notes"]
+        );
+        let e = sheet_names("x.xlsx", Cursor::new(b"id\n".to_vec()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("x.xlsx: cannot read the input as an .xlsx workbook"),
             "{e}"
         );
     }

@@ -9,7 +9,7 @@
 //! output column is renamed `<name>_input`. Evidence cells are compact:
 //! `product backlog×3; user stories×2; product manager×1 (colleague)`, strongest
 //! first; a phrase whose matches did not all count says how many were
-//! `colleague` or `negated`. A [`Dialect`] chooses the delimiter, line ending,
+//! `colleague` or `negated` ([`evidence_cell`] writes them and parses them back). A [`Dialect`] chooses the delimiter, line ending,
 //! byte order mark, decimal comma and formula guarding.
 //!
 //! # JSON Lines (schema version [`SCHEMA_VERSION`])
@@ -21,6 +21,7 @@
 //! only with `--keep`), `warnings` (array), in this order. A row that could not
 //! be classified has `label` `error` and none of the score fields.
 
+pub mod evidence_cell;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 
@@ -29,12 +30,17 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+pub use evidence_cell::compact_evidence;
+
 use crate::classify::Classification;
 use crate::judge::context::Mark;
 use crate::judge::label::Label;
-use crate::judge::score::Evidence;
 use crate::lexicon::{Lexicon, Role};
+use crate::output::evidence_cell::{compact_evidence_len_hint, write_compact_evidence};
 use crate::text::normalize::plain_prefix_len;
+
+/// The name of the first postings sheet of an xlsx result.
+pub const POSTINGS_SHEET: &str = "Postings";
 
 /// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -528,59 +534,6 @@ pub fn verdict_fields(c: &Classification) -> Map<String, Value> {
         o.extend(fields);
     }
     o
-}
-
-/// The compact evidence cell of one role: `phrase×count; ...`, strongest first.
-pub fn compact_evidence(c: &Classification, lexicon: &Lexicon, role: Role) -> String {
-    let mut out = String::new();
-    write_compact_evidence(&mut out, c, lexicon, role);
-    out
-}
-
-/// About the length of both roles' compact evidence cells: enough unless a phrase repeats a thousand times.
-fn compact_evidence_len_hint(c: &Classification, lexicon: &Lexicon) -> usize {
-    c.score
-        .evidence
-        .iter()
-        .map(|ev| lexicon.entry(ev.entry).phrase().len() + "; ×99".len())
-        .sum()
-}
-
-/// Appends the compact evidence cell of one role to `out`.
-fn write_compact_evidence(out: &mut String, c: &Classification, lexicon: &Lexicon, role: Role) {
-    use std::fmt::Write as _;
-    let start = out.len();
-    for ev in c.score.evidence.iter().filter(|e| e.role == role) {
-        if out.len() > start {
-            out.push_str("; ");
-        }
-        out.push_str(lexicon.entry(ev.entry).phrase());
-        out.push('×');
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{}", ev.count());
-        write_marks_note(out, ev);
-    }
-}
-
-/// Appends ` (colleague)`, ` (2 colleague, 1 negated)` or nothing, for a compact evidence item.
-fn write_marks_note(out: &mut String, ev: &Evidence) {
-    use std::fmt::Write as _;
-    let mut is_first = true;
-    for mark in [Mark::Colleague, Mark::Negated] {
-        let n = ev.count_marked(mark);
-        if n == 0 {
-            continue;
-        }
-        out.push_str(if is_first { " (" } else { ", " });
-        is_first = false;
-        if n != ev.count() {
-            let _ = write!(out, "{n} ");
-        }
-        out.push_str(mark.as_str());
-    }
-    if !is_first {
-        out.push(')');
-    }
 }
 
 /// Appends one CSV/TSV cell, quoted as the csv crate quotes when necessary (RFC 4180).

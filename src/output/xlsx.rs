@@ -32,8 +32,7 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// Excel's maximum number of rows in one sheet (the header included).
 pub const MAX_ROWS: u32 = 1_048_576;
 
-/// The name of the first postings sheet.
-pub const POSTINGS_SHEET: &str = "Postings";
+pub use crate::output::POSTINGS_SHEET;
 
 /// Label cell colours (fill, font), as on a traffic light of meaning.
 const LABEL_COLOURS: [(Option<Label>, u32, u32); 5] = [

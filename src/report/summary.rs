@@ -4,11 +4,15 @@
 //! A [`Tally`] aggregates postings one at a time, either straight from a
 //! [`Classification`] ([`Tally::add_classification`], as `popm classify` does
 //! for its spreadsheet summary) or from popm's own result files read back
-//! ([`read_results`], [`read_results_from`]): CSV and TSV (the header names the
-//! columns [`REQUIRED_COLUMNS`]), JSON Lines, and `.xlsx` workbooks (sheet
-//! [`XLSX_SHEET`], then "Postings 2", ... past a sheet's row limit; header in
-//! row 1). It sits after [`crate::output`] in the
-//! pipeline: it reads what `output` wrote and never writes to a terminal.
+//! ([`read_results_with`], [`read_results`], [`read_results_from`]): CSV and
+//! TSV (the header names the columns [`REQUIRED_COLUMNS`]), JSON Lines, and
+//! `.xlsx` workbooks (sheet [`XLSX_SHEET`], then "Postings 2", ... past a
+//! sheet's row limit; header in row 1). The files are read by the same input
+//! layer as `popm classify`'s inputs ([`crate::input::Source`]: decoding,
+//! delimiter detection, the workbook reader), and evidence cells are parsed by
+//! [`crate::output::evidence_cell`], next to their writer. It sits after
+//! [`crate::output`] in the pipeline: it reads what `output` wrote and never
+//! writes to a terminal.
 //!
 //! # Phrases and categories
 //!
@@ -27,16 +31,27 @@
 //! half-open `[lo, hi)` except the last, which holds +1; a value outside the
 //! range (a hand-edited file) falls into the outer bin on its side.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
+#[cfg(feature = "xlsx")]
+use std::io::BufReader;
+use std::io::{Cursor, Read};
 use std::path::Path;
+#[cfg(feature = "xlsx")]
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
+pub use crate::output::evidence_cell::{parse_compact_evidence, CompactItem};
+
 use crate::classify::Classification;
 use crate::error::{Error, Result};
+use crate::input::decode::EncodingChoice;
+#[cfg(feature = "xlsx")]
+use crate::input::xlsx::sheet_names;
+use crate::input::{decode_field, InputFormat, ReadOptions, Record, Source};
 use crate::judge::context::Mark;
 use crate::judge::label::{Label, LabelCounts};
 use crate::lexicon::{Lexicon, Role};
@@ -58,8 +73,9 @@ pub const NOT_IN_LEXICON: &str = "(not in lexicon)";
 pub const REQUIRED_COLUMNS: &[&str] =
     &["label", "confidence", "lean", "po_evidence", "pm_evidence"];
 
-/// The sheet of an `.xlsx` result that holds one row per posting.
-pub const XLSX_SHEET: &str = "Postings";
+/// The sheet of an `.xlsx` result that holds one row per posting (the one
+/// [`crate::output::xlsx`] writes).
+pub const XLSX_SHEET: &str = crate::output::POSTINGS_SHEET;
 
 /// One phrase found in a posting, as the tally sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,26 +110,6 @@ pub struct PhraseCount {
     pub category: String,
     /// Postings in which it counted.
     pub postings: usize,
-}
-
-/// One item of a compact evidence cell: `product manager×3 (1 colleague)`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompactItem {
-    /// The phrase.
-    pub phrase: String,
-    /// Number of matches.
-    pub count: usize,
-    /// Matches marked `colleague`.
-    pub colleague: usize,
-    /// Matches marked `negated`.
-    pub negated: usize,
-}
-
-impl CompactItem {
-    /// Whether at least one match counted for its role.
-    pub fn is_counted(&self) -> bool {
-        self.count > self.colleague + self.negated
-    }
 }
 
 /// Aggregate of classified postings (see the [module docs](self)).
@@ -353,96 +349,215 @@ pub fn share(n: usize, total: usize) -> f64 {
     }
 }
 
-/// Parses a compact evidence cell (`product backlog×3; product manager×1 (colleague)`).
-///
-/// The grammar, as [`crate::output`] writes it: items separated by `"; "`,
-/// each `PHRASE×COUNT` optionally followed by a note ` (MARKS)`, where MARKS is
-/// `colleague`, `negated`, or both separated by `", "`, each preceded by its
-/// number and a space when not every match has that mark (`(2 colleague, 1 negated)`).
-/// A phrase may itself hold `×` or `"; "`: an item ends at the first `×COUNT`
-/// (with its note) that is followed by `"; "` or the end of the cell. An empty
-/// (or all-blank) cell has no items.
+/// Reads one popm result file (CSV, TSV, JSON Lines or `.xlsx`) into a tally,
+/// in the encoding [`EncodingChoice::Auto`] picks (see [`read_results_with`]).
 ///
 /// # Errors
 ///
-/// A message naming the part of the cell that does not follow the grammar.
-pub fn parse_compact_evidence(cell: &str) -> std::result::Result<Vec<CompactItem>, String> {
-    let mut items = Vec::new();
-    let mut rest = cell.trim();
-    if rest.is_empty() {
-        return Ok(items);
-    }
-    loop {
-        let mut from = 0;
-        let (at, item, after) = loop {
-            let Some(p) = rest[from..].find('×') else {
-                return Err(format!("expected `phrase×count` in `{rest}`"));
-            };
-            let at = from + p;
-            let tail = &rest[at + '×'.len_utf8()..];
-            if let Some((count, colleague, negated, used)) = parse_count_and_note(tail) {
-                let after = &tail[used..];
-                if after.is_empty() || after.starts_with("; ") {
-                    break (at, (count, colleague, negated), after);
-                }
-            }
-            from = at + '×'.len_utf8();
-        };
-        let phrase = &rest[..at];
-        if phrase.trim().is_empty() {
-            return Err(format!("missing phrase before `{}`", &rest[at..]));
-        }
-        let (count, colleague, negated) = item;
-        items.push(CompactItem {
-            phrase: phrase.to_string(),
-            count,
-            colleague,
-            negated,
-        });
-        if after.is_empty() {
-            return Ok(items);
-        }
-        rest = &after[2..];
-        if rest.trim().is_empty() {
-            return Err("nothing after the last `; `".to_string());
-        }
+/// As [`read_results_with`].
+pub fn read_results(path: &Path, lexicon: &Lexicon) -> Result<Tally> {
+    let name = path.display().to_string();
+    let origin = match path.to_str() {
+        Some(p) => Origin::Path(p),
+        None => Origin::Reader(Box::new(File::open(path).map_err(|e| Error::io(path, e))?)),
+    };
+    read_origin(origin, &name, EncodingChoice::Auto, lexicon, &mut |_| {})
+}
+
+/// Reads a popm result from any reader (stdin, ...); `name` names it in errors.
+///
+/// The input is read into memory first (the input layer needs a reader it can
+/// own); [`read_results_with`] streams stdin.
+///
+/// # Errors
+///
+/// As [`read_results_with`].
+pub fn read_results_from<R: Read>(mut reader: R, name: &str, lexicon: &Lexicon) -> Result<Tally> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    let origin = Origin::Reader(Box::new(Cursor::new(bytes)));
+    read_origin(origin, name, EncodingChoice::Auto, lexicon, &mut |_| {})
+}
+
+/// Reads the popm result at `path` (`-`: stdin) into a tally, through
+/// [`crate::input::Source`] as `popm classify` reads its inputs.
+///
+/// The format is recognised from the content, whatever the file is called: a
+/// zip archive is a workbook (read from sheet [`XLSX_SHEET`] and the sheets
+/// after it, "Postings 2", ...), a first character `{` is JSON Lines, anything
+/// else CSV or TSV (the delimiter detected from the header line).
+/// Text is decoded from `encoding`, as `--encoding` does for `classify`.
+/// `lexicon` gives the categories of CSV/TSV/xlsx phrases. `warn` is told,
+/// with the input's name in front, when the encoding was guessed or a CSV's
+/// quotes are unbalanced.
+///
+/// # Errors
+///
+/// When the file cannot be read, is not a popm result (the message names the
+/// missing columns or fields), or a row does not parse (with its line, and the
+/// column when it is an evidence cell).
+pub fn read_results_with(
+    path: &str,
+    encoding: EncodingChoice,
+    lexicon: &Lexicon,
+    warn: &mut dyn FnMut(String),
+) -> Result<Tally> {
+    if path == "-" {
+        let stdin = Origin::Reader(Box::new(std::io::stdin()));
+        read_origin(stdin, "<stdin>", encoding, lexicon, warn)
+    } else {
+        read_origin(Origin::Path(path), path, encoding, lexicon, warn)
     }
 }
 
-/// Parses `COUNT[ (MARKS)]` at the start of `s`: (count, colleague, negated, bytes used).
-fn parse_count_and_note(s: &str) -> Option<(usize, usize, usize, usize)> {
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
-    }
-    let count: usize = s[..digits].parse().ok().filter(|&n| n > 0)?;
-    let Some(note) = s[digits..].strip_prefix(" (") else {
-        return Some((count, 0, 0, digits));
+/// The fields of a JSON Lines result that a summary reads, as [`Source`] columns.
+const JSON_FIELDS: [&str; 4] = ["label", "confidence", "lean", "evidence"];
+
+/// Where a result comes from.
+enum Origin<'a> {
+    /// A file, by path (a workbook is read from it without loading it whole).
+    Path(&'a str),
+    /// A stream.
+    Reader(Box<dyn Read + Send>),
+}
+
+fn read_origin(
+    origin: Origin<'_>,
+    name: &str,
+    encoding: EncodingChoice,
+    lexicon: &Lexicon,
+    warn: &mut dyn FnMut(String),
+) -> Result<Tally> {
+    let (path, mut reader): (Option<&str>, Box<dyn Read + Send>) = match origin {
+        Origin::Path(p) => (
+            Some(p),
+            Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+        ),
+        Origin::Reader(r) => (None, r),
     };
-    let close = note.find(')')?;
-    let mut marks = [0usize; 2];
-    let mut last: Option<usize> = None;
-    for part in note[..close].split(", ") {
-        let (n, name) = match part.split_once(' ') {
-            Some((n, name)) => (n.parse::<usize>().ok().filter(|&n| n > 0)?, name),
-            None => (count, part),
-        };
-        let k = match name {
-            "colleague" => 0,
-            "negated" => 1,
-            _ => return None,
-        };
-        // popm writes colleague before negated, each once.
-        if last.is_some_and(|l| l >= k) {
-            return None;
+    let (head, format) = sniff_format(&mut reader, name)?;
+    let opts = ReadOptions {
+        encoding,
+        format: Some(format),
+        ..ReadOptions::default()
+    };
+    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+    let index = CategoryIndex::new(lexicon);
+    let mut tally = Tally::new();
+    match format {
+        #[cfg(not(feature = "xlsx"))]
+        InputFormat::Xlsx => {
+            let _ = path;
+            return Err(Error::usage(format!(
+                "{name}: this popm was built without the `xlsx` feature, so it cannot read \
+                 .xlsx results; rebuild with `--features xlsx`"
+            )));
         }
-        last = Some(k);
-        marks[k] = n;
+        #[cfg(feature = "xlsx")]
+        InputFormat::Xlsx => {
+            let book = match path {
+                Some(p) => Workbook::File(p),
+                None => Workbook::Bytes(read_all(reader, name)?.into()),
+            };
+            read_workbook(&book, name, &opts, &index, &mut tally)?;
+        }
+        InputFormat::Jsonl => {
+            let mut src = Source::from_reader_with_keys(name, reader, format, &opts, &JSON_FIELDS)?;
+            note_encoding(&src, warn);
+            read_lines(&mut src, &mut tally)?;
+        }
+        _ => {
+            let mut src = Source::from_reader(name, reader, format, &opts)?;
+            note_encoding(&src, warn);
+            read_table(&mut src, name, name, &index, &mut tally, Table::Delimited)?;
+            if let Some(line) = src.unbalanced_quote_line() {
+                warn(format!(
+                    "{name}:{line}: unbalanced quote character, last at line {line}: a quoted \
+                     field opened there may be unclosed (its record then absorbed the lines \
+                     after it); check the quoting"
+                ));
+            }
+        }
     }
-    if marks[0] + marks[1] > count {
+    Ok(tally)
+}
+
+fn read_all(mut reader: Box<dyn Read + Send>, name: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    Ok(bytes)
+}
+
+fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
+    if let Some(note) = src.encoding_note() {
+        warn(format!("{}: {note}", src.name()));
+    }
+}
+
+/// The first bytes of a zip archive (an `.xlsx` workbook).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// Byte order marks: UTF-8, UTF-16 LE, UTF-16 BE.
+const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"];
+
+/// The format the start of a result shows: a zip archive is a workbook, a
+/// first character `{` JSON Lines, anything else CSV. Blanks (ASCII white
+/// space, and NUL for UTF-16) and a byte order mark before it are skipped.
+/// `None` when `head` cannot tell yet: it is all blank, or (unless `at_end`)
+/// it could still be the start of a zip archive or a byte order mark.
+fn format_of(head: &[u8], at_end: bool) -> Option<InputFormat> {
+    if head.starts_with(ZIP_MAGIC) {
+        return Some(InputFormat::Xlsx);
+    }
+    let is_start_of = |whole: &[u8]| head.len() < whole.len() && whole.starts_with(head);
+    if !at_end && (is_start_of(ZIP_MAGIC) || BOMS.iter().any(|b| is_start_of(b))) {
         return None;
     }
-    Some((count, marks[0], marks[1], digits + 2 + close + 1))
+    let text = BOMS
+        .iter()
+        .find_map(|b| head.strip_prefix(*b))
+        .unwrap_or(head);
+    let first = text
+        .iter()
+        .find(|&&b| !(b.is_ascii_whitespace() || b == 0))?;
+    Some(if *first == b'{' {
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Csv
+    })
+}
+
+/// Reads the start of `reader` until its format shows ([`format_of`]):
+/// returns the bytes read (to be read again) and the format.
+///
+/// # Errors
+///
+/// When reading fails, or the input holds nothing but blanks.
+fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputFormat)> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(name, e)),
+        };
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(format) = format_of(&head, n == 0) {
+            return Ok((head, format));
+        }
+        if n == 0 {
+            return Err(Error::csv(
+                name,
+                None,
+                "is empty: not a popm result (expected the output of `popm classify`)",
+            ));
+        }
+    }
 }
 
 /// Phrase → category lookups for the phrases of CSV/TSV results.
@@ -473,80 +588,6 @@ impl CategoryIndex {
             .or_else(|| self.folded.get(&(role, phrase.to_lowercase())))
             .map_or_else(|| NOT_IN_LEXICON.to_string(), String::clone)
     }
-}
-
-/// Reads one popm result file (CSV, TSV, JSON Lines or `.xlsx`) into a tally.
-///
-/// The format is recognised from the content: a zip archive is a workbook, a
-/// first line starting with `{` is JSON Lines, a header line holding a tab is
-/// TSV, anything else CSV. `lexicon` gives the categories of CSV/TSV/xlsx phrases.
-///
-/// # Errors
-///
-/// When the file cannot be read, is not a popm result (the message names the
-/// missing columns or fields), or a row does not parse (with its line).
-pub fn read_results(path: &Path, lexicon: &Lexicon) -> Result<Tally> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    read_results_from(file, &path.display().to_string(), lexicon)
-}
-
-/// Reads a popm result from any reader (stdin, ...); `name` names it in errors.
-///
-/// # Errors
-///
-/// As [`read_results`].
-pub fn read_results_from<R: Read>(reader: R, name: &str, lexicon: &Lexicon) -> Result<Tally> {
-    let mut r = BufReader::with_capacity(1 << 16, reader);
-    let io = |e| Error::io(name, e);
-    let mut first = Vec::new();
-    loop {
-        first.clear();
-        if r.read_until(b'\n', &mut first).map_err(io)? == 0 {
-            return Err(Error::csv(
-                name,
-                None,
-                "is empty: not a popm result (expected the output of `popm classify`)",
-            ));
-        }
-        if first.starts_with(b"PK\x03\x04") || !first.trim_ascii().is_empty() {
-            break;
-        }
-    }
-    if first.starts_with(b"PK\x03\x04") {
-        r.read_to_end(&mut first).map_err(io)?;
-        return read_xlsx(first, name, lexicon);
-    }
-    let body = first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&first);
-    if body.trim_ascii_start().starts_with(b"{") {
-        return read_jsonl(Cursor::new(first.clone()).chain(r), name);
-    }
-    let delimiter = detect_delimiter(body);
-    read_delimited(
-        Cursor::new(first.clone()).chain(r),
-        name,
-        delimiter,
-        lexicon,
-    )
-}
-
-/// The delimiter of a result header line: the one of `,` TAB `;` `|` that
-/// splits it into the most [`REQUIRED_COLUMNS`] (`,` when none does).
-fn detect_delimiter(header: &[u8]) -> u8 {
-    let mut best = (0, b',');
-    for d in [b',', b'\t', b';', b'|'] {
-        let found = header
-            .split(|&b| b == d)
-            .map(|name| {
-                let name = String::from_utf8_lossy(name);
-                name.trim().trim_matches('"').to_string()
-            })
-            .filter(|name| REQUIRED_COLUMNS.contains(&name.as_str()))
-            .count();
-        if found > best.0 {
-            best = (found, d);
-        }
-    }
-    best.1
 }
 
 /// Finds [`REQUIRED_COLUMNS`] in a header, or says which are missing.
@@ -637,95 +678,114 @@ fn parse_number(s: &str, col: &str) -> std::result::Result<Option<f64>, String> 
     }
 }
 
-fn read_delimited<R: Read>(
-    reader: R,
-    name: &str,
-    delimiter: u8,
-    lexicon: &Lexicon,
-) -> Result<Tally> {
-    let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line());
-        Error::csv(name, line, format!("cannot read as CSV: {e}"))
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .from_reader(reader);
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let idx = required_columns(&header, name)?;
-    let index = CategoryIndex::new(lexicon);
-    let mut tally = Tally::new();
-    let mut record = csv::StringRecord::new();
-    while rdr.read_record(&mut record).map_err(csv_err)? {
-        let line = record.position().map(|p| p.line());
-        let cells = idx.map(|i| record.get(i).unwrap_or(""));
-        add_row(&mut tally, cells, &index, name, line)?;
-    }
-    Ok(tally)
+/// Field `i` of a record as text (invalid UTF-8 replaced); empty when the record is short.
+fn field(rec: &Record, i: usize) -> Cow<'_, str> {
+    rec.fields
+        .get(i)
+        .map_or(Cow::Borrowed(""), |f| decode_field(f).0)
 }
 
-fn read_jsonl<R: BufRead>(reader: R, name: &str) -> Result<Tally> {
-    let mut tally = Tally::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io(name, e))?;
-        let n = Some(i as u64 + 1);
-        let text = line.trim_start_matches('\u{feff}').trim();
-        if text.is_empty() {
-            continue;
+/// Calls `f` on every record of `src`, in order.
+fn for_each_record(src: &mut Source, mut f: impl FnMut(&Record) -> Result<()>) -> Result<()> {
+    let mut batch = Vec::new();
+    loop {
+        let more = src.read_batch(&mut batch)?;
+        for rec in &batch {
+            f(rec)?;
         }
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| Error::csv(name, n, format!("not JSON Lines: {e}")))?;
-        let missing: Vec<&str> = ["label", "evidence"]
+        if !more {
+            return Ok(());
+        }
+    }
+}
+
+/// What kind of table a [`Source`] holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Table {
+    /// CSV or TSV: every row as wide as the header, as the csv crate's reader wants.
+    Delimited,
+    /// A postings sheet: a row whose five columns are empty is skipped.
+    Sheet,
+}
+
+/// Adds the rows of a CSV/TSV result or of one postings sheet; `name` names
+/// the file in the errors of rows, `header_name` in the error of a header
+/// that lacks columns.
+fn read_table(
+    src: &mut Source,
+    name: &str,
+    header_name: &str,
+    index: &CategoryIndex,
+    tally: &mut Tally,
+    table: Table,
+) -> Result<()> {
+    let idx = required_columns(src.headers(), header_name)?;
+    let width = src.headers().len();
+    for_each_record(src, |rec| {
+        let line = Some(rec.line);
+        let cells = idx.map(|i| field(rec, i));
+        match table {
+            Table::Sheet if cells.iter().all(|c| c.trim().is_empty()) => return Ok(()),
+            Table::Delimited if rec.fields.len() != width => {
+                return Err(Error::csv(
+                    name,
+                    line,
+                    format!(
+                        "cannot read as CSV: found a row of {} fields, but the header has {width}",
+                        rec.fields.len()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        let cells = [0, 1, 2, 3, 4].map(|k| cells[k].as_ref());
+        add_row(tally, cells, index, name, line)
+    })
+}
+
+/// Adds the lines of a JSON Lines result, read with the columns [`JSON_FIELDS`].
+fn read_lines(src: &mut Source, tally: &mut Tally) -> Result<()> {
+    let name = src.name().to_string();
+    for_each_record(src, |rec| {
+        let n = Some(rec.line);
+        if let Some(reason) = &rec.error {
+            return Err(Error::csv(&name, n, reason.as_str()));
+        }
+        let [label, confidence, lean, evidence] = [0, 1, 2, 3].map(|i| field(rec, i));
+        // A key that is missing (or null) reads as an empty field.
+        let missing: Vec<String> = [("label", &label), ("evidence", &evidence)]
             .into_iter()
-            .filter(|k| v.get(k).is_none())
+            .filter(|(_, v)| v.is_empty())
+            .map(|(k, _)| format!("`{k}`"))
             .collect();
         if !missing.is_empty() {
             return Err(Error::csv(
-                name,
+                &name,
                 n,
                 format!(
                     "not a popm result: missing field{} {} (expected the JSON Lines of \
                      `popm classify --format jsonl`)",
                     if missing.len() == 1 { "" } else { "s" },
-                    missing
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    missing.join(", ")
                 ),
             ));
         }
-        let label = v["label"]
-            .as_str()
-            .ok_or_else(|| "`label` is not a string".to_string())
-            .and_then(parse_label)
-            .map_err(|m| Error::csv(name, n, m))?;
-        let number = |k: &str| -> Result<Option<f64>> {
-            match v.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(x) => x
-                    .as_f64()
-                    .map(Some)
-                    .ok_or_else(|| Error::csv(name, n, format!("`{k}` is not a number: {x}"))),
-            }
+        let label = parse_label(&label).map_err(|m| Error::csv(&name, n, m))?;
+        let confidence =
+            parse_number(&confidence, "confidence").map_err(|m| Error::csv(&name, n, m))?;
+        let lean = parse_number(&lean, "lean").map_err(|m| Error::csv(&name, n, m))?;
+        let evidence = match serde_json::from_str::<Value>(&evidence) {
+            Ok(Value::Array(items)) => items,
+            _ => return Err(Error::csv(&name, n, "`evidence` is not an array")),
         };
-        let (confidence, lean) = (number("confidence")?, number("lean")?);
-        let evidence = v["evidence"]
-            .as_array()
-            .ok_or_else(|| Error::csv(name, n, "`evidence` is not an array"))?;
         let hits = evidence
             .iter()
             .map(json_hit)
             .collect::<std::result::Result<Vec<_>, String>>()
-            .map_err(|m| Error::csv(name, n, format!("evidence: {m}")))?;
+            .map_err(|m| Error::csv(&name, n, format!("evidence: {m}")))?;
         tally.add(label, confidence, lean, &hits);
-    }
-    Ok(tally)
+        Ok(())
+    })
 }
 
 /// One element of a JSON Lines `evidence` array.
@@ -753,74 +813,73 @@ fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
     })
 }
 
-fn read_xlsx(bytes: Vec<u8>, name: &str, lexicon: &Lexicon) -> Result<Tally> {
-    use calamine::{Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| Error::csv(name, None, format!("cannot read as .xlsx: {e}")))?;
-    if !wb.sheet_names().iter().any(|s| s == XLSX_SHEET) {
+/// A workbook result: a file (read sheet by sheet, never whole) or its bytes (stdin).
+#[cfg(feature = "xlsx")]
+enum Workbook<'a> {
+    File(&'a str),
+    Bytes(Arc<[u8]>),
+}
+
+#[cfg(feature = "xlsx")]
+impl Workbook<'_> {
+    fn sheet_names(&self, name: &str) -> Result<Vec<String>> {
+        match self {
+            Workbook::File(p) => {
+                let file = File::open(p).map_err(|e| Error::io(*p, e))?;
+                sheet_names(name, BufReader::new(file))
+            }
+            Workbook::Bytes(b) => sheet_names(name, Cursor::new(&b[..])),
+        }
+    }
+
+    /// One sheet, as a [`Source`] called `name`.
+    fn open_sheet(&self, name: &str, sheet: &str, opts: &ReadOptions) -> Result<Source> {
+        let opts = ReadOptions {
+            sheet: Some(sheet.to_string()),
+            ..opts.clone()
+        };
+        match self {
+            // The input layer opens the file again, and seeks in it.
+            Workbook::File(p) => Source::open(p, &opts),
+            Workbook::Bytes(b) => {
+                let reader = Box::new(Cursor::new(Arc::clone(b)));
+                Source::from_reader(name, reader, InputFormat::Xlsx, &opts)
+            }
+        }
+    }
+}
+
+/// Adds the rows of every postings sheet of a workbook: [`XLSX_SHEET`], then
+/// "Postings 2", "Postings 3", ... (past a sheet's row limit), in workbook order.
+#[cfg(feature = "xlsx")]
+fn read_workbook(
+    book: &Workbook<'_>,
+    name: &str,
+    opts: &ReadOptions,
+    index: &CategoryIndex,
+    tally: &mut Tally,
+) -> Result<()> {
+    let names = book.sheet_names(name)?;
+    if !names.iter().any(|s| s == XLSX_SHEET) {
         return Err(Error::csv(
             name,
             None,
             format!(
                 "not a popm result: no sheet `{XLSX_SHEET}` (sheets: {})",
-                wb.sheet_names().join(", ")
+                names.join(", ")
             ),
         ));
     }
-    // Past the row limit of a sheet, classify goes on in "Postings 2", "Postings 3", ...
-    let sheets: Vec<String> = wb
-        .sheet_names()
-        .into_iter()
-        .filter(|s| {
-            s == XLSX_SHEET
-                || s.strip_prefix(XLSX_SHEET)
-                    .and_then(|n| n.strip_prefix(' '))
-                    .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
-        })
-        .collect();
-    let index = CategoryIndex::new(lexicon);
-    let mut tally = Tally::new();
-    for sheet in &sheets {
-        read_xlsx_sheet(&mut wb, sheet, name, &index, &mut tally)?;
-    }
-    Ok(tally)
-}
-
-/// Adds the rows of one postings sheet of a workbook.
-fn read_xlsx_sheet<RS: Read + std::io::Seek>(
-    wb: &mut calamine::Xlsx<RS>,
-    sheet: &str,
-    name: &str,
-    index: &CategoryIndex,
-    tally: &mut Tally,
-) -> Result<()> {
-    use calamine::Reader;
-    let range = wb
-        .worksheet_range(sheet)
-        .map_err(|e| Error::csv(name, None, format!("sheet `{sheet}`: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let text = |d| crate::input::xlsx::cell_text(d).into_owned();
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(|d| text(d).trim().to_string()).collect())
-        .unwrap_or_default();
-    let idx = required_columns(&header, &format!("{name} (sheet {sheet})"))?;
-    for (i, row) in rows.enumerate() {
-        // 1-based spreadsheet row: the header is row first_row + 1.
-        let line = Some(first_row + i as u64 + 2);
-        let owned = idx.map(|c| row.get(c).map(text).unwrap_or_default());
-        if owned.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cells = [
-            owned[0].as_str(),
-            owned[1].as_str(),
-            owned[2].as_str(),
-            owned[3].as_str(),
-            owned[4].as_str(),
-        ];
-        add_row(tally, cells, index, name, line)?;
+    let is_postings = |s: &str| {
+        s == XLSX_SHEET
+            || s.strip_prefix(XLSX_SHEET)
+                .and_then(|n| n.strip_prefix(' '))
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
+    };
+    for sheet in names.iter().filter(|s| is_postings(s)) {
+        let mut src = book.open_sheet(name, sheet, opts)?;
+        let header_name = format!("{name} (sheet {sheet})");
+        read_table(&mut src, name, &header_name, index, tally, Table::Sheet)?;
     }
     Ok(())
 }
@@ -1174,6 +1233,158 @@ entries = [{ phrase = "roadmap", weight = 3 }]
         assert!(
             err.contains("other.xlsx") && err.contains("no sheet `Postings`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn jsonl_fields_are_read_by_name_whatever_the_first_line_holds() {
+        let lex = lexicon();
+        // `classify --format jsonl` writes no score fields for an error row.
+        let jsonl = r#"{"schema_version":1,"row":1,"id":"1","label":"error","lexicon":"x","evidence":[],"error":"no text","warnings":[]}
+{"schema_version":1,"row":2,"id":"2","label":"product_owner","confidence":0.9,"lean":-0.5,"self_role":null,"evidence":[{"phrase":"product backlog","role":"po","category":"backlog","counted":1}],"error":null,"warnings":[]}
+"#;
+        let t = read_results_from(jsonl.as_bytes(), "e.jsonl", &lex).unwrap();
+        assert_eq!(t.total(), 2);
+        assert_eq!(t.mean_confidence(Some(Label::ProductOwner)), Some(0.9));
+        assert_eq!(t.lean_histogram(2)[0].count, 1);
+        let err = read_results_from(
+            &b"{\"label\":\"hybrid\",\"evidence\":{}}\n"[..],
+            "o.jsonl",
+            &lex,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("o.jsonl:1: `evidence` is not an array"),
+            "{err}"
+        );
+        let err = read_results_from(
+            &b"{\"label\":\"hybrid\",\"evidence\":[]}\nnot json\n"[..],
+            "b.jsonl",
+            &lex,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("b.jsonl:2: ") && err.contains("not valid JSON"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn results_are_decoded_like_classify_inputs() {
+        let lex = lexicon();
+        let csv = "label,confidence,lean,po_evidence,pm_evidence\n\
+                   product_owner,0.9,-0.5,product backlog×2,\n";
+        let want = read_results_from(csv.as_bytes(), "u.csv", &lex)
+            .unwrap()
+            .to_json(5);
+        // UTF-16 LE with a byte order mark, as Excel's "Unicode text".
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(csv.encode_utf16().flat_map(u16::to_le_bytes));
+        let t = read_results_from(utf16.as_slice(), "w.csv", &lex).unwrap();
+        assert_eq!(t.to_json(5), want);
+        // UTF-16 BE without one: only with the encoding given.
+        let be: Vec<u8> = csv.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("be.csv");
+        std::fs::write(&path, &be).unwrap();
+        let path = path.to_str().unwrap();
+        let utf16be = EncodingChoice::parse("utf-16be").unwrap();
+        let mut warnings = Vec::new();
+        let t = read_results_with(path, utf16be, &lex, &mut |w| warnings.push(w)).unwrap();
+        assert_eq!(t.to_json(5), want);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // Windows-1252 is guessed, with a warning naming the file.
+        let cp1252 = b"label;confidence;lean;po_evidence;pm_evidence\n\
+                       product_owner;0,9;-0,5;caf\xe9 backlog\xd72;\n";
+        std::fs::write(dir.path().join("w.csv"), cp1252).unwrap();
+        let path = dir.path().join("w.csv");
+        let path = path.to_str().unwrap();
+        let t =
+            read_results_with(path, EncodingChoice::Auto, &lex, &mut |w| warnings.push(w)).unwrap();
+        assert_eq!(t.top_phrases(Role::Po, 1)[0].phrase, "café backlog");
+        assert!(
+            warnings.len() == 1
+                && warnings[0].starts_with(path)
+                && warnings[0].contains("windows-1252"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_format_is_told_from_the_content() {
+        use InputFormat::{Csv, Jsonl, Xlsx};
+        for (head, at_end, want) in [
+            (&b"PK\x03\x04rest"[..], false, Some(Xlsx)),
+            (b"PK", false, None),
+            (b"PK", true, Some(Csv)),
+            (b"\xef\xbb", false, None),
+            (b"\xef\xbb\xbf{\"label\"", false, Some(Jsonl)),
+            (b"\n \r\n\t{", false, Some(Jsonl)),
+            (b"\xff\xfe{\x00", false, Some(Jsonl)),
+            (b"\xfe\xff\x00{", false, Some(Jsonl)),
+            (b"\x00{", false, Some(Jsonl)),
+            (b"id,label", false, Some(Csv)),
+            (b"\xef\xbb\xbflabel", false, Some(Csv)),
+            (b" \n\n", false, None),
+            (b" \n\n", true, None),
+            (b"", true, None),
+        ] {
+            assert_eq!(format_of(head, at_end), want, "{head:?} {at_end}");
+        }
+        let lex = lexicon();
+        for blank in [&b""[..], b"\n\n  \r\n", b"\xef\xbb\xbf"] {
+            let err = read_results_from(blank, "blank.csv", &lex)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("blank.csv: is empty: not a popm result"),
+                "{err}"
+            );
+        }
+        // A .csv that holds JSON Lines is read as JSON Lines.
+        let jsonl = "\n{\"label\":\"hybrid\",\"evidence\":[]}\n";
+        let t = read_results_from(jsonl.as_bytes(), "j.csv", &lex).unwrap();
+        assert_eq!(t.label_counts().get(Some(Label::Hybrid)), 1);
+    }
+
+    #[test]
+    fn csv_rows_must_be_as_wide_as_the_header() {
+        let lex = lexicon();
+        let csv = "label,confidence,lean,po_evidence,pm_evidence\nhybrid,0.5,0,,\nhybrid,0.5\n";
+        let err = read_results_from(csv.as_bytes(), "r.csv", &lex)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "r.csv:3: cannot read as CSV: found a row of 2 fields, but the header has 5"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn quoted_phrases_of_evidence_cells_read_back() {
+        let lex = lexicon();
+        let cell = crate::output::evidence_cell::format_compact_evidence(&[
+            item("a×1; b", 2, 0, 0),
+            item("product backlog", 1, 0, 0),
+        ]);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(REQUIRED_COLUMNS).unwrap();
+        w.write_record(["product_owner", "1", "-1", cell.as_str(), ""])
+            .unwrap();
+        let bytes = w.into_inner().unwrap();
+        let t = read_results_from(bytes.as_slice(), "q.csv", &lex).unwrap();
+        let top = t.top_phrases(Role::Po, 5);
+        let names: Vec<(&str, &str)> = top
+            .iter()
+            .map(|p| (p.phrase.as_str(), p.category.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("a×1; b", NOT_IN_LEXICON), ("product backlog", "backlog")]
         );
     }
 
