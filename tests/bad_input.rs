@@ -1032,7 +1032,7 @@ fn lexicon_of_a_hundred_thousand_entries_when_opted_in() {
 
 #[test]
 fn lexicon_over_the_form_limit_is_refused_at_the_entry_that_crosses_it() {
-    // MAX_FORMS in src/lexicon.rs: 100,000 forms per file. One entry with
+    // MAX_FORMS in src/lexicon/parse.rs: 100,000 forms per file. One entry with
     // 100,001 forms crosses it (cheaper to parse than as many entries).
     let wd = Workdir::new();
     let forms: Vec<String> = (0..100_001).map(|i| format!("w{i}")).collect();

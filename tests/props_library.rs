@@ -49,9 +49,13 @@ fn phrases() -> &'static Vec<String> {
     P.get_or_init(|| {
         classifier()
             .lexicon()
-            .entries
+            .entries()
             .iter()
-            .flat_map(|e| e.forms.iter().map(|f| f.trim_end_matches('*').to_string()))
+            .flat_map(|e| {
+                e.forms()
+                    .iter()
+                    .map(|f| f.trim_end_matches('*').to_string())
+            })
             .collect()
     })
 }
@@ -63,10 +67,10 @@ fn case_sensitive_words() -> &'static HashSet<String> {
     W.get_or_init(|| {
         classifier()
             .lexicon()
-            .entries
+            .entries()
             .iter()
-            .filter(|e| e.is_case_sensitive)
-            .flat_map(|e| e.forms.iter().map(|f| f.to_lowercase()))
+            .filter(|e| e.is_case_sensitive())
+            .flat_map(|e| e.forms().iter().map(|f| f.to_lowercase()))
             .collect()
     })
 }
@@ -244,12 +248,12 @@ fn check_offset_map(src: &str, norm: &Normalized) -> Result<(), TestCaseError> {
 /// Whether `matched` (folded) is what `entry` can match: one of its forms or
 /// their US/UK variants, and for a wildcard the stem followed by word characters.
 fn matches_entry(entry: &Entry, matched: &str, original: &str) -> bool {
-    entry.forms.iter().any(|form| {
+    entry.forms().iter().any(|form| {
         let (stem, is_wildcard) = match form.strip_suffix('*') {
             Some(s) => (s, true),
             None => (form.as_str(), false),
         };
-        if entry.is_case_sensitive {
+        if entry.is_case_sensitive() {
             let alnum = |s: &str| {
                 s.chars()
                     .filter(|c| c.is_alphanumeric())
@@ -292,7 +296,7 @@ fn check_evidence(src: &str, result: &Classification) -> Result<usize, TestCaseE
             prop_assert!(
                 matches_entry(entry, &matched, slice),
                 "evidence for {:?} slices the original to {:?} (folded {:?})",
-                entry.forms,
+                entry.forms(),
                 slice,
                 matched
             );

@@ -113,7 +113,7 @@ fn explain(r: &Classification, lex: &Lexicon, texts: &[&str], color: bool) -> St
             continue;
         }
         out.push_str(&format!("{}\n", paint("1", title)));
-        let mut cats: Vec<usize> = evs.iter().map(|e| lex.entry(e.entry).category).collect();
+        let mut cats: Vec<usize> = evs.iter().map(|e| lex.entry(e.entry).category()).collect();
         cats.dedup();
         let mut seen = Vec::new();
         for cat in cats {
@@ -123,12 +123,12 @@ fn explain(r: &Classification, lex: &Lexicon, texts: &[&str], color: bool) -> St
             seen.push(cat);
             let in_cat: Vec<_> = evs
                 .iter()
-                .filter(|e| lex.entry(e.entry).category == cat)
+                .filter(|e| lex.entry(e.entry).category() == cat)
                 .collect();
             let total: f64 = in_cat.iter().map(|e| e.contribution).sum();
             out.push_str(&format!(
                 "  {} (+{})\n",
-                lex.categories[cat].name,
+                lex.categories()[cat].name(),
                 fixed(total, 2)
             ));
             for ev in in_cat {
@@ -146,7 +146,7 @@ fn explain(r: &Classification, lex: &Lexicon, texts: &[&str], color: bool) -> St
                     "    {} ×{}  weight {}  +{}{}\n",
                     entry.phrase(),
                     ev.count(),
-                    entry.weight,
+                    entry.weight(),
                     fixed(ev.contribution, 2),
                     paint("2", &note)
                 ));

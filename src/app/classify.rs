@@ -641,7 +641,7 @@ fn run_settings(args: &ClassifyArgs, files: &[String], c: &Classifier) -> Vec<(S
         ("inputs".to_string(), files.join(", ")),
         (
             "confidence".to_string(),
-            if c.lexicon().calibration.is_some() {
+            if c.lexicon().calibration().is_some() {
                 "calibrated (Platt constants of the lexicon)".to_string()
             } else {
                 "uncalibrated (the lexicon has no [calibration])".to_string()

@@ -98,14 +98,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     if args.json {
         let mut v = serde_json::to_value(&report)?;
         v["lexicon"] = serde_json::json!(c.lexicon().identity());
-        v["calibrated"] = serde_json::json!(c.lexicon().calibration.is_some());
+        v["calibrated"] = serde_json::json!(c.lexicon().calibration().is_some());
         if let Some(cal) = &calibration {
             v["calibration"] = serde_json::to_value(cal)?;
         }
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let identity = c.lexicon().identity();
-        let is_calibrated = c.lexicon().calibration.is_some();
+        let is_calibrated = c.lexicon().calibration().is_some();
         let text = render(&report, &identity, is_calibrated, args.show_wrong);
         out.write_all(text.as_bytes())?;
         if let Some(cal) = &calibration {

@@ -25,7 +25,7 @@ pub fn run(cmd: LexiconCommand) -> Result<ExitCode> {
                     "{name}: ok: {} PO and {} PM phrases in {} categories ({})",
                     lex.form_count(Role::Po),
                     lex.form_count(Role::Pm),
-                    lex.categories.len(),
+                    lex.categories().len(),
                     lex.identity()
                 );
                 return Ok(ExitCode::SUCCESS);
@@ -48,8 +48,8 @@ pub fn run(cmd: LexiconCommand) -> Result<ExitCode> {
             let lex = load_lexicon(&lexicon)?;
             let role = role.as_deref().and_then(Role::parse);
             if let Some(c) = &category {
-                if !lex.categories.iter().any(|x| &x.name == c) {
-                    let names: Vec<&str> = lex.categories.iter().map(|x| x.name.as_str()).collect();
+                if !lex.categories().iter().any(|x| x.name() == c.as_str()) {
+                    let names: Vec<&str> = lex.categories().iter().map(|x| x.name()).collect();
                     anyhow::bail!(
                         "no category {c:?}; the categories are: {}",
                         names.join(", ")
@@ -59,28 +59,28 @@ pub fn run(cmd: LexiconCommand) -> Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             writeln!(out, "# {}", lex.identity())?;
             writeln!(out, "role\tcategory\tweight\tphrase\tnote")?;
-            for e in &lex.entries {
-                let cat = &lex.categories[e.category];
-                if role.is_some_and(|r| r != e.role)
-                    || category.as_ref().is_some_and(|c| c != &cat.name)
+            for e in lex.entries() {
+                let cat = &lex.categories()[e.category()];
+                if role.is_some_and(|r| r != e.role())
+                    || category.as_ref().is_some_and(|c| c.as_str() != cat.name())
                 {
                     continue;
                 }
-                let mut phrase = e.forms.join(" | ");
-                if e.is_case_sensitive {
+                let mut phrase = e.forms().join(" | ");
+                if e.is_case_sensitive() {
                     phrase.push_str(" (case-sensitive)");
                 }
-                if cat.kind == CategoryKind::RoleName {
+                if cat.kind() == CategoryKind::RoleName {
                     phrase.push_str(" (role name)");
                 }
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}\t{}",
-                    e.role,
-                    cat.name,
-                    e.weight,
+                    e.role(),
+                    cat.name(),
+                    e.weight(),
                     phrase,
-                    e.note.as_deref().unwrap_or("")
+                    e.note().unwrap_or("")
                 )?;
             }
             out.flush()?;

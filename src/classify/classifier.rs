@@ -128,17 +128,17 @@ impl ClassifierBuilder {
         } = self;
         // The legal cues are found in the lexicon's pass over the text, not in one of their own.
         let scanner = Scanner::with_markers(&lexicon, workload, legal_cues())?;
-        let rules = ContextRules::new(&lexicon.context);
-        let self_roles = SelfRoleDetector::new(&lexicon.context);
+        let rules = ContextRules::new(lexicon.context());
+        let self_roles = SelfRoleDetector::new(lexicon.context());
         let is_role_name = lexicon
-            .entries
+            .entries()
             .iter()
-            .map(|e| lexicon.categories[e.category].kind == CategoryKind::RoleName)
+            .map(|e| lexicon.categories()[e.category()].kind() == CategoryKind::RoleName)
             .collect();
         let is_abbreviation = lexicon
-            .entries
+            .entries()
             .iter()
-            .map(|e| e.is_case_sensitive)
+            .map(|e| e.is_case_sensitive())
             .collect();
         Ok(Classifier {
             inner: Arc::new(Inner {
@@ -265,7 +265,7 @@ impl Classifier {
             score.po,
             score.pm,
             &inner.thresholds,
-            inner.lexicon.calibration,
+            inner.lexicon.calibration(),
         );
         Classification {
             verdict,

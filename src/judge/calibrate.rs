@@ -53,7 +53,7 @@ pub fn fit_platt(points: &[(f64, bool)]) -> Option<Calibration> {
             break;
         }
     }
-    (a.is_finite() && b.is_finite()).then_some(Calibration { a, b })
+    Calibration::new(a, b)
 }
 
 /// The logistic function.
@@ -79,15 +79,15 @@ mod tests {
             pts.push((d, u < sigmoid(2.0 * d - 0.5)));
         }
         let c = fit_platt(&pts).unwrap();
-        assert!((c.a - 2.0).abs() < 0.25, "{c:?}");
-        assert!((c.b + 0.5).abs() < 0.2, "{c:?}");
+        assert!((c.a() - 2.0).abs() < 0.25, "{c:?}");
+        assert!((c.b() + 0.5).abs() < 0.2, "{c:?}");
     }
 
     #[test]
     fn separable_data_stays_finite_and_one_class_is_none() {
         let pts = [(-2.0, false), (-1.0, false), (1.0, true), (2.0, true)];
         let c = fit_platt(&pts).unwrap();
-        assert!(c.a > 0.0 && c.a.is_finite());
+        assert!(c.a() > 0.0 && c.a().is_finite());
         assert!(fit_platt(&[(1.0, true)]).is_none());
     }
 }

@@ -114,11 +114,11 @@ impl ContextRules {
     /// Folds the lexicon's cues for matching.
     pub fn new(cues: &ContextCues) -> ContextRules {
         ContextRules {
-            window: cues.window,
-            colleague: CueSet::new(&cues.colleague),
-            self_before: CueSet::new(&cues.self_before),
-            self_after: fold_cues(&cues.self_after),
-            negation: CueSet::new(&cues.negation),
+            window: cues.window(),
+            colleague: CueSet::new(cues.colleague()),
+            self_before: CueSet::new(cues.self_before()),
+            self_after: fold_cues(cues.self_after()),
+            negation: CueSet::new(cues.negation()),
         }
     }
 
@@ -272,18 +272,16 @@ mod tests {
     use crate::text::normalize::normalize;
 
     fn rules() -> ContextRules {
-        ContextRules::new(&ContextCues {
-            window: 6,
-            colleague: vec![
-                "work closely with".into(),
-                "partner with".into(),
-                "report to".into(),
-                "alongside".into(),
-            ],
-            self_before: vec!["as a".into(), "looking for a".into()],
-            self_after: vec!["(m/w/d)".into()],
-            negation: vec!["no".into(), "without".into()],
-        })
+        let lexicon = crate::lexicon::Lexicon::parse(
+            "[context]\nwindow = 6\n\
+             colleague = [\"work closely with\", \"partner with\", \"report to\", \"alongside\"]\n\
+             self = [\"as a\", \"looking for a\"]\nself_after = [\"(m/w/d)\"]\n\
+             negation = [\"no\", \"without\"]\n\
+             [[category]]\nname = \"a\"\nrole = \"po\"\nentries = [{ phrase = \"backlog\", weight = 1 }]\n",
+            "t",
+        )
+        .unwrap();
+        ContextRules::new(lexicon.context())
     }
 
     /// Marks the first occurrence of `needle` (folded) in `text`.

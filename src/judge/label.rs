@@ -27,7 +27,7 @@ pub const HYBRID_MIN: f64 = 6.0;
 pub const HYBRID_MARGIN: f64 = 0.15;
 
 /// The confidence mapping used when the lexicon carries no fitted calibration.
-pub const UNCALIBRATED: Calibration = Calibration { a: 1.0, b: 0.0 };
+pub const UNCALIBRATED: Calibration = Calibration::IDENTITY;
 
 /// What a posting leans to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -224,7 +224,7 @@ pub fn decision_value(po: f64, pm: f64) -> f64 {
 
 /// The probability that the leaning role is right, for decision value `d`.
 pub fn leaning_confidence(d: f64, c: Calibration) -> f64 {
-    let p_pm = 1.0 / (1.0 + (-(c.a * d + c.b)).exp());
+    let p_pm = 1.0 / (1.0 + (-(c.a() * d + c.b())).exp());
     if d > 0.0 {
         p_pm
     } else if d < 0.0 {
@@ -282,7 +282,7 @@ mod tests {
         let v = decide(0.0, 0.0, &t, None);
         assert_eq!((v.lean, v.confidence), (0.0, 0.5));
         assert!(!v.is_calibrated);
-        let v = decide(1.0, 9.0, &t, Some(Calibration { a: 2.0, b: 0.0 }));
+        let v = decide(1.0, 9.0, &t, Calibration::new(2.0, 0.0));
         assert!(v.is_calibrated && v.lean == 0.8);
     }
 

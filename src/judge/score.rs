@@ -138,7 +138,7 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
         let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
         multipliers.clear();
         multipliers.extend(occurrences.iter().filter_map(|o| multiplier(o, p)));
-        let contribution = entry.weight * saturating_sum(&mut multipliers, p.repeat_decay);
+        let contribution = entry.weight() * saturating_sum(&mut multipliers, p.repeat_decay);
         multipliers.clear();
         multipliers.extend(
             occurrences
@@ -147,8 +147,8 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
                 .map(|o| if o.is_title { p.title_weight } else { 1.0 }),
         );
         let credit_other =
-            entry.weight * p.colleague_credit * saturating_sum(&mut multipliers, p.repeat_decay);
-        match entry.role {
+            entry.weight() * p.colleague_credit * saturating_sum(&mut multipliers, p.repeat_decay);
+        match entry.role() {
             Role::Po => {
                 out.po += contribution;
                 out.pm += credit_other;
@@ -160,8 +160,8 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
         }
         out.evidence.push(Evidence {
             entry: id,
-            role: entry.role,
-            weight: entry.weight,
+            role: entry.role(),
+            weight: entry.weight(),
             occurrences,
             contribution,
             credit_other,

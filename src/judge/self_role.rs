@@ -141,10 +141,10 @@ impl SelfRoleDetector {
         SelfRoleDetector {
             automaton,
             cues: cues.clone(),
-            window: cues.window,
-            colleague: CueSet::new(&cues.colleague),
-            self_before: CueSet::new(&cues.self_before),
-            self_after: fold_cues(&cues.self_after),
+            window: cues.window(),
+            colleague: CueSet::new(cues.colleague()),
+            self_before: CueSet::new(cues.self_before()),
+            self_after: fold_cues(cues.self_after()),
         }
     }
 
@@ -213,7 +213,7 @@ mod tests {
     use crate::lexicon::Lexicon;
 
     fn det() -> SelfRoleDetector {
-        SelfRoleDetector::new(&Lexicon::embedded().context)
+        SelfRoleDetector::new(Lexicon::embedded().context())
     }
 
     #[test]

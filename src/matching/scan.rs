@@ -227,8 +227,8 @@ impl Scanner {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
-        for entry in &lexicon.entries {
-            for (fi, form) in entry.forms.iter().enumerate() {
+        for entry in lexicon.entries() {
+            for (fi, form) in entry.forms().iter().enumerate() {
                 let (stem, is_wildcard) = match form.strip_suffix('*') {
                     Some(s) => (s, true),
                     None => (form.as_str(), false),
@@ -238,10 +238,10 @@ impl Scanner {
                     continue;
                 }
                 let exact_case = entry
-                    .is_case_sensitive
+                    .is_case_sensitive()
                     .then(|| alnum_only(stem).into_boxed_str());
                 let mut all = vec![folded.clone()];
-                if !entry.is_case_sensitive {
+                if !entry.is_case_sensitive() {
                     all.extend(spelling::variants(&folded, is_wildcard));
                 }
                 for (vi, pat) in all.into_iter().enumerate() {
@@ -255,7 +255,7 @@ impl Scanner {
                         continue;
                     }
                     targets[pid].push(Target {
-                        entry: entry.id,
+                        entry: entry.id(),
                         form: fi as u16,
                         is_wildcard,
                         exact_case: exact_case.clone(),

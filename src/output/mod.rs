@@ -639,8 +639,8 @@ fn evidence_items<'a>(
             EvidenceItem {
                 phrase: entry.phrase(),
                 role: ev.role.as_str(),
-                category: &lexicon.categories[entry.category].name,
-                weight: entry.weight,
+                category: lexicon.categories()[entry.category()].name(),
+                weight: entry.weight(),
                 count: ev.count(),
                 counted: ev.count()
                     - ev.count_marked(Mark::Colleague)

@@ -17,7 +17,7 @@ use crate::classify::Classification;
 use crate::judge::calibrate::fit_platt;
 use crate::judge::label::{decision_value, leaning_confidence, Label, LabelCounts};
 use crate::judge::self_role::SelfRole;
-use crate::lexicon::{Calibration, Lexicon, Role};
+use crate::lexicon::{Lexicon, Role};
 
 /// Number of equal-width confidence bins for the calibration error.
 pub const ECE_BINS: usize = 10;
@@ -300,7 +300,7 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
         .collect();
     let (in_sample_ece, _) = reliability(&in_sample);
     CalibrationReport {
-        fitted: fitted.map(|Calibration { a, b }| (a, b)),
+        fitted: fitted.map(|c| (c.a(), c.b())),
         decided: decided.len(),
         loso_ece,
         loso_reliability,
@@ -390,8 +390,8 @@ pub fn evaluate(cases: &[Case], lexicon: &Lexicon) -> Report {
             let e = lexicon.entry(crate::lexicon::EntryId(id));
             WrongPhrase {
                 phrase: e.phrase().to_string(),
-                role: e.role.as_str().to_string(),
-                category: lexicon.categories[e.category].name.clone(),
+                role: e.role().as_str().to_string(),
+                category: lexicon.categories()[e.category()].name().to_string(),
                 postings,
                 contribution,
             }

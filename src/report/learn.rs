@@ -298,10 +298,10 @@ mod tests {
         }
         let toml = to_lexicon_toml(&s, "t.csv");
         let parsed = Lexicon::parse(&toml, "learned.toml").unwrap();
-        assert!(!parsed.entries.is_empty());
+        assert!(!parsed.entries().is_empty());
         assert!(parsed
-            .entries
+            .entries()
             .iter()
-            .all(|e| e.forms[0] != "product backlog"));
+            .all(|e| e.forms()[0] != "product backlog"));
     }
 }

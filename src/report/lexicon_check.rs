@@ -56,22 +56,22 @@ pub fn check(text: &str, source: &str) -> Vec<Diagnostic> {
 pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let diag = |e: &crate::lexicon::Entry, message: String| Diagnostic {
-        source: e.source.clone(),
-        line: Some(e.line),
+        source: e.source().to_string(),
+        line: Some(e.line()),
         message,
     };
     let mut seen: HashMap<(String, bool), usize> = HashMap::new();
-    let mut reported = vec![false; lex.entries.len()];
-    for (i, e) in lex.entries.iter().enumerate() {
-        for form in &e.forms {
-            let key = (form_key(form), e.is_case_sensitive);
+    let mut reported = vec![false; lex.entries().len()];
+    for (i, e) in lex.entries().iter().enumerate() {
+        for form in e.forms() {
+            let key = (form_key(form), e.is_case_sensitive());
             match seen.get(&key) {
-                Some(&j) if lex.entries[j].role == e.role => {
+                Some(&j) if lex.entries()[j].role() == e.role() => {
                     out.push(diag(
                         e,
                         format!(
                             "duplicate phrase {form:?} (also at line {}): keep one",
-                            lex.entries[j].line
+                            lex.entries()[j].line()
                         ),
                     ));
                     reported[i] = true;
@@ -81,7 +81,7 @@ pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
                         e,
                         format!(
                             "phrase {form:?} is listed for both roles ({} here, {} at line {}): a phrase can only indicate one",
-                            e.role, lex.entries[j].role, lex.entries[j].line
+                            e.role(), lex.entries()[j].role(), lex.entries()[j].line()
                         ),
                     ));
                     reported[i] = true;
@@ -96,18 +96,18 @@ pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
         Ok(s) => s,
         Err(err) => {
             out.push(Diagnostic {
-                source: lex.entries[0].source.clone(),
+                source: lex.entries()[0].source().to_string(),
                 line: None,
                 message: err.to_string(),
             });
             return out;
         }
     };
-    for (i, e) in lex.entries.iter().enumerate() {
+    for (i, e) in lex.entries().iter().enumerate() {
         if reported[i] {
             continue;
         }
-        for (fi, form) in e.forms.iter().enumerate() {
+        for (fi, form) in e.forms().iter().enumerate() {
             let stem = form.strip_suffix('*').unwrap_or(form);
             let folded = fold_pattern(stem);
             if folded.contains('\n') || folded.is_empty() {
@@ -137,7 +137,7 @@ pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
             let hits = scanner.scan(&norm, stem);
             let own = hits
                 .iter()
-                .any(|h| h.entry == e.id && h.form as usize == fi && h.start == 0);
+                .any(|h| h.entry == e.id() && h.form as usize == fi && h.start == 0);
             if !own {
                 if let Some(h) = hits.iter().find(|h| h.start == 0) {
                     let winner = lex.entry(h.entry);
@@ -146,7 +146,7 @@ pub fn check_lexicon(lex: &Lexicon) -> Vec<Diagnostic> {
                         format!(
                             "phrase {form:?} can never match: {:?} (line {}) always wins at the same place; remove one or merge them",
                             winner.phrase(),
-                            winner.line
+                            winner.line()
                         ),
                     ));
                 }

@@ -185,7 +185,7 @@ impl Tally {
             .map(|ev| PhraseHit {
                 role: ev.role,
                 phrase: lexicon.entry(ev.entry).phrase().to_string(),
-                category: lexicon.category_of(ev.entry).name.clone(),
+                category: lexicon.category_of(ev.entry).name().to_string(),
                 counted: ev.count()
                     > ev.count_marked(Mark::Colleague) + ev.count_marked(Mark::Negated),
             })
@@ -570,13 +570,13 @@ impl CategoryIndex {
     fn new(lexicon: &Lexicon) -> CategoryIndex {
         let mut exact = HashMap::new();
         let mut folded = HashMap::new();
-        for e in &lexicon.entries {
-            let category = lexicon.category_of(e.id).name.clone();
+        for e in lexicon.entries() {
+            let category = lexicon.category_of(e.id()).name().to_string();
             exact
-                .entry((e.role, e.phrase().to_string()))
+                .entry((e.role(), e.phrase().to_string()))
                 .or_insert_with(|| category.clone());
             folded
-                .entry((e.role, e.phrase().to_lowercase()))
+                .entry((e.role(), e.phrase().to_lowercase()))
                 .or_insert(category);
         }
         CategoryIndex { exact, folded }

@@ -1,0 +1,542 @@
+//! Reading a lexicon file: TOML in, a validated [`Lexicon`] out.
+//!
+//! Everything a lexicon cannot work with (a bad weight, a bad wildcard, an
+//! empty or over-long phrase) is refused here, with
+//! `file:line`, so that the types in the parent module can promise it.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    fnv1a_hex, Calibration, Category, CategoryKind, ContextCues, Entry, EntryId, Lexicon, Role,
+};
+use crate::error::{Error, Result};
+
+/// The largest weight an entry may carry.
+pub const MAX_WEIGHT: f64 = 10.0;
+
+/// The longest phrase form accepted, in characters.
+pub const MAX_PHRASE_CHARS: usize = 80;
+
+/// The most words a phrase form may have.
+pub const MAX_PHRASE_WORDS: usize = 8;
+
+/// The shortest stem a prefix wildcard (`stem*`) may have, in characters.
+pub const MIN_WILDCARD_STEM: usize = 3;
+
+/// The most surface forms (phrases, counting every form of every entry) one
+/// lexicon file may hold.
+///
+/// The scanner's automaton grows with the forms: 100,000 forms take about
+/// 40 s of CPU to build in a debug build (a few seconds in a release build),
+/// 20,000 about 10 s. A lexicon beyond this is refused at the entry that
+/// crosses the limit, rather than left to build for minutes. The default
+/// lexicon has under 1,000 forms.
+pub const MAX_FORMS: usize = 100_000;
+
+/// The default window of words looked at around a role name.
+pub const DEFAULT_CONTEXT_WINDOW: usize = 6;
+
+/// The most words the context window may span.
+pub const MAX_CONTEXT_WINDOW: usize = 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    lexicon: Option<RawMeta>,
+    context: Option<RawContext>,
+    calibration: Option<RawCalibration>,
+    #[serde(default)]
+    category: Vec<Spanned<RawCategory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: Option<String>,
+    version: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    window: Option<usize>,
+    #[serde(default)]
+    colleague: Vec<String>,
+    #[serde(default, rename = "self")]
+    self_before: Vec<String>,
+    #[serde(default)]
+    self_after: Vec<String>,
+    #[serde(default)]
+    negation: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalibration {
+    a: f64,
+    b: f64,
+    #[allow(dead_code)]
+    method: Option<String>,
+    #[allow(dead_code)]
+    fitted_on: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    name: Spanned<String>,
+    role: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    about: Option<String>,
+    #[serde(default)]
+    entries: Vec<Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    phrase: OneOrMany,
+    weight: f64,
+    note: Option<String>,
+    #[serde(default)]
+    case_sensitive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Lexicon {
+    /// Parses a lexicon from TOML text; `source` names it in error messages.
+    ///
+    /// # Errors
+    ///
+    /// A TOML syntax error, an unknown field, an unknown role or kind, a weight
+    /// outside (0, 10], an empty, over-long or badly wildcarded phrase: each
+    /// reported with `source:line`.
+    pub fn parse(text: &str, source: &str) -> Result<Lexicon> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            let column = e.span().map_or(String::new(), |s| {
+                let start = s.start.min(text.len());
+                let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+                format!(" at column {}", text[line_start..start].chars().count() + 1)
+            });
+            // One line per message: the TOML parser's can span several.
+            let message = e.message().trim().replace('\n', ": ");
+            Error::lexicon(source, line, format!("invalid lexicon{column}: {message}"))
+        })?;
+        let meta = raw.lexicon.unwrap_or(RawMeta {
+            name: None,
+            version: None,
+            description: None,
+        });
+        let context = match raw.context {
+            Some(c) => {
+                let window = c.window.unwrap_or(DEFAULT_CONTEXT_WINDOW);
+                if window == 0 || window > MAX_CONTEXT_WINDOW {
+                    return Err(Error::lexicon(
+                        source,
+                        None,
+                        format!("[context] window must be 1 to {MAX_CONTEXT_WINDOW} words, not {window}"),
+                    ));
+                }
+                ContextCues {
+                    window,
+                    colleague: c.colleague,
+                    self_before: c.self_before,
+                    self_after: c.self_after,
+                    negation: c.negation,
+                }
+            }
+            None => ContextCues {
+                window: DEFAULT_CONTEXT_WINDOW,
+                colleague: Vec::new(),
+                self_before: Vec::new(),
+                self_after: Vec::new(),
+                negation: Vec::new(),
+            },
+        };
+        let calibration = match raw.calibration {
+            Some(c) => Some(Calibration::new(c.a, c.b).ok_or_else(|| {
+                Error::lexicon(source, None, "[calibration] a and b must be finite numbers")
+            })?),
+            None => None,
+        };
+        let lines = LineIndex::new(text);
+        let mut lex = Lexicon {
+            name: meta.name.unwrap_or_else(|| "unnamed".to_string()),
+            version: meta.version.unwrap_or_else(|| "0".to_string()),
+            categories: Vec::new(),
+            entries: Vec::new(),
+            context,
+            calibration,
+            hash: fnv1a_hex(text.as_bytes()),
+        };
+        lex.add_categories(raw.category, &lines, source)?;
+        if lex.entries.is_empty() {
+            return Err(Error::lexicon(
+                source,
+                None,
+                "the lexicon has no entries: add [[category]] tables with entries",
+            ));
+        }
+        Ok(lex)
+    }
+
+    fn add_categories(
+        &mut self,
+        cats: Vec<Spanned<RawCategory>>,
+        lines: &LineIndex,
+        source: &str,
+    ) -> Result<()> {
+        let mut form_total: usize = self.entries.iter().map(|e| e.forms.len()).sum();
+        for cat in cats {
+            let cat_line = lines.line(cat.span().start);
+            let cat = cat.into_inner();
+            let name = cat.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(Error::lexicon(
+                    source,
+                    Some(lines.line(cat.name.span().start)),
+                    "category name is empty",
+                ));
+            }
+            let role = Role::parse(cat.role.get_ref()).ok_or_else(|| {
+                Error::lexicon(
+                    source,
+                    Some(lines.line(cat.role.span().start)),
+                    format!(
+                        "unknown role {:?} in category {name:?}: use \"po\" or \"pm\"",
+                        cat.role.get_ref()
+                    ),
+                )
+            })?;
+            let kind = match cat.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("phrase") => CategoryKind::Phrase,
+                Some("role-name") => CategoryKind::RoleName,
+                Some(other) => {
+                    return Err(Error::lexicon(
+                        source,
+                        cat.kind.as_ref().map(|k| lines.line(k.span().start)),
+                        format!("unknown category kind {other:?}: use \"phrase\" or \"role-name\""),
+                    ))
+                }
+            };
+            if self
+                .categories
+                .iter()
+                .any(|c| c.name == name && c.role == role)
+            {
+                return Err(Error::lexicon(
+                    source,
+                    Some(cat_line),
+                    format!("category {name:?} is defined twice for role {role}: merge the two"),
+                ));
+            }
+            let cat_index = self.categories.len();
+            self.categories.push(Category {
+                name: name.clone(),
+                role,
+                kind,
+                about: cat.about.unwrap_or_default(),
+            });
+            for raw in cat.entries {
+                let line = lines.line(raw.span().start);
+                let raw = raw.into_inner();
+                let forms = match raw.phrase {
+                    OneOrMany::One(s) => vec![s],
+                    OneOrMany::Many(v) => v,
+                };
+                if forms.is_empty() {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        "entry has an empty phrase list: give at least one phrase",
+                    ));
+                }
+                form_total += forms.len();
+                if form_total > MAX_FORMS {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "too many phrases: this entry brings the lexicon to {form_total} \
+                             forms, and the limit is {MAX_FORMS}; split the lexicon or drop rare \
+                             phrases"
+                        ),
+                    ));
+                }
+                for form in &forms {
+                    validate_form(form).map_err(|m| Error::lexicon(source, Some(line), m))?;
+                }
+                if !(raw.weight.is_finite() && raw.weight > 0.0 && raw.weight <= MAX_WEIGHT) {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "weight {} of {:?} is out of range: use a number above 0 and at most {MAX_WEIGHT}",
+                            raw.weight, forms[0]
+                        ),
+                    ));
+                }
+                let id = EntryId(self.entries.len() as u32);
+                self.entries.push(Entry {
+                    id,
+                    forms: forms.into_iter().map(|f| f.trim().to_string()).collect(),
+                    role,
+                    weight: raw.weight,
+                    category: cat_index,
+                    note: raw.note,
+                    is_case_sensitive: raw.case_sensitive,
+                    source: source.to_string(),
+                    line,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks one surface form; returns what is wrong with it.
+fn validate_form(form: &str) -> std::result::Result<(), String> {
+    let f = form.trim();
+    if f.is_empty() {
+        return Err("empty phrase: remove it or write the phrase".to_string());
+    }
+    let chars = f.chars().count();
+    if chars > MAX_PHRASE_CHARS {
+        return Err(format!(
+            "phrase {:?}... is {chars} characters long: the limit is {MAX_PHRASE_CHARS}",
+            f.chars().take(30).collect::<String>()
+        ));
+    }
+    let words = f.split_whitespace().count();
+    if words > MAX_PHRASE_WORDS {
+        return Err(format!(
+            "phrase {f:?} has {words} words: the limit is {MAX_PHRASE_WORDS}"
+        ));
+    }
+    if let Some(pos) = f.find('*') {
+        if pos != f.len() - 1 {
+            return Err(format!(
+                "bad wildcard in {f:?}: `*` is allowed only at the very end (`prioriti*`)"
+            ));
+        }
+        let stem = &f[..pos];
+        let last_word = stem.rsplit(' ').next().unwrap_or("");
+        if stem.ends_with([' ', '-', '/']) || last_word.is_empty() {
+            return Err(format!(
+                "bad wildcard in {f:?}: `*` must end a word stem (`prioriti*`), not stand alone"
+            ));
+        }
+        if stem.chars().filter(|c| c.is_alphanumeric()).count() < MIN_WILDCARD_STEM {
+            return Err(format!(
+                "bad wildcard in {f:?}: the stem before `*` needs at least {MIN_WILDCARD_STEM} letters"
+            ));
+        }
+    }
+    if !f.chars().any(|c| c.is_alphanumeric()) {
+        return Err(format!(
+            "phrase {f:?} has no letters or digits: it can never match a word"
+        ));
+    }
+    Ok(())
+}
+
+/// The 1-based line containing byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    LineIndex::new(text).line(offset)
+}
+
+/// The start of every line of a text, so that the line of each of many
+/// offsets is a binary search rather than a count from the top (counting
+/// made parsing a lexicon of 20,000 entries take minutes).
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line containing byte `offset` (the last line past the end).
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+[lexicon]
+name = "t"
+version = "1"
+
+[[category]]
+name = "backlog"
+role = "po"
+entries = [
+  { phrase = "product backlog", weight = 3 },
+  { phrase = ["user story", "user stories"], weight = 2, note = "x" },
+]
+
+[[category]]
+name = "roadmap"
+role = "pm"
+entries = [
+  { phrase = "roadmap", weight = 2 },
+]
+"#;
+
+    #[test]
+    fn parses_entries_with_lines() {
+        let lex = Lexicon::parse(SMALL, "t.toml").unwrap();
+        assert_eq!(lex.entries().len(), 3);
+        assert_eq!(lex.entries()[0].line(), 10);
+        assert_eq!(lex.entries()[1].forms(), vec!["user story", "user stories"]);
+        assert_eq!(lex.entries()[2].role(), Role::Pm);
+        assert_eq!(lex.identity(), format!("t@1#{}", lex.hash()));
+    }
+
+    #[test]
+    fn an_entry_may_go_on_over_several_lines() {
+        // TOML 1.1: an inline table may span lines; the entry's line is where it opens.
+        let text = SMALL.replace(
+            "{ phrase = \"product backlog\", weight = 3 }",
+            "{ phrase = \"product backlog\",\n    weight = 3,\n  }",
+        );
+        let lex = Lexicon::parse(&text, "t.toml").unwrap();
+        assert_eq!(lex.entries()[0].forms(), vec!["product backlog"]);
+        assert_eq!(lex.entries()[0].line(), 10);
+        assert_eq!(lex.entries()[1].line(), 13);
+    }
+
+    fn err_of(text: &str) -> String {
+        Lexicon::parse(text, "x.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn rejects_bad_weight_with_line() {
+        let text = SMALL.replace("weight = 3", "weight = 0");
+        let e = err_of(&text);
+        assert!(e.starts_with("x.toml:10:"), "{e}");
+        assert!(e.contains("out of range"), "{e}");
+        let e = err_of(&SMALL.replace("weight = 3", "weight = 11"));
+        assert!(e.contains("out of range"), "{e}");
+    }
+
+    #[test]
+    fn rejects_bad_wildcards() {
+        for bad in ["*", "ab*", "pro*duct", "product *"] {
+            let text = SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {bad:?}"));
+            let e = err_of(&text);
+            assert!(e.contains("wildcard"), "{bad}: {e}");
+        }
+        let ok = SMALL.replace("phrase = \"roadmap\"", "phrase = \"roadmap*\"");
+        assert!(Lexicon::parse(&ok, "x").is_ok());
+    }
+
+    #[test]
+    fn rejects_syntax_errors_with_line() {
+        let e = err_of("[lexicon]\nname = \"x\"\n[[category]\n");
+        assert!(e.starts_with("x.toml:3:"), "{e}");
+        let e = err_of(&SMALL.replace(
+            "{ phrase = \"product backlog\", weight = 3 }",
+            "{ phrase = \"product backlog\" weight = 3 }",
+        ));
+        assert!(
+            e.starts_with("x.toml:10: invalid lexicon at column 32: "),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn rejects_unknown_role_and_empty_phrase() {
+        assert!(err_of(&SMALL.replace("role = \"pm\"", "role = \"pmo\"")).contains("unknown role"));
+        assert!(
+            err_of(&SMALL.replace("phrase = \"roadmap\"", "phrase = \"  \""))
+                .contains("empty phrase")
+        );
+        let long = "x".repeat(200);
+        assert!(
+            err_of(&SMALL.replace("phrase = \"roadmap\"", &format!("phrase = {long:?}")))
+                .contains("limit")
+        );
+    }
+
+    #[test]
+    fn refuses_more_forms_than_the_limit_at_the_entry_that_crosses_it() {
+        let forms: Vec<String> = (0..MAX_FORMS).map(|i| format!("w{i}")).collect();
+        let text = format!(
+            "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [\n  {{ phrase = {forms:?}, weight = 1 }},\n  {{ phrase = \"one more\", weight = 1 }},\n]\n"
+        );
+        let e = err_of(&text);
+        assert!(e.starts_with("x.toml:6: too many phrases"), "{e}");
+        assert!(e.contains(&format!("{}", MAX_FORMS + 1)), "{e}");
+        let at_limit = text.replace("  { phrase = \"one more\", weight = 1 },\n", "");
+        assert_eq!(
+            Lexicon::parse(&at_limit, "x").unwrap().form_count(Role::Po),
+            MAX_FORMS
+        );
+    }
+
+    #[test]
+    fn line_index_agrees_with_counting() {
+        let text = "a\nbb\n\nccc";
+        let idx = LineIndex::new(text);
+        for off in 0..text.len() + 3 {
+            let counted = text.as_bytes()[..off.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            assert_eq!(idx.line(off), counted, "offset {off}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_weights_of_every_kind() {
+        for bad in [
+            "0",
+            "-1",
+            "-0.0",
+            "nan",
+            "inf",
+            "-inf",
+            "10.000001",
+            "1e308",
+        ] {
+            let e = err_of(&SMALL.replace("weight = 3", &format!("weight = {bad}")));
+            assert!(e.starts_with("x.toml:10: weight"), "{bad}: {e}");
+            assert!(e.contains("above 0 and at most 10"), "{bad}: {e}");
+        }
+        let e = err_of(&SMALL.replace("weight = 3", "weight = \"3\""));
+        assert!(e.starts_with("x.toml:10:"), "{e}");
+        for ok in ["10", "0.001", "1e-3"] {
+            assert!(
+                Lexicon::parse(&SMALL.replace("weight = 3", &format!("weight = {ok}")), "x")
+                    .is_ok(),
+                "{ok}"
+            );
+        }
+    }
+}
