@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::judge::label::{decide, Thresholds, Verdict};
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
-use crate::judge::sections::{legal_cues, SectionDetector, Sections};
+use crate::judge::sections::{SectionDetector, Sections};
 use crate::judge::self_role::{SelfRole, SelfRoleDetector};
 use crate::lexicon::{CategoryKind, EntryId, Lexicon};
 use crate::matching::scan::{ScanScratch, Scanner, Workload};
@@ -126,8 +126,9 @@ impl ClassifierBuilder {
             thresholds,
             workload,
         } = self;
+        let sections = SectionDetector::new(lexicon.section_cues())?;
         // The legal cues are found in the lexicon's pass over the text, not in one of their own.
-        let scanner = Scanner::with_markers(&lexicon, workload, legal_cues())?;
+        let scanner = Scanner::with_markers(&lexicon, workload, &sections.legal_cues())?;
         let rules = ContextRules::new(lexicon.context());
         let self_roles = SelfRoleDetector::new(lexicon.context());
         let is_role_name = lexicon
@@ -150,7 +151,7 @@ impl ClassifierBuilder {
                 params,
                 thresholds,
                 self_roles,
-                sections: SectionDetector::new(),
+                sections,
             }),
         })
     }

@@ -11,8 +11,12 @@
 //! tells the section at any byte; [`SectionKind::weight`] is what a match in
 //! it counts. A sentence that makes an equal-opportunity or similar legal
 //! statement is [`SectionKind::Legal`] wherever it stands; the classifier
-//! finds those statements' cues ([`legal_cues`]) in the lexicon scanner's
-//! pass and hands them to [`SectionDetector::detect_with_legal`].
+//! finds those statements' cues ([`SectionDetector::legal_cues`]) in the
+//! lexicon scanner's pass and hands them to [`SectionDetector::detect_with_legal`].
+//!
+//! The headings and the legal statements are the lexicon's data (its
+//! `[sections.LANG]` tables, [`SectionCues`]); what makes a line a heading is
+//! decided here.
 //!
 //! A heading is a line that starts with a heading cue and is short: the cue
 //! alone, the cue and at most [`MAX_EXTRA_WORDS`] more words ("About Acme",
@@ -33,7 +37,9 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use serde::Serialize;
 
-use crate::text::normalize::{is_break_byte, is_word_byte};
+use crate::error::{Error, Result};
+use crate::lexicon::{HeadingKind, SectionCues};
+use crate::text::normalize::{is_break_byte, is_word_byte, normalize};
 
 /// Words a heading line may have after its cue ("About Acme Corp").
 pub const MAX_EXTRA_WORDS: usize = 3;
@@ -106,6 +112,20 @@ impl SectionKind {
     }
 }
 
+impl From<HeadingKind> for SectionKind {
+    fn from(kind: HeadingKind) -> SectionKind {
+        match kind {
+            HeadingKind::Role => SectionKind::Role,
+            HeadingKind::Requirements => SectionKind::Requirements,
+            HeadingKind::Team => SectionKind::Team,
+            HeadingKind::About => SectionKind::About,
+            HeadingKind::Benefits => SectionKind::Benefits,
+            HeadingKind::Application => SectionKind::Application,
+            HeadingKind::Legal => SectionKind::Legal,
+        }
+    }
+}
+
 /// How much of a heading line the cue must fill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fit {
@@ -116,272 +136,11 @@ enum Fit {
 }
 
 use Fit::{Alone, Lead};
-use SectionKind::{About, Application, Benefits, Legal, Requirements, Role, Team};
 
-/// Heading cues, folded like text (lower case, hyphens and slashes as spaces).
-const HEADINGS: &[(&str, SectionKind, Fit)] = &[
-    // What the hire will do.
-    ("responsibilities", Role, Lead),
-    ("key responsibilities", Role, Lead),
-    ("main responsibilities", Role, Lead),
-    ("your responsibilities", Role, Lead),
-    ("job responsibilities", Role, Lead),
-    ("roles and responsibilities", Role, Lead),
-    ("role and responsibilities", Role, Lead),
-    ("duties", Role, Alone),
-    ("key duties", Role, Lead),
-    ("duties and responsibilities", Role, Lead),
-    ("what you'll do", Role, Lead),
-    ("what you will do", Role, Lead),
-    ("what you'll be doing", Role, Lead),
-    ("what you will be doing", Role, Lead),
-    ("what you'll work on", Role, Lead),
-    ("what you will work on", Role, Lead),
-    ("what you'll achieve", Role, Lead),
-    ("your role", Role, Lead),
-    ("the role", Role, Lead),
-    ("about the role", Role, Lead),
-    ("about the job", Role, Lead),
-    ("about the position", Role, Lead),
-    ("about this role", Role, Lead),
-    ("about the opportunity", Role, Lead),
-    ("the opportunity", Role, Lead),
-    ("role description", Role, Lead),
-    ("role overview", Role, Lead),
-    ("job description", Role, Lead),
-    ("job summary", Role, Lead),
-    ("position description", Role, Lead),
-    ("position summary", Role, Lead),
-    ("position overview", Role, Lead),
-    ("your mission", Role, Lead),
-    ("your impact", Role, Lead),
-    ("the impact you'll have", Role, Lead),
-    ("in this role", Role, Alone),
-    ("your tasks", Role, Lead),
-    ("tasks", Role, Alone),
-    ("main tasks", Role, Lead),
-    ("aufgaben", Role, Lead),
-    ("deine aufgaben", Role, Lead),
-    ("ihre aufgaben", Role, Lead),
-    ("hauptaufgaben", Role, Lead),
-    ("aufgabengebiet", Role, Lead),
-    ("dein aufgabengebiet", Role, Lead),
-    ("ihr aufgabengebiet", Role, Lead),
-    ("das sind deine aufgaben", Role, Lead),
-    ("das sind ihre aufgaben", Role, Lead),
-    ("deine rolle", Role, Lead),
-    ("ihre rolle", Role, Lead),
-    ("die rolle", Role, Lead),
-    ("das erwartet dich", Role, Lead),
-    ("das erwartet sie", Role, Lead),
-    ("was dich erwartet", Role, Lead),
-    ("was sie erwartet", Role, Lead),
-    ("deine mission", Role, Lead),
-    ("dein job", Role, Lead),
-    ("ihr job", Role, Lead),
-    ("stellenbeschreibung", Role, Lead),
-    ("tätigkeiten", Role, Alone),
-    ("deine tätigkeiten", Role, Lead),
-    ("ihre tätigkeiten", Role, Lead),
-    ("verantwortlichkeiten", Role, Lead),
-    ("deine verantwortung", Role, Lead),
-    ("was du bewegst", Role, Lead),
-    ("was sie bewegen", Role, Lead),
-    // What the hire brings.
-    ("requirements", Requirements, Lead),
-    ("job requirements", Requirements, Lead),
-    ("key requirements", Requirements, Lead),
-    ("qualifications", Requirements, Lead),
-    ("minimum qualifications", Requirements, Lead),
-    ("basic qualifications", Requirements, Lead),
-    ("preferred qualifications", Requirements, Lead),
-    ("required qualifications", Requirements, Lead),
-    ("your qualifications", Requirements, Lead),
-    ("your profile", Requirements, Lead),
-    ("profile", Requirements, Alone),
-    ("skills", Requirements, Alone),
-    ("required skills", Requirements, Lead),
-    ("skills and experience", Requirements, Lead),
-    ("skills and qualifications", Requirements, Lead),
-    ("experience", Requirements, Alone),
-    ("your experience", Requirements, Lead),
-    ("your skills", Requirements, Lead),
-    ("what you bring", Requirements, Lead),
-    ("what you'll bring", Requirements, Lead),
-    ("what you will bring", Requirements, Lead),
-    ("what we're looking for", Requirements, Lead),
-    ("what we are looking for", Requirements, Lead),
-    ("who we're looking for", Requirements, Lead),
-    ("who we are looking for", Requirements, Lead),
-    ("what we expect", Requirements, Lead),
-    ("we expect you", Requirements, Lead),
-    ("who you are", Requirements, Lead),
-    ("about you", Requirements, Lead),
-    ("you have", Requirements, Alone),
-    ("must have", Requirements, Alone),
-    ("must haves", Requirements, Alone),
-    ("must have's", Requirements, Alone),
-    ("nice to have", Requirements, Alone),
-    ("nice to haves", Requirements, Alone),
-    ("bonus points", Requirements, Lead),
-    ("the ideal candidate", Requirements, Lead),
-    ("ideal candidate", Requirements, Lead),
-    ("ihr profil", Requirements, Lead),
-    ("dein profil", Requirements, Lead),
-    ("anforderungen", Requirements, Alone),
-    ("anforderungsprofil", Requirements, Lead),
-    ("qualifikation", Requirements, Lead),
-    ("qualifikationen", Requirements, Lead),
-    ("deine qualifikationen", Requirements, Lead),
-    ("ihre qualifikationen", Requirements, Lead),
-    ("das bringst du mit", Requirements, Lead),
-    ("das bringen sie mit", Requirements, Lead),
-    ("was du mitbringst", Requirements, Lead),
-    ("was sie mitbringen", Requirements, Lead),
-    ("was wir erwarten", Requirements, Lead),
-    ("was wir von dir erwarten", Requirements, Lead),
-    ("was wir von ihnen erwarten", Requirements, Lead),
-    ("das zeichnet dich aus", Requirements, Lead),
-    ("das zeichnet sie aus", Requirements, Lead),
-    ("voraussetzungen", Requirements, Alone),
-    ("deine skills", Requirements, Lead),
-    ("deine kompetenzen", Requirements, Lead),
-    ("ihre kompetenzen", Requirements, Lead),
-    // The team.
-    ("the team", Team, Lead),
-    ("about the team", Team, Lead),
-    ("our team", Team, Lead),
-    ("your team", Team, Lead),
-    ("meet the team", Team, Lead),
-    ("das team", Team, Lead),
-    ("dein team", Team, Lead),
-    ("ihr team", Team, Lead),
-    ("unser team", Team, Lead),
-    // The company.
-    ("about", About, Lead),
-    ("about us", About, Lead),
-    ("about the company", About, Lead),
-    ("company description", About, Lead),
-    ("company overview", About, Lead),
-    ("company profile", About, Lead),
-    ("who we are", About, Lead),
-    ("who are we", About, Lead),
-    ("our company", About, Lead),
-    ("our mission", About, Lead),
-    ("our story", About, Lead),
-    ("our values", About, Lead),
-    ("living our values", About, Lead),
-    ("our culture", About, Lead),
-    ("why join us", About, Lead),
-    ("why us", About, Lead),
-    ("life at", About, Lead),
-    ("über uns", About, Lead),
-    ("wer wir sind", About, Lead),
-    ("wer sind wir", About, Lead),
-    ("das sind wir", About, Lead),
-    ("wir über uns", About, Lead),
-    ("über das unternehmen", About, Lead),
-    ("unser unternehmen", About, Lead),
-    ("unternehmen", About, Alone),
-    ("unternehmensprofil", About, Lead),
-    ("unsere mission", About, Lead),
-    ("unsere werte", About, Lead),
-    ("warum wir", About, Lead),
-    // What the employer offers.
-    ("benefits", Benefits, Lead),
-    ("our benefits", Benefits, Lead),
-    ("benefits and perks", Benefits, Lead),
-    ("perks", Benefits, Lead),
-    ("perks and benefits", Benefits, Lead),
-    ("what we offer", Benefits, Lead),
-    ("what we offer you", Benefits, Lead),
-    ("we offer", Benefits, Lead),
-    ("our offer", Benefits, Lead),
-    ("our promise", Benefits, Lead),
-    ("what's in it for you", Benefits, Lead),
-    ("what you'll get", Benefits, Lead),
-    ("what you get", Benefits, Lead),
-    ("why you'll love", Benefits, Lead),
-    ("in return", Benefits, Lead),
-    ("compensation", Benefits, Lead),
-    ("compensation and benefits", Benefits, Lead),
-    ("total rewards", Benefits, Lead),
-    ("salary", Benefits, Alone),
-    ("salary range", Benefits, Lead),
-    ("pay range", Benefits, Lead),
-    ("wir bieten", Benefits, Lead),
-    ("was wir bieten", Benefits, Lead),
-    ("das bieten wir", Benefits, Lead),
-    ("was wir dir bieten", Benefits, Lead),
-    ("was wir ihnen bieten", Benefits, Lead),
-    ("unser angebot", Benefits, Lead),
-    ("deine benefits", Benefits, Lead),
-    ("ihre benefits", Benefits, Lead),
-    ("unsere benefits", Benefits, Lead),
-    ("deine vorteile", Benefits, Lead),
-    ("ihre vorteile", Benefits, Lead),
-    ("darauf kannst du dich freuen", Benefits, Lead),
-    ("darauf können sie sich freuen", Benefits, Lead),
-    ("vergütung", Benefits, Alone),
-    // How to apply.
-    ("how to apply", Application, Lead),
-    ("application process", Application, Lead),
-    ("the application process", Application, Lead),
-    ("hiring process", Application, Lead),
-    ("our hiring process", Application, Lead),
-    ("interview process", Application, Lead),
-    ("next steps", Application, Lead),
-    ("apply now", Application, Alone),
-    ("contact", Application, Alone),
-    ("contact us", Application, Lead),
-    ("additional information", Application, Lead),
-    ("further information", Application, Lead),
-    ("bewerbung", Application, Alone),
-    ("deine bewerbung", Application, Lead),
-    ("ihre bewerbung", Application, Lead),
-    ("bewerbungsprozess", Application, Lead),
-    ("kontakt", Application, Alone),
-    ("ansprechpartner", Application, Lead),
-    ("ansprechpartnerin", Application, Lead),
-    ("noch fragen", Application, Lead),
-    ("jetzt bewerben", Application, Lead),
-    ("haben wir dein interesse geweckt", Application, Lead),
-    ("haben wir ihr interesse geweckt", Application, Lead),
-    // Legal.
-    ("equal opportunity", Legal, Lead),
-    ("equal employment opportunity", Legal, Lead),
-    ("eeo", Legal, Lead),
-    ("eeo statement", Legal, Lead),
-    ("diversity", Legal, Alone),
-    ("diversity and inclusion", Legal, Lead),
-    ("diversity equity and inclusion", Legal, Lead),
-    ("reasonable accommodation", Legal, Lead),
-    ("privacy", Legal, Alone),
-    ("data protection", Legal, Lead),
-    ("datenschutz", Legal, Lead),
-    ("chancengleichheit", Legal, Lead),
-];
-
-/// Phrases that make a whole sentence a legal statement, wherever it stands.
-const LEGAL_LINE_CUES: &[&str] = &[
-    "equal opportunity employer",
-    "equal opportunity workplace",
-    "equal employment opportunity",
-    "affirmative action",
-    "without regard to race",
-    "regardless of race",
-    "protected veteran",
-    "reasonable accommodation",
-    "reasonable accommodations",
-    "chancengleichheit",
-    "unabhängig von geschlecht",
-    "schwerbehinderte",
-    "gleichbehandlung",
-];
-
-/// The phrases that mark a legal statement (equal opportunity, accommodation), folded.
-pub fn legal_cues() -> &'static [&'static str] {
-    LEGAL_LINE_CUES
+/// A heading or legal statement folded like text (lower case, hyphens and
+/// slashes as spaces), as it appears in normalized text.
+fn fold(cue: &str) -> String {
+    normalize(cue).text().trim_matches(' ').to_string()
 }
 
 /// One section: where it starts in the folded text and its kind.
@@ -420,29 +179,72 @@ pub struct SectionDetector {
     /// to every start, `check` included: more than it saves below about 8 MB
     /// of input.)
     headings: contiguous::NFA,
+    /// For each pattern of `headings`: the folded heading, what it opens and how it fits its line.
+    cues: Vec<(String, SectionKind, Fit)>,
+    /// The legal statements, folded.
+    legal_cues: Vec<String>,
     /// The legal cues' own searcher, for [`SectionDetector::detect`] only:
     /// built on its first use, since the classifier gets the cues from its
     /// scanner and should not pay for it at every start.
     legal: std::sync::OnceLock<AhoCorasick>,
 }
 
-impl Default for SectionDetector {
-    fn default() -> Self {
-        SectionDetector::new()
-    }
-}
-
 impl SectionDetector {
-    /// Compiles the built-in heading and legal-statement cues.
-    pub fn new() -> SectionDetector {
+    /// Compiles a lexicon's headings and legal statements ([`crate::Lexicon::section_cues`]).
+    ///
+    /// Headings are folded like text; of two that fold alike, the later one counts.
+    ///
+    /// # Errors
+    ///
+    /// When the headings' automaton cannot be built (far beyond any real list of headings).
+    pub fn new(cues: &SectionCues) -> Result<SectionDetector> {
+        let mut list: Vec<(String, SectionKind, Fit)> = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for h in cues.headings() {
+            let folded = fold(h.phrase());
+            if folded.is_empty() {
+                continue;
+            }
+            let fit = if h.stands_alone() { Alone } else { Lead };
+            let cue = (folded.clone(), SectionKind::from(h.kind()), fit);
+            match at.get(&folded) {
+                Some(&i) => list[i] = cue,
+                None => {
+                    at.insert(folded, list.len());
+                    list.push(cue);
+                }
+            }
+        }
         let headings = contiguous::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(HEADINGS.iter().map(|h| h.0))
-            .expect("a few hundred fixed heading cues always compile");
-        SectionDetector {
-            headings,
-            legal: std::sync::OnceLock::new(),
+            .build(list.iter().map(|c| &c.0))
+            .map_err(|e| {
+                Error::lexicon(
+                    "<lexicon>",
+                    None,
+                    format!("cannot compile the headings: {e}"),
+                )
+            })?;
+        let mut legal_cues: Vec<String> = Vec::new();
+        for s in cues.legal_statements() {
+            let folded = fold(s);
+            if !folded.is_empty() && !legal_cues.contains(&folded) {
+                legal_cues.push(folded);
+            }
         }
+        Ok(SectionDetector {
+            headings,
+            cues: list,
+            legal_cues,
+            legal: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The phrases that mark a legal statement (equal opportunity, accommodation), folded:
+    /// the markers a scanner built [`with_markers`](crate::matching::scan::Scanner::with_markers)
+    /// finds for [`SectionDetector::detect_with_legal`].
+    pub fn legal_cues(&self) -> Vec<&str> {
+        self.legal_cues.iter().map(String::as_str).collect()
     }
 
     /// The sections of normalized `text`, in one pass over its lines.
@@ -450,14 +252,14 @@ impl SectionDetector {
         let searcher = self.legal.get_or_init(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
-                .build(LEGAL_LINE_CUES)
-                .expect("a few fixed legal cues always compile")
+                .build(&self.legal_cues)
+                .expect("legal cues that the lexicon scanner compiled compile alone too")
         });
         let legal: Vec<usize> = searcher.find_iter(text).map(|m| m.start()).collect();
         self.detect_with_legal(text, &legal, text.len())
     }
 
-    /// [`SectionDetector::detect`], given where the [`legal_cues`] occur in
+    /// [`SectionDetector::detect`], given where the [`SectionDetector::legal_cues`] occur in
     /// `text` (ascending starts; overlapping occurrences may be listed too), as
     /// a scanner built [`with_markers`](crate::matching::scan::Scanner::with_markers)
     /// finds them: the text is not searched again.
@@ -513,7 +315,7 @@ impl SectionDetector {
     }
 
     /// The longest heading cue that `line` starts with: its index in
-    /// [`HEADINGS`] and its length.
+    /// `cues` and its length.
     fn longest_cue(&self, line: &[u8]) -> Option<(usize, usize)> {
         let mut sid = self.headings.start_state(Anchored::Yes).ok()?;
         let mut found = None;
@@ -551,7 +353,7 @@ impl SectionDetector {
         if e < line_end && is_word_byte(b[e]) {
             return None;
         }
-        let (_, kind, fit) = HEADINGS[pattern];
+        let (_, kind, fit) = self.cues[pattern];
         let rest = &text[e..line_end];
         let rest_trimmed = rest.trim_start_matches(' ');
         if rest_trimmed.starts_with(':') {
@@ -622,7 +424,54 @@ fn count_words_up_to(s: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::normalize::normalize;
+    use crate::lexicon::Lexicon;
+
+    /// The detector of the default lexicon's headings, built once.
+    fn default_detector() -> &'static SectionDetector {
+        static DETECTOR: std::sync::OnceLock<SectionDetector> = std::sync::OnceLock::new();
+        DETECTOR.get_or_init(|| SectionDetector::new(Lexicon::embedded().section_cues()).unwrap())
+    }
+
+    #[test]
+    fn the_default_headings_and_legal_statements_are_written_folded() {
+        let cues = Lexicon::embedded();
+        let cues = cues.section_cues();
+        for h in cues.headings() {
+            assert_eq!(fold(h.phrase()), h.phrase());
+        }
+        for s in cues.legal_statements() {
+            assert_eq!(&fold(s), s);
+        }
+        let d = default_detector();
+        assert_eq!(d.cues.len(), cues.headings().len());
+        assert_eq!(d.legal_cues.len(), cues.legal_statements().len());
+    }
+
+    #[test]
+    fn a_lexicon_brings_its_own_headings() {
+        let text = "[[category]]\nname = \"a\"\nrole = \"po\"\nentries = [{ phrase = \"backlog\", weight = 1 }]\n\
+                    [sections.fr]\nrole = [\"Vos missions\"]\nabout_alone = [\"Qui sommes-nous\"]\n\
+                    legal_statements = [\"égalité des chances\"]\n";
+        let lexicon = Lexicon::parse(text, "t").unwrap();
+        let d = SectionDetector::new(lexicon.section_cues()).unwrap();
+        let posting = "Qui sommes-nous\nUne banque.\nVos missions\nLe backlog. L'égalité des chances compte.\n\
+                       Benefits\nA market salary";
+        let n = normalize(posting);
+        let s = d.detect(n.text());
+        let at = |needle: &str| s.kind_at(n.text().find(needle).unwrap());
+        assert_eq!(at("une banque"), SectionKind::About);
+        assert_eq!(at("le backlog"), SectionKind::Role);
+        assert_eq!(at("compte"), SectionKind::Legal);
+        // Only the lexicon's headings: "Benefits" is none of them.
+        assert_eq!(at("market salary"), SectionKind::Role);
+        // An empty [sections] table: no headings, no legal statements.
+        let text = text.split("[sections.fr]").next().unwrap();
+        let none = Lexicon::parse(&format!("[sections]\n{text}"), "t").unwrap();
+        let d = SectionDetector::new(none.section_cues()).unwrap();
+        let s = d.detect(n.text());
+        assert_eq!(s.kind_at(n.text().len() - 1), SectionKind::Intro);
+        assert!(d.legal_cues().is_empty());
+    }
 
     #[test]
     fn words_are_counted_up_to_the_limit() {
@@ -636,7 +485,7 @@ mod tests {
     /// The kind of the section holding the first occurrence of `needle` (folded).
     fn kind_of(text: &str, needle: &str) -> SectionKind {
         let n = normalize(text);
-        let s = SectionDetector::new().detect(n.text());
+        let s = default_detector().detect(n.text());
         let p = n.text().find(needle).unwrap();
         s.kind_at(p)
     }
@@ -664,7 +513,7 @@ mod tests {
         let text = "About the role\nYou own the roadmap. We are an equal opportunity employer, \
                     provide reasonable accommodation and value pricing skills; you own pricing.";
         let n = normalize(text);
-        let s = SectionDetector::new().detect(n.text());
+        let s = default_detector().detect(n.text());
         let starts: Vec<usize> = s.list.iter().map(|x| x.start).collect();
         assert!(starts.windows(2).all(|w| w[0] < w[1]), "{:?}", s.list);
         assert_eq!(kind_of(text, "value pricing"), SectionKind::Legal);
@@ -746,7 +595,7 @@ mod tests {
                 { phrase = \"affirmative action\", weight = 1 }, { phrase = \"equal\", weight = 1 },\n\
                 { phrase = \"backlog\", weight = 1 },\n]\n";
             let lexicon = crate::lexicon::Lexicon::parse(toml, "t").unwrap();
-            crate::matching::scan::Scanner::with_markers(&lexicon, crate::matching::scan::Workload::Batch, legal_cues())
+            crate::matching::scan::Scanner::with_markers(&lexicon, crate::matching::scan::Workload::Batch, &default_detector().legal_cues())
                 .unwrap()
         })
     }
@@ -757,13 +606,14 @@ mod tests {
         /// sentence and line breaks.
         #[test]
         fn legal_cues_from_the_scanner_make_the_same_sections(
-            pieces in proptest::collection::vec((0..LEGAL_LINE_CUES.len() + 4, 0..40usize, 0..7usize), 1..12),
+            pieces in proptest::collection::vec((0..default_detector().legal_cues.len() + 4, 0..40usize, 0..7usize), 1..12),
         ) {
             const OTHER: &[&str] = &["backlog", "equal", "about the job", "benefits"];
             const GLUE: &[&str] = &[" ", ". ", "\n", "", ", ", "s ", ":\n"];
             let mut text = String::new();
             for &(p, cut, glue) in &pieces {
-                let piece = LEGAL_LINE_CUES.get(p).copied().unwrap_or_else(|| OTHER[p - LEGAL_LINE_CUES.len()]);
+                let legal = &default_detector().legal_cues;
+                let piece = legal.get(p).map_or_else(|| OTHER[p - legal.len()], String::as_str);
                 let cut = if cut < 20 { piece.len() } else { cut - 20 };
                 let cut = (cut..=piece.len()).find(|&c| piece.is_char_boundary(c)).unwrap_or(piece.len());
                 text.push_str(&piece[..cut]);
@@ -772,7 +622,7 @@ mod tests {
             let norm = crate::text::normalize::normalize(&text);
             let mut scratch = crate::matching::scan::ScanScratch::default();
             legal_scanner().scan_into(&norm, &text, &mut scratch);
-            let detector = SectionDetector::new();
+            let detector = default_detector();
             let whole = detector.detect(norm.text());
             proptest::prop_assert_eq!(
                 &detector.detect_with_legal(norm.text(), &scratch.markers, norm.text().len()),
@@ -800,12 +650,12 @@ mod tests {
         /// on lines made of cues, cut cues, spaces, colons and other words.
         #[test]
         fn longest_cue_agrees_with_aho_corasick_find(
-            pieces in proptest::collection::vec((0..HEADINGS.len(), 0..40usize, 0..5usize), 1..4),
+            pieces in proptest::collection::vec((0..default_detector().cues.len(), 0..40usize, 0..5usize), 1..4),
         ) {
             const GLUE: &[&str] = &[" ", ":", "", " and ", "s "];
             let mut line = String::new();
             for &(h, cut, glue) in &pieces {
-                let cue = HEADINGS[h].0;
+                let cue = default_detector().cues[h].0.as_str();
                 let cut = (cut..=cue.len()).find(|&c| cue.is_char_boundary(c)).unwrap_or(cue.len());
                 line.push_str(&cue[..cut]);
                 line.push_str(GLUE[glue]);
@@ -813,12 +663,12 @@ mod tests {
             let reference = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .start_kind(aho_corasick::StartKind::Anchored)
-                .build(HEADINGS.iter().map(|h| h.0))
+                .build(default_detector().cues.iter().map(|h| &h.0))
                 .unwrap();
             let want = reference
                 .find(aho_corasick::Input::new(&line).anchored(Anchored::Yes))
                 .map(|m| (m.pattern().as_usize(), m.end()));
-            let detector = SectionDetector::new();
+            let detector = default_detector();
             proptest::prop_assert_eq!(detector.longest_cue(line.as_bytes()), want, "line {:?}", line);
         }
     }

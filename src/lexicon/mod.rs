@@ -1,4 +1,5 @@
-//! The lexicon: weighted PO- and PM-indicative phrases, grouped in categories.
+//! The lexicon: weighted PO- and PM-indicative phrases, grouped in categories,
+//! and the section headings and legal-statement cues of each language.
 //!
 //! A lexicon is a TOML file (format in `lexicon/README.md`). [`Lexicon::parse`] reads
 //! it into [`Lexicon`], rejecting what cannot work (bad weights, bad wildcards,
@@ -235,6 +236,127 @@ impl Calibration {
     }
 }
 
+/// The kind of section a heading opens (the keys of a `[sections.LANG]` table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HeadingKind {
+    /// What the hire will do: responsibilities, tasks, "Aufgaben".
+    Role,
+    /// What the hire brings: requirements, qualifications, "Ihr Profil".
+    Requirements,
+    /// The team the hire joins.
+    Team,
+    /// The company: "About us", "Über uns".
+    About,
+    /// What the employer offers: benefits, perks, pay, "Wir bieten".
+    Benefits,
+    /// How to apply, contacts, the hiring process.
+    Application,
+    /// Equal-opportunity, accommodation and data-protection statements.
+    Legal,
+}
+
+impl HeadingKind {
+    /// Every kind, in the order the lexicon file lists them.
+    pub const ALL: [HeadingKind; 7] = [
+        HeadingKind::Role,
+        HeadingKind::Requirements,
+        HeadingKind::Team,
+        HeadingKind::About,
+        HeadingKind::Benefits,
+        HeadingKind::Application,
+        HeadingKind::Legal,
+    ];
+
+    /// The key of this kind's headings in a `[sections.LANG]` table (`role`, `about` ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeadingKind::Role => "role",
+            HeadingKind::Requirements => "requirements",
+            HeadingKind::Team => "team",
+            HeadingKind::About => "about",
+            HeadingKind::Benefits => "benefits",
+            HeadingKind::Application => "application",
+            HeadingKind::Legal => "legal",
+        }
+    }
+}
+
+/// One section heading: a phrase that opens a section when a line starts with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    phrase: String,
+    kind: HeadingKind,
+    stands_alone: bool,
+    language: String,
+}
+
+impl Heading {
+    /// The heading as written in the file (trimmed; starts with a letter or digit).
+    pub fn phrase(&self) -> &str {
+        &self.phrase
+    }
+
+    /// The kind of section it opens.
+    pub fn kind(&self) -> HeadingKind {
+        self.kind
+    }
+
+    /// Whether it must stand alone on its line (listed under `KIND_alone`) rather than lead it.
+    pub fn stands_alone(&self) -> bool {
+        self.stands_alone
+    }
+
+    /// The `[sections.LANG]` table it comes from (`en`, `de` ...).
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+}
+
+/// The section headings and legal-statement cues of a lexicon, every language's together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionCues {
+    headings: Vec<Heading>,
+    legal_statements: Vec<String>,
+}
+
+impl SectionCues {
+    /// The headings, in file order; no two alike after case folding (hyphens and slashes as spaces).
+    pub fn headings(&self) -> &[Heading] {
+        &self.headings
+    }
+
+    /// Phrases that make the sentence they stand in a legal statement; no two alike, as headings.
+    pub fn legal_statements(&self) -> &[String] {
+        &self.legal_statements
+    }
+
+    /// Adds `other`'s cues: a heading already present takes `other`'s kind,
+    /// fit and language; a legal statement already present is not added twice.
+    fn merge(&mut self, other: SectionCues) {
+        let mut at: HashMap<String, usize> = self
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (form_key(&h.phrase), i))
+            .collect();
+        for h in other.headings {
+            match at.get(&form_key(&h.phrase)) {
+                Some(&i) => self.headings[i] = h,
+                None => {
+                    at.insert(form_key(&h.phrase), self.headings.len());
+                    self.headings.push(h);
+                }
+            }
+        }
+        for s in other.legal_statements {
+            let key = form_key(&s);
+            if !self.legal_statements.iter().any(|x| form_key(x) == key) {
+                self.legal_statements.push(s);
+            }
+        }
+    }
+}
+
 /// A parsed, validated lexicon.
 #[derive(Clone, Debug)]
 pub struct Lexicon {
@@ -244,6 +366,8 @@ pub struct Lexicon {
     entries: Vec<Entry>,
     context: ContextCues,
     calibration: Option<Calibration>,
+    /// `None` when the file has no `[sections]` table: the default lexicon's apply.
+    sections: Option<SectionCues>,
     hash: String,
 }
 
@@ -257,12 +381,15 @@ impl Lexicon {
         Lexicon::parse(DEFAULT_LEXICON, EMBEDDED_SOURCE).expect("embedded lexicon is valid")
     }
 
-    /// Adds the categories and entries of `other` to this lexicon.
+    /// Adds the categories, entries and section cues of `other` to this lexicon.
     ///
     /// An entry of `other` whose form is already present replaces the old
     /// entry's form (so an extension can re-weight a phrase). Context cues are
-    /// appended. The result carries no calibration: its confidences are
-    /// uncalibrated, since the fitted constants belonged to the base lexicon.
+    /// appended. A heading of `other` is added, or replaces the same heading's
+    /// kind (so an extension can add a language's headings or move one); its
+    /// legal statements are added. The result carries no calibration: its
+    /// confidences are uncalibrated, since the fitted constants belonged to the
+    /// base lexicon.
     pub fn extend(&mut self, other: Lexicon) {
         let mut replaced: HashMap<String, ()> = HashMap::new();
         for e in &other.entries {
@@ -305,6 +432,15 @@ impl Lexicon {
         self.context.self_before.extend(ctx.self_before);
         self.context.self_after.extend(ctx.self_after);
         self.context.negation.extend(ctx.negation);
+        // An extension without a [sections] table adds none (it does not bring the default's back).
+        if let Some(cues) = other.sections {
+            let mut base = self
+                .sections
+                .take()
+                .unwrap_or_else(|| parse::default_section_cues().clone());
+            base.merge(cues);
+            self.sections = Some(base);
+        }
         self.calibration = None;
         self.name = format!("{}+{}", self.name, other.name);
         self.hash = fnv1a_hex(format!("{}{}", self.hash, other.hash).as_bytes());
@@ -338,6 +474,14 @@ impl Lexicon {
     /// Calibration constants, when the lexicon ships fitted ones.
     pub fn calibration(&self) -> Option<Calibration> {
         self.calibration
+    }
+
+    /// The section headings and legal-statement cues: the file's own, or the
+    /// default lexicon's when the file has no `[sections]` table.
+    pub fn section_cues(&self) -> &SectionCues {
+        self.sections
+            .as_ref()
+            .unwrap_or_else(|| parse::default_section_cues())
     }
 
     /// FNV-1a 64 hash of the source text(s), as 16 hex digits.
@@ -442,6 +586,56 @@ entries = [
         for (i, e) in base.entries().iter().enumerate() {
             assert_eq!(e.id(), EntryId(i as u32));
         }
+    }
+
+    fn phrases(cues: &SectionCues) -> Vec<(&str, HeadingKind, bool)> {
+        cues.headings()
+            .iter()
+            .map(|h| (h.phrase(), h.kind(), h.stands_alone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_lexicon_without_sections_has_the_defaults_and_an_empty_table_has_none() {
+        let default = Lexicon::embedded();
+        assert!(default.section_cues().headings().len() > 200);
+        assert!(!default.section_cues().legal_statements().is_empty());
+        let plain = Lexicon::parse(SMALL, "t").unwrap();
+        assert_eq!(plain.section_cues(), default.section_cues());
+        let none = Lexicon::parse(&format!("[sections]\n{SMALL}"), "t").unwrap();
+        assert!(none.section_cues().headings().is_empty());
+        assert!(none.section_cues().legal_statements().is_empty());
+    }
+
+    #[test]
+    fn extend_adds_and_moves_headings_of_a_language() {
+        let ext = format!(
+            "{SMALL}\n[sections.fr]\nrole = [\"Vos missions\"]\nabout_alone = [\"Qui sommes-nous\"]\n\
+             legal_statements = [\"égalité des chances\"]\n\
+             [sections.en]\nrole_alone = [\"About us\"]\n"
+        );
+        let ext = Lexicon::parse(&ext, "ext").unwrap();
+        let mut lex = Lexicon::embedded();
+        let before = lex.section_cues().headings().len();
+        lex.extend(ext.clone());
+        let cues = lex.section_cues();
+        assert_eq!(cues.headings().len(), before + 2);
+        let got = phrases(cues);
+        assert!(got.contains(&("Vos missions", HeadingKind::Role, false)));
+        assert!(got.contains(&("Qui sommes-nous", HeadingKind::About, true)));
+        assert!(got.contains(&("About us", HeadingKind::Role, true)));
+        assert!(!got.contains(&("about us", HeadingKind::About, false)));
+        assert!(cues
+            .legal_statements()
+            .contains(&"égalité des chances".to_string()));
+        // Onto a lexicon without sections of its own: the default's, plus the extension's.
+        let mut plain = Lexicon::parse(SMALL, "t").unwrap();
+        plain.extend(ext);
+        assert_eq!(plain.section_cues(), lex.section_cues());
+        // An extension without sections leaves an empty table empty.
+        let mut none = Lexicon::parse(&format!("[sections]\n{SMALL}"), "t").unwrap();
+        none.extend(Lexicon::parse(SMALL, "t").unwrap());
+        assert!(none.section_cues().headings().is_empty());
     }
 
     #[test]

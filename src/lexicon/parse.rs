@@ -1,24 +1,28 @@
 //! Reading a lexicon file: TOML in, a validated [`Lexicon`] out.
 //!
 //! Everything a lexicon cannot work with (a bad weight, a bad wildcard, an
-//! empty or over-long phrase) is refused here, with
+//! empty or over-long phrase, a heading listed twice) is refused here, with
 //! `file:line`, so that the types in the parent module can promise it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    fnv1a_hex, Calibration, Category, CategoryKind, ContextCues, Entry, EntryId, Lexicon, Role,
+    fnv1a_hex, form_key, Calibration, Category, CategoryKind, ContextCues, Entry, EntryId, Heading,
+    HeadingKind, Lexicon, Role, SectionCues, DEFAULT_LEXICON, EMBEDDED_SOURCE,
 };
 use crate::error::{Error, Result};
 
 /// The largest weight an entry may carry.
 pub const MAX_WEIGHT: f64 = 10.0;
 
-/// The longest phrase form accepted, in characters.
+/// The longest phrase form accepted, in characters (headings and legal statements too).
 pub const MAX_PHRASE_CHARS: usize = 80;
 
-/// The most words a phrase form may have.
+/// The most words a phrase form may have (headings and legal statements too).
 pub const MAX_PHRASE_WORDS: usize = 8;
 
 /// The shortest stem a prefix wildcard (`stem*`) may have, in characters.
@@ -46,6 +50,7 @@ struct RawFile {
     lexicon: Option<RawMeta>,
     context: Option<RawContext>,
     calibration: Option<RawCalibration>,
+    sections: Option<BTreeMap<String, Spanned<RawLanguage>>>,
     #[serde(default)]
     category: Vec<Spanned<RawCategory>>,
 }
@@ -112,13 +117,97 @@ enum OneOrMany {
     Many(Vec<String>),
 }
 
+/// One `[sections.LANG]` table: the headings of each kind, and the legal statements.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    #[serde(default)]
+    role: Vec<Spanned<String>>,
+    #[serde(default)]
+    role_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    requirements: Vec<Spanned<String>>,
+    #[serde(default)]
+    requirements_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    team: Vec<Spanned<String>>,
+    #[serde(default)]
+    team_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    about: Vec<Spanned<String>>,
+    #[serde(default)]
+    about_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    benefits: Vec<Spanned<String>>,
+    #[serde(default)]
+    benefits_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    application: Vec<Spanned<String>>,
+    #[serde(default)]
+    application_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    legal: Vec<Spanned<String>>,
+    #[serde(default)]
+    legal_alone: Vec<Spanned<String>>,
+    #[serde(default)]
+    legal_statements: Vec<Spanned<String>>,
+}
+
+impl RawLanguage {
+    /// The heading lists, each with its kind and whether it must stand alone, in key order.
+    fn heading_lists(&mut self) -> [(HeadingKind, bool, Vec<Spanned<String>>); 14] {
+        use std::mem::take;
+        use HeadingKind as K;
+        [
+            (K::Role, false, take(&mut self.role)),
+            (K::Role, true, take(&mut self.role_alone)),
+            (K::Requirements, false, take(&mut self.requirements)),
+            (K::Requirements, true, take(&mut self.requirements_alone)),
+            (K::Team, false, take(&mut self.team)),
+            (K::Team, true, take(&mut self.team_alone)),
+            (K::About, false, take(&mut self.about)),
+            (K::About, true, take(&mut self.about_alone)),
+            (K::Benefits, false, take(&mut self.benefits)),
+            (K::Benefits, true, take(&mut self.benefits_alone)),
+            (K::Application, false, take(&mut self.application)),
+            (K::Application, true, take(&mut self.application_alone)),
+            (K::Legal, false, take(&mut self.legal)),
+            (K::Legal, true, take(&mut self.legal_alone)),
+        ]
+    }
+}
+
+/// Only the `[sections]` table of a lexicon file, for the default lexicon's fallback cues.
+#[derive(Deserialize)]
+struct RawSectionsOnly {
+    sections: Option<BTreeMap<String, Spanned<RawLanguage>>>,
+}
+
+/// The default lexicon's section cues, which a lexicon without a `[sections]` table uses.
+///
+/// Only the text from the first `[sections` table on is read: the whole file
+/// took a `--lexicon` run's start 2 ms longer. (Were other tables to follow,
+/// they would be read and ignored; the test suite parses the whole file.)
+pub(super) fn default_section_cues() -> &'static SectionCues {
+    static CUES: OnceLock<SectionCues> = OnceLock::new();
+    CUES.get_or_init(|| {
+        let start = DEFAULT_LEXICON.find("\n[sections").map_or(0, |p| p + 1);
+        let text = &DEFAULT_LEXICON[start..];
+        let raw: RawSectionsOnly = toml::from_str(text).expect("embedded lexicon is valid");
+        let tables = raw.sections.expect("the embedded lexicon has [sections]");
+        section_cues(tables, &LineIndex::new(text), EMBEDDED_SOURCE)
+            .expect("embedded lexicon is valid")
+    })
+}
+
 impl Lexicon {
     /// Parses a lexicon from TOML text; `source` names it in error messages.
     ///
     /// # Errors
     ///
     /// A TOML syntax error, an unknown field, an unknown role or kind, a weight
-    /// outside (0, 10], an empty, over-long or badly wildcarded phrase: each
+    /// outside (0, 10], an empty, over-long or badly wildcarded phrase, a
+    /// heading or legal statement listed twice or unfit to match: each
     /// reported with `source:line`.
     pub fn parse(text: &str, source: &str) -> Result<Lexicon> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
@@ -170,6 +259,10 @@ impl Lexicon {
             None => None,
         };
         let lines = LineIndex::new(text);
+        let sections = match raw.sections {
+            Some(tables) => Some(section_cues(tables, &lines, source)?),
+            None => None,
+        };
         let mut lex = Lexicon {
             name: meta.name.unwrap_or_else(|| "unnamed".to_string()),
             version: meta.version.unwrap_or_else(|| "0".to_string()),
@@ -177,6 +270,7 @@ impl Lexicon {
             entries: Vec::new(),
             context,
             calibration,
+            sections,
             hash: fnv1a_hex(text.as_bytes()),
         };
         lex.add_categories(raw.category, &lines, source)?;
@@ -345,6 +439,115 @@ fn validate_form(form: &str) -> std::result::Result<(), String> {
     if !f.chars().any(|c| c.is_alphanumeric()) {
         return Err(format!(
             "phrase {f:?} has no letters or digits: it can never match a word"
+        ));
+    }
+    Ok(())
+}
+
+/// The section cues of a file's `[sections]` tables, languages in file order.
+fn section_cues(
+    tables: BTreeMap<String, Spanned<RawLanguage>>,
+    lines: &LineIndex,
+    source: &str,
+) -> Result<SectionCues> {
+    let mut tables: Vec<(String, Spanned<RawLanguage>)> = tables.into_iter().collect();
+    tables.sort_by_key(|(_, t)| t.span().start);
+    let mut cues = SectionCues::default();
+    // Where each heading and legal statement was first listed, by form key.
+    let mut heading_line: HashMap<String, usize> = HashMap::new();
+    let mut statement_line: HashMap<String, usize> = HashMap::new();
+    for (language, table) in tables {
+        let table_line = lines.line(table.span().start);
+        validate_language(&language).map_err(|m| Error::lexicon(source, Some(table_line), m))?;
+        let mut table = table.into_inner();
+        for (kind, stands_alone, list) in table.heading_lists() {
+            for phrase in list {
+                let line = lines.line(phrase.span().start);
+                let phrase = phrase.into_inner().trim().to_string();
+                validate_cue(&phrase, "heading")
+                    .map_err(|m| Error::lexicon(source, Some(line), m))?;
+                if let Some(first) = heading_line.insert(form_key(&phrase), line) {
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "heading {phrase:?} is listed twice (also at line {first}): keep one; \
+                             every language's headings apply to every posting"
+                        ),
+                    ));
+                }
+                cues.headings.push(Heading {
+                    phrase,
+                    kind,
+                    stands_alone,
+                    language: language.clone(),
+                });
+            }
+        }
+        for phrase in table.legal_statements {
+            let line = lines.line(phrase.span().start);
+            let phrase = phrase.into_inner().trim().to_string();
+            validate_cue(&phrase, "legal statement")
+                .map_err(|m| Error::lexicon(source, Some(line), m))?;
+            if let Some(first) = statement_line.insert(form_key(&phrase), line) {
+                return Err(Error::lexicon(
+                    source,
+                    Some(line),
+                    format!("legal statement {phrase:?} is listed twice (also at line {first}): keep one"),
+                ));
+            }
+            cues.legal_statements.push(phrase);
+        }
+    }
+    Ok(cues)
+}
+
+/// Checks the name of a `[sections.LANG]` table; returns what is wrong with it.
+fn validate_language(language: &str) -> std::result::Result<(), String> {
+    let ok = language.starts_with(|c: char| c.is_ascii_lowercase())
+        && language
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "[sections.{language}]: name a language with a lower-case code such as \"en\" or \"de\""
+        ))
+    }
+}
+
+/// Checks one heading or legal statement (`what` says which); returns what is wrong with it.
+fn validate_cue(cue: &str, what: &str) -> std::result::Result<(), String> {
+    if cue.is_empty() {
+        return Err(format!("empty {what}: remove it or write the {what}"));
+    }
+    let chars = cue.chars().count();
+    if chars > MAX_PHRASE_CHARS {
+        return Err(format!(
+            "{what} {:?}... is {chars} characters long: the limit is {MAX_PHRASE_CHARS}",
+            cue.chars().take(30).collect::<String>()
+        ));
+    }
+    let words = cue.split_whitespace().count();
+    if words > MAX_PHRASE_WORDS {
+        return Err(format!(
+            "{what} {cue:?} has {words} words: the limit is {MAX_PHRASE_WORDS}"
+        ));
+    }
+    if cue.contains('*') {
+        return Err(format!(
+            "{what} {cue:?} has a `*`: headings and legal statements take no wildcard"
+        ));
+    }
+    if !cue.chars().any(char::is_alphanumeric) {
+        return Err(format!(
+            "{what} {cue:?} has no letters or digits: it can never match"
+        ));
+    }
+    if what == "heading" && !cue.starts_with(char::is_alphanumeric) {
+        return Err(format!(
+            "heading {cue:?} must start with a letter or digit: marks before a heading are skipped"
         ));
     }
     Ok(())
@@ -538,5 +741,68 @@ entries = [
                 "{ok}"
             );
         }
+    }
+
+    #[test]
+    fn parses_section_tables_in_file_order() {
+        let text = format!(
+            "{SMALL}\n[sections.en]\nrole = [\"Your tasks\", \"the role\"]\nrole_alone = [\"tasks\"]\n\
+             legal_statements = [\"equal opportunity employer\"]\n\
+             [sections.de]\nabout = [\"über uns\"]\n"
+        );
+        let lex = Lexicon::parse(&text, "t").unwrap();
+        let cues = lex.section_cues();
+        let got: Vec<_> = cues
+            .headings()
+            .iter()
+            .map(|h| (h.phrase(), h.kind(), h.stands_alone(), h.language()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Your tasks", HeadingKind::Role, false, "en"),
+                ("the role", HeadingKind::Role, false, "en"),
+                ("tasks", HeadingKind::Role, true, "en"),
+                ("über uns", HeadingKind::About, false, "de"),
+            ]
+        );
+        assert_eq!(cues.legal_statements(), ["equal opportunity employer"]);
+    }
+
+    #[test]
+    fn rejects_bad_section_tables_with_line() {
+        let with = |tables: &str| err_of(&format!("{SMALL}\n{tables}"));
+        // SMALL has 20 lines; the tables start on line 21.
+        let e = with("[sections.en]\nrole = [\"tasks\"]\nteam_alone = [\"Tasks\"]\n");
+        assert!(
+            e.starts_with("x.toml:23: heading \"Tasks\" is listed twice (also at line 22)"),
+            "{e}"
+        );
+        let e =
+            with("[sections.en]\nabout = [\"about-us\"]\n[sections.de]\nabout = [\"About us\"]\n");
+        assert!(e.starts_with("x.toml:24: heading"), "{e}");
+        let e = with("[sections.en]\nlegal_statements = [\"eeo\", \"EEO\"]\n");
+        assert!(
+            e.starts_with("x.toml:22: legal statement \"EEO\" is listed twice"),
+            "{e}"
+        );
+        let e = with("[sections.en]\nperks = [\"perks\"]\n");
+        assert!(
+            e.starts_with("x.toml:22:") && e.contains("unknown field"),
+            "{e}"
+        );
+        let e = with("[sections.en]\nrole = [\"about*\"]\n");
+        assert!(
+            e.starts_with("x.toml:22:") && e.contains("no wildcard"),
+            "{e}"
+        );
+        let e = with("[sections.en]\nrole = [\"  \"]\n");
+        assert!(e.starts_with("x.toml:22: empty heading"), "{e}");
+        let e = with("[sections.en]\nrole = [\"- tasks\"]\n");
+        assert!(e.contains("must start with a letter or digit"), "{e}");
+        let e = with("[sections.EN]\nrole = [\"tasks\"]\n");
+        assert!(e.contains("lower-case code"), "{e}");
+        let e = with("[sections.en]\nrole = \"tasks\"\n");
+        assert!(e.starts_with("x.toml:22:"), "{e}");
     }
 }
