@@ -12,7 +12,6 @@ use std::fmt;
 
 mod parse;
 
-
 /// The default lexicon, embedded at compile time from `lexicon/default.toml`.
 pub const DEFAULT_LEXICON: &str = include_str!("../../lexicon/default.toml");
 

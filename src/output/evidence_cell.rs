@@ -459,7 +459,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
     #[test]
     fn no_phrase_of_the_embedded_lexicon_is_quoted() {
         let lex = Lexicon::embedded();
-        for e in &lex.entries {
+        for e in lex.entries() {
             assert!(!phrase_needs_quotes(e.phrase()), "{:?}", e.phrase());
         }
     }
