@@ -25,6 +25,8 @@ mod lexicon;
 mod properties;
 // Library-level properties of normalize → scan → classify (proptest).
 mod props_library;
+// The README's console examples, run and compared with what the README shows.
+mod readme;
 // Sharded runs concatenated equal one run (popm as a map step).
 mod shards;
 // The PySpark job `scripts/spark_classify.py` (opt-in: `POPM_TEST_SPARK=1`).
