@@ -1,12 +1,10 @@
 //! Bad and unusual input, and the exit codes: 0 ok, 1 some rows had errors,
 //! 2 usage or unrecoverable error.
 
-mod util;
-
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use util::{generate_postings, plumb, to_csv, Workdir, HEADER};
+use crate::util::{self, generate_postings, plumb, to_csv, Workdir, HEADER};
 
 #[test]
 fn empty_file_is_an_error_naming_the_file() {

@@ -1,9 +1,7 @@
 //! `popm check`: context rules end to end (default lexicon) and the human output.
 
-mod util;
-
+use crate::util::{self, plumb, sample, Run, Workdir};
 use serde_json::Value;
-use util::{plumb, sample, Run, Workdir};
 
 /// `popm check --json TEXT` with the default lexicon.
 fn check_json(text: &str) -> Value {

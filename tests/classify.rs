@@ -1,12 +1,10 @@
 //! `popm classify`: output shape, formats, columns, inputs and the summary.
 
-mod util;
-
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::util::{self, parse_jsonl, parse_table, sample, Run, Workdir, HEADER};
 use serde_json::Value;
-use util::{parse_jsonl, parse_table, sample, Run, Workdir, HEADER};
 
 /// The output columns popm adds, as a vector.
 fn out_cols() -> Vec<String> {

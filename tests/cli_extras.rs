@@ -1,8 +1,6 @@
 //! Everyday command-line extras: shell completions, the man page, `--version`.
 
-mod util;
-
-use util::Workdir;
+use crate::util::{self, Workdir};
 
 #[test]
 fn completions_are_generated_for_every_shell() {

@@ -4,10 +4,8 @@
 //! Row e04 is a Product Owner whose description has no evidence at all: only
 //! its title says "Product Owner", so `--ignore-cols title` makes it `unclear`.
 
-mod util;
-
+use crate::util::{self, Workdir};
 use serde_json::Value;
-use util::Workdir;
 
 fn eval_json(args: &[&str]) -> Value {
     let wd = Workdir::new();

@@ -2,11 +2,9 @@
 //! JSON Lines, JSON arrays and `.xlsx` workbooks, and gives the same labels
 //! for the same postings whatever the format.
 
-mod util;
-
+use crate::util::{Run, Table, Workdir};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::{json, Value};
-use util::{Run, Table, Workdir};
 
 /// The postings every fixture holds: id, title, description. The texts use
 /// characters that differ between encodings (é, €, en dash, curly quotes).

@@ -1,8 +1,6 @@
 //! `popm learn`: phrases that separate PO from PM postings, as a table, JSON or a lexicon file.
 
-mod util;
-
-use util::Workdir;
+use crate::util::Workdir;
 
 /// Ten PO and ten PM postings with one distinctive phrase each, and shared filler.
 fn labeled(wd: &Workdir) {

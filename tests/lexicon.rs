@@ -1,8 +1,6 @@
 //! `popm lexicon check/show`, and `--lexicon` / `--extend` on the other commands.
 
-mod util;
-
-use util::{data_path, root, Workdir};
+use crate::util::{data_path, root, Workdir};
 
 #[test]
 fn default_lexicon_checks_ok() {

@@ -1,12 +1,10 @@
 //! Properties over many rows: nothing lost or reordered, output independent of
 //! the thread count, and every evidence offset slices the original text.
 
-mod util;
-
 use std::sync::OnceLock;
 
+use crate::util::{self, generate_postings, parse_jsonl, to_csv, Kind, Run, Workdir, HEADER};
 use proptest::prelude::*;
-use util::{generate_postings, parse_jsonl, to_csv, Kind, Run, Workdir, HEADER};
 
 const ROWS: usize = 2000;
 

@@ -2,9 +2,7 @@
 //! classifying shards separately and concatenating the outputs (header once)
 //! gives exactly the rows of one run over the whole input.
 
-mod util;
-
-use util::{generate_postings, to_csv, Workdir};
+use crate::util::{generate_postings, to_csv, Workdir};
 
 /// Splits `rows` (header first) into `n` shards of consecutive rows, each with the header.
 fn shards(rows: &[Vec<String>], n: usize) -> Vec<Vec<Vec<String>>> {

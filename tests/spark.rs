@@ -4,17 +4,15 @@
 //! Needs pyspark and Java, so it is skipped unless `POPM_TEST_SPARK=1`:
 //!
 //! ```sh
-//! POPM_TEST_SPARK=1 POPM_SPARK_PYTHON=/tmp/peers-venv/bin/python cargo test --test spark
+//! POPM_TEST_SPARK=1 POPM_SPARK_PYTHON=/tmp/peers-venv/bin/python cargo test --test tests spark::
 //! ```
 //!
 //! `POPM_SPARK_PYTHON` is the Python that has pyspark (default `python3`).
 
-mod util;
-
 use std::path::Path;
 use std::process::Command;
 
-use util::{generate_postings, root, run_command, to_csv, Workdir, HEADER};
+use crate::util::{self, generate_postings, root, run_command, to_csv, Workdir, HEADER};
 
 /// True when the Spark tests should run; otherwise prints why they are skipped.
 fn spark_enabled(test: &str) -> bool {

@@ -1,10 +1,8 @@
 //! Spreadsheet output: native xlsx (read back with calamine), CSV for Excel
 //! (BOM, CRLF, formula neutralisation), European CSV, filters and provenance.
 
-mod util;
-
+use crate::util::{self, sample, Workdir};
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use util::{sample, Workdir};
 
 /// Three postings whose titles and ids are hostile to spreadsheets.
 const HOSTILE: &str = "\

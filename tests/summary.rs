@@ -1,12 +1,10 @@
 //! `popm summary`: reading back what `popm classify` wrote, in every format.
 
-mod util;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use crate::util::{parse_jsonl, parse_table, plumb, sample, Workdir};
 use serde_json::Value;
-use util::{parse_jsonl, parse_table, plumb, sample, Workdir};
 
 /// The columns `popm summary` needs, as its error message names them.
 const REQUIRED: &[&str] = &["label", "confidence", "lean", "po_evidence", "pm_evidence"];
