@@ -17,10 +17,10 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
-use popm::lexicon::Entry;
-use popm::matching::scan::Scanner;
-use popm::text::normalize::{normalize, Normalized};
-use popm::text::spelling;
+use popm::internals::Entry;
+use popm::internals::scan::Scanner;
+use popm::internals::normalize::{normalize, Normalized};
+use popm::internals::spelling;
 use popm::{Classification, Classifier, Lexicon};
 
 /// The embedded lexicon, compiled once for every test in this file.
