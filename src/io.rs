@@ -7,11 +7,17 @@
 //! turns a record into [`RecordTexts`] and then a [`crate::Posting`]. On the
 //! way out, a [`Layout`] formats each classified row as CSV, TSV or JSON Lines
 //! (a [`Dialect`] for spreadsheets), and an [`XlsxWriter`] writes a workbook.
+//! The compact evidence cells of CSV results (`product backlog×3; user
+//! stories×2`) have one grammar, written by [`format_compact_evidence`] and
+//! read back by [`parse_compact_evidence`].
 
 pub use crate::input::columns::{ColumnChoice, ColumnPlan, RecordTexts};
 pub use crate::input::decode::EncodingChoice;
 pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
 pub use crate::input::{decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source};
+pub use crate::output::evidence_cell::{
+    format_compact_evidence, parse_compact_evidence, CompactItem,
+};
 #[cfg(feature = "xlsx")]
 pub use crate::output::xlsx::XlsxWriter;
 pub use crate::output::{

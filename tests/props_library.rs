@@ -17,10 +17,10 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
-use popm::internals::Entry;
-use popm::internals::scan::Scanner;
 use popm::internals::normalize::{normalize, Normalized};
+use popm::internals::scan::Scanner;
 use popm::internals::spelling;
+use popm::internals::Entry;
 use popm::{Classification, Classifier, Lexicon};
 
 /// The embedded lexicon, compiled once for every test in this file.

@@ -171,7 +171,7 @@ impl Record {
         out
     }
 
-    /// Splits a record read by [`CsvSource::read_batch_deferred`] into its
+    /// Splits a record read by `CsvSource::read_batch_deferred` into its
     /// `fields`; a record whose fields are already there is left as it is.
     pub fn split(&mut self) {
         if let Some(delimiter) = self.unsplit.take() {

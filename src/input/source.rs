@@ -295,7 +295,7 @@ impl Source {
         self.header().column_list()
     }
 
-    /// Fills `batch` with up to [`BATCH_SIZE`] records, reusing its allocations.
+    /// Fills `batch` with up to `BATCH_SIZE` records, reusing its allocations.
     ///
     /// Returns `false` once the input is exhausted (the batch may still hold
     /// records). A record that could not be read has [`Record::error`] set.
@@ -345,7 +345,7 @@ impl Source {
     }
 
     /// After a CSV input is read: when its quote characters are unbalanced,
-    /// the line of the last record (see [`CsvSource::unbalanced_quote_line`]).
+    /// the line of the last record (see `CsvSource::unbalanced_quote_line`).
     pub fn unbalanced_quote_line(&self) -> Option<u64> {
         match &self.inner {
             Inner::Csv(c) => c.unbalanced_quote_line(),

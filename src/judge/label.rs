@@ -186,11 +186,11 @@ impl LabelCounts {
 /// The thresholds that turn scores into labels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
-    /// See [`MIN_SCORE`].
+    /// Below this score for both roles, a posting is `unclear` (default 3).
     pub min_score: f64,
-    /// See [`HYBRID_MIN`].
+    /// Both scores must reach this for `hybrid` (default 6).
     pub hybrid_min: f64,
-    /// See [`HYBRID_MARGIN`].
+    /// `hybrid` when |lean| is at most this and both scores are strong (default 0.15).
     pub hybrid_margin: f64,
 }
 

@@ -33,13 +33,13 @@ pub const COLLEAGUE_CREDIT: f64 = 0.0;
 /// The tunable constants of scoring.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScoringParams {
-    /// See [`REPEAT_DECAY`].
+    /// The k-th repeat of a phrase counts `repeat_decay^k` (default 0.5).
     pub repeat_decay: f64,
-    /// See [`SELF_BOOST`].
+    /// Multiplier for a role name used as the posting's own role (default 1.5).
     pub self_boost: f64,
-    /// See [`TITLE_WEIGHT`].
+    /// Multiplier for matches in the title (default 2).
     pub title_weight: f64,
-    /// See [`COLLEAGUE_CREDIT`].
+    /// Share of a colleague mention's weight credited to the other role (default 0).
     pub colleague_credit: f64,
 }
 

@@ -108,7 +108,7 @@ pub(crate) fn write_compact_evidence(
 }
 
 /// The compact evidence cell of `items`, in their order (what
-/// [`compact_evidence`] writes for evidence with these phrases and counts).
+/// `compact_evidence` writes for evidence with these phrases and counts).
 pub fn format_compact_evidence(items: &[CompactItem]) -> String {
     let mut out = String::new();
     for (i, it) in items.iter().enumerate() {
@@ -249,7 +249,7 @@ fn parse_quoted_item(s: &str) -> Option<(CompactItem, &str)> {
     ))
 }
 
-/// Parses a compact evidence cell (see the [module docs](self) for the grammar).
+/// Parses a compact evidence cell (see the module docs for the grammar).
 ///
 /// An empty (or all-blank) cell has no items. An item that starts with `"`
 /// but is not a well-formed quoted phrase is read as a bare phrase, as cells

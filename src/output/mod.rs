@@ -119,7 +119,7 @@ impl Dialect {
 pub const FORMULA_TRIGGERS: &[u8] = b"=+-@\t\r";
 
 /// A cell's text made inert for spreadsheets: prefixed with `'` when it starts
-/// with one of [`FORMULA_TRIGGERS`]. Spreadsheets then show it as text, and the
+/// with one of `FORMULA_TRIGGERS`. Spreadsheets then show it as text, and the
 /// `'` makes the change visible rather than silent.
 pub fn guard_formula(text: &str) -> Cow<'_, str> {
     match text.as_bytes().first() {

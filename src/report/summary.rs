@@ -10,14 +10,14 @@
 //! sheet's row limit; header in row 1). The files are read by the same input
 //! layer as `popm classify`'s inputs ([`crate::input::Source`]: decoding,
 //! delimiter detection, the workbook reader), and evidence cells are parsed by
-//! [`crate::output::evidence_cell`], next to their writer. It sits after
-//! [`crate::output`] in the pipeline: it reads what `output` wrote and never
+//! `crate::output::evidence_cell`, next to their writer. It sits after
+//! `crate::output` in the pipeline: it reads what `output` wrote and never
 //! writes to a terminal.
 //!
 //! # Phrases and categories
 //!
 //! A phrase *counts* in a posting when at least one of its matches was not
-//! marked `colleague` or `negated` (see [`crate::judge::context`]). [`Tally::top_phrases`]
+//! marked `colleague` or `negated` (see `crate::judge::context`). `Tally::top_phrases`
 //! and [`Tally::categories`] count postings, not matches: a phrase found five
 //! times in one posting counts once. CSV and TSV cells name phrases only, so
 //! their category comes from the lexicon passed to the reader (the embedded one
@@ -74,7 +74,7 @@ pub const REQUIRED_COLUMNS: &[&str] =
     &["label", "confidence", "lean", "po_evidence", "pm_evidence"];
 
 /// The sheet of an `.xlsx` result that holds one row per posting (the one
-/// [`crate::output::xlsx`] writes).
+/// `crate::output::xlsx` writes).
 pub const XLSX_SHEET: &str = crate::output::POSTINGS_SHEET;
 
 /// One phrase found in a posting, as the tally sees it.
