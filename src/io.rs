@@ -21,6 +21,6 @@ pub use crate::output::evidence_cell::{
 #[cfg(feature = "xlsx")]
 pub use crate::output::xlsx::XlsxWriter;
 pub use crate::output::{
-    evidence_json, fixed, guard_formula, snippet_parts, verdict_fields, Cell, Dialect, Format,
-    Layout, RowInfo, OUTPUT_COLUMNS, SCHEMA_VERSION,
+    evidence_items, evidence_json, fixed, guard_formula, snippet_parts, verdict_fields, Cell,
+    Dialect, EvidenceItem, Format, Layout, MatchItem, RowInfo, OUTPUT_COLUMNS, SCHEMA_VERSION,
 };

@@ -61,6 +61,17 @@ impl fmt::Display for Role {
     }
 }
 
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    /// Parses `po`, `pm`, `product_owner` or `product_manager`, in any case.
+    fn from_str(s: &str) -> std::result::Result<Role, String> {
+        Role::parse(s).ok_or_else(|| {
+            format!("unknown role `{s}` (expected po, pm, product_owner or product_manager)")
+        })
+    }
+}
+
 /// Identifies one entry of a [`Lexicon`] (its index in [`Lexicon::entries`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntryId(pub u32);
@@ -541,6 +552,16 @@ pub(crate) fn fnv1a_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_parse_from_their_names() {
+        for role in [Role::Po, Role::Pm] {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert_eq!(role.to_string().to_uppercase().parse::<Role>(), Ok(role));
+        }
+        assert_eq!("product_manager".parse::<Role>(), Ok(Role::Pm));
+        assert!("scrum master".parse::<Role>().is_err());
+    }
 
     const SMALL: &str = r#"
 [[category]]

@@ -578,35 +578,55 @@ pub fn evidence_json(
         .unwrap_or_else(|_| Value::Array(Vec::new()))
 }
 
-/// One element of the evidence array; see [`evidence_json`].
-#[derive(Serialize)]
-struct EvidenceItem<'a> {
-    phrase: &'a str,
-    role: &'static str,
-    category: &'a str,
-    weight: f64,
-    count: usize,
-    counted: usize,
-    contribution: f64,
-    credit_other: f64,
-    matches: Vec<MatchItem<'a>>,
+/// One phrase of a posting's evidence: what matched, for which role, how much
+/// it counted, and each match with its place in the text (the elements of the
+/// JSON Lines `evidence` array).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceItem<'a> {
+    /// The lexicon phrase (its first form).
+    pub phrase: &'a str,
+    /// `po` or `pm`.
+    pub role: &'static str,
+    /// The lexicon category of the phrase.
+    pub category: &'a str,
+    /// The phrase's weight in the lexicon.
+    pub weight: f64,
+    /// Matches found.
+    pub count: usize,
+    /// Matches that counted for the role (not colleague or negated).
+    pub counted: usize,
+    /// What the phrase added to its role's score.
+    pub contribution: f64,
+    /// What its colleague mentions credited to the other role.
+    pub credit_other: f64,
+    /// Every match, in text order.
+    pub matches: Vec<MatchItem<'a>>,
 }
 
-/// One match of an evidence element.
-#[derive(Serialize)]
-struct MatchItem<'a> {
-    field: &'a str,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    char_start: usize,
-    char_end: usize,
-    snippet: String,
-    mark: &'static str,
+/// One match of an evidence phrase.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MatchItem<'a> {
+    /// The field it was found in (a column name, or `title`).
+    pub field: &'a str,
+    /// The matched words as they appear in the original text.
+    pub text: &'a str,
+    /// Byte offset of the match in the original field.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// Character (Unicode scalar) offset of the match.
+    pub char_start: usize,
+    /// Character offset just past the match.
+    pub char_end: usize,
+    /// The match with some context around it, on one line.
+    pub snippet: String,
+    /// `plain`, `self`, `colleague` or `negated`.
+    pub mark: &'static str,
 }
 
-/// The evidence of `c`, ready to serialize.
-fn evidence_items<'a>(
+/// The evidence of `c` as items: `fields` are the posting's fields in the
+/// order evidence numbers them (texts, then the title), `field_names` their names.
+pub fn evidence_items<'a>(
     c: &'a Classification,
     lexicon: &'a Lexicon,
     fields: &[&'a str],
