@@ -981,7 +981,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
              Product manager here.",
         );
         let lex = c.lexicon();
-        let pm = crate::output::compact_evidence(&r, lex, Role::Pm);
+        let pm = crate::output::evidence_cell::compact_evidence(&r, lex, Role::Pm);
         assert_eq!(pm, "product manager×3 (1 colleague, 1 negated)");
         assert_eq!(
             parse_compact_evidence(&pm),
@@ -991,7 +991,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
         from_classification.add_classification(&r, lex);
         let mut from_csv = Tally::new();
         let index = CategoryIndex::new(lex);
-        let po = crate::output::compact_evidence(&r, lex, Role::Po);
+        let po = crate::output::evidence_cell::compact_evidence(&r, lex, Role::Po);
         add_row(
             &mut from_csv,
             ["product_owner", "0.9", "-0.5", &po, &pm],

@@ -4,8 +4,9 @@
 //! every folded byte back to the original (its byte-level fast path for plain
 //! ASCII runs, with an `unsafe` block and its proof, lives there too); [`spelling`] gives the US/UK variants
 //! of a lexicon phrase; [`language`] guesses a posting's language from function
-//! words.
+//! words; [`snippet`] cuts a match with its context for evidence.
 
 pub mod language;
 pub mod normalize;
+pub mod snippet;
 pub mod spelling;

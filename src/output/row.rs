@@ -1,0 +1,769 @@
+//! One classified row in each output format: the CSV/TSV line, the JSON Lines
+//! object, the cells of an xlsx row (see the [module docs](crate::output) for
+//! the columns and fields).
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::classify::Classification;
+use crate::judge::context::Mark;
+use crate::judge::label::Label;
+use crate::lexicon::{Lexicon, Role};
+use crate::output::evidence_cell::compact_evidence;
+use crate::output::evidence_cell::{compact_evidence_len_hint, write_compact_evidence};
+use crate::output::number::{round, write_fixed};
+use crate::text::snippet::{snippet, CharIndex};
+
+/// The name of the first postings sheet of an xlsx result.
+pub const POSTINGS_SHEET: &str = "Postings";
+
+/// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The columns popm adds, in order.
+pub const OUTPUT_COLUMNS: &[&str] = &[
+    "id",
+    "label",
+    "confidence",
+    "lean",
+    "self_role",
+    "po_score",
+    "pm_score",
+    "po_evidence",
+    "pm_evidence",
+    "error",
+];
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// Tab-separated values.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+    /// An Excel workbook: rows come from [`Layout::cells`] ([`Layout::row`] is empty).
+    Xlsx,
+}
+
+/// How CSV/TSV text is written for whatever reads it (a spreadsheet, a script).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// Field delimiter for CSV (TSV always uses TAB).
+    pub delimiter: u8,
+    /// End lines with CR LF instead of LF.
+    pub crlf: bool,
+    /// Start the output with a UTF-8 byte order mark.
+    pub bom: bool,
+    /// Neutralise formulas in cells that carry input text (see [`guard_formula`]).
+    pub guard_formulas: bool,
+    /// Write decimals with a comma (`0,800`), for European spreadsheets.
+    pub decimal_comma: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect {
+            delimiter: b',',
+            crlf: false,
+            bom: false,
+            guard_formulas: false,
+            decimal_comma: false,
+        }
+    }
+}
+
+impl Dialect {
+    /// What Excel opens cleanly: comma, CR LF, a BOM, formulas neutralised.
+    pub fn excel() -> Dialect {
+        Dialect {
+            delimiter: b',',
+            crlf: true,
+            bom: true,
+            guard_formulas: true,
+            decimal_comma: false,
+        }
+    }
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection", CWE-1236).
+pub const FORMULA_TRIGGERS: &[u8] = b"=+-@\t\r";
+
+/// A cell's text made inert for spreadsheets: prefixed with `'` when it starts
+/// with one of `FORMULA_TRIGGERS`. Spreadsheets then show it as text, and the
+/// `'` makes the change visible rather than silent.
+pub fn guard_formula(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b) if FORMULA_TRIGGERS.contains(b) => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// One output cell, before it is written in a format.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text that comes from the input or a lexicon (guarded in spreadsheet modes).
+    Text(Cow<'a, str>),
+    /// A word popm chose (a label, a role).
+    Word(&'static str),
+    /// A number popm computed, printed with this many decimals.
+    Number(f64, usize),
+    /// Nothing.
+    Empty,
+}
+
+impl Cell<'_> {
+    /// The same cell owning its text.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+            Cell::Word(w) => Cell::Word(w),
+            Cell::Number(x, d) => Cell::Number(x, d),
+            Cell::Empty => Cell::Empty,
+        }
+    }
+}
+
+/// The shape of the output: format and columns, fixed for a whole run.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    format: Format,
+    kept_names: Vec<String>,
+    has_file: bool,
+    lexicon_id: String,
+    dialect: Dialect,
+    provenance: bool,
+}
+
+/// What the output needs to know about one input row besides its classification.
+#[derive(Debug)]
+pub struct RowInfo<'a> {
+    /// The input file, when there are several.
+    pub file: Option<&'a str>,
+    /// The posting's id.
+    pub id: &'a str,
+    /// 1-based data row.
+    pub row: u64,
+    /// Values of the kept columns, in layout order.
+    pub kept: Vec<Cow<'a, str>>,
+    /// The text fields that were classified, in the classifier's field order.
+    pub fields: Vec<Cow<'a, str>>,
+    /// Their names (column names, `title`), for evidence.
+    pub field_names: &'a [String],
+    /// Warnings about this row (invalid UTF-8, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Layout {
+    /// A layout; `kept` are the input names of kept columns.
+    pub fn new(format: Format, kept: &[String], has_file: bool, lexicon: &Lexicon) -> Layout {
+        let mut used: Vec<String> = OUTPUT_COLUMNS.iter().map(|s| s.to_string()).collect();
+        if has_file {
+            used.push("file".to_string());
+        }
+        used.push("lexicon".to_string());
+        let mut kept_names = Vec::with_capacity(kept.len());
+        for k in kept {
+            let mut name = k.clone();
+            while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+                name.push_str("_input");
+            }
+            used.push(name.clone());
+            kept_names.push(name);
+        }
+        Layout {
+            format,
+            kept_names,
+            has_file,
+            lexicon_id: lexicon.identity(),
+            dialect: Dialect::default(),
+            provenance: false,
+        }
+    }
+
+    /// The same layout writing CSV/TSV in `dialect`.
+    pub fn with_dialect(mut self, dialect: Dialect) -> Layout {
+        self.dialect = dialect;
+        self
+    }
+
+    /// The same layout with a last `lexicon` column (name@version#hash) in CSV/TSV/xlsx.
+    pub fn with_provenance(mut self, provenance: bool) -> Layout {
+        self.provenance = provenance;
+        self
+    }
+
+    /// The column names of CSV, TSV and xlsx output, in order.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut cols: Vec<&str> = Vec::new();
+        if self.has_file {
+            cols.push("file");
+        }
+        cols.extend(self.kept_names.iter().map(String::as_str));
+        cols.extend(OUTPUT_COLUMNS);
+        if self.provenance {
+            cols.push("lexicon");
+        }
+        cols
+    }
+
+    /// The cells of one row, in [`Layout::columns`] order.
+    pub fn cells<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&Classification, &'a str>,
+        lexicon: &Lexicon,
+    ) -> Vec<Cell<'a>> {
+        let evidence = match result {
+            Ok(c) => {
+                [Role::Po, Role::Pm].map(|role| Cow::Owned(compact_evidence(c, lexicon, role)))
+            }
+            Err(_) => [Cow::Borrowed(""), Cow::Borrowed("")],
+        };
+        self.cells_with(info, result, evidence)
+    }
+
+    /// [`Layout::cells`], given the compact evidence cells of both roles (unused for an error).
+    fn cells_with<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&Classification, &'a str>,
+        evidence: [Cow<'a, str>; 2],
+    ) -> Vec<Cell<'a>> {
+        let mut cells = Vec::with_capacity(self.kept_names.len() + OUTPUT_COLUMNS.len() + 2);
+        if self.has_file {
+            cells.push(Cell::Text(Cow::Borrowed(info.file.unwrap_or(""))));
+        }
+        cells.extend(
+            info.kept
+                .iter()
+                .map(|k| Cell::Text(Cow::Borrowed(k.as_ref()))),
+        );
+        cells.push(Cell::Text(Cow::Borrowed(info.id)));
+        match result {
+            Ok(c) => {
+                cells.push(Cell::Word(c.verdict.label.as_str()));
+                cells.push(Cell::Number(c.verdict.confidence, 3));
+                cells.push(Cell::Number(c.verdict.lean, 3));
+                cells.push(c.self_role.map_or(Cell::Empty, |r| Cell::Word(r.as_str())));
+                cells.push(Cell::Number(c.score.po, 2));
+                cells.push(Cell::Number(c.score.pm, 2));
+                for ev in evidence {
+                    cells.push(if ev.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(ev)
+                    });
+                }
+                cells.push(Cell::Empty);
+            }
+            Err(msg) => {
+                cells.push(Cell::Word(Label::row_name(None)));
+                cells.extend(std::iter::repeat_n(Cell::Empty, 7));
+                cells.push(Cell::Text(Cow::Borrowed(msg)));
+            }
+        }
+        if self.provenance {
+            cells.push(Cell::Text(Cow::Borrowed(&self.lexicon_id)));
+        }
+        cells
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The output names of the kept columns (after renaming collisions).
+    pub fn kept_names(&self) -> &[String] {
+        &self.kept_names
+    }
+
+    /// The header line (empty for JSON Lines and xlsx), after a BOM when the dialect asks.
+    pub fn header(&self) -> Vec<u8> {
+        if matches!(self.format, Format::Jsonl | Format::Xlsx) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.dialect.bom {
+            out.extend_from_slice(b"\xef\xbb\xbf");
+        }
+        let cols = self.columns();
+        self.csv_line(&mut out, cols.iter().map(|c| Cell::Text(Cow::Borrowed(*c))));
+        out
+    }
+
+    /// One output row (with its line ending) for a classified or failed posting.
+    pub fn row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+    ) -> Vec<u8> {
+        match self.format {
+            Format::Csv | Format::Tsv => {
+                // Both roles' evidence in one buffer: one allocation a row, not two or more.
+                let mut evidence = String::new();
+                let mut mid = 0;
+                if let Ok(c) = result {
+                    evidence.reserve(compact_evidence_len_hint(c, lexicon));
+                    write_compact_evidence(&mut evidence, c, lexicon, Role::Po);
+                    mid = evidence.len();
+                    write_compact_evidence(&mut evidence, c, lexicon, Role::Pm);
+                }
+                let (po, pm) = evidence.split_at(mid);
+                let cells = self.cells_with(info, result, [Cow::Borrowed(po), Cow::Borrowed(pm)]);
+                let mut out = Vec::with_capacity(256);
+                self.csv_line(&mut out, cells.into_iter());
+                out
+            }
+            Format::Xlsx => Vec::new(),
+            Format::Jsonl => {
+                let matches = result.map_or(0, |c| {
+                    c.score.evidence.iter().map(|e| e.occurrences.len()).sum()
+                });
+                let mut line = Vec::with_capacity(1024 + 512 * matches);
+                if let Err(e) =
+                    serde_json::to_writer(&mut line, &self.json_row(info, result, lexicon))
+                {
+                    line = format!("{{\"error\":\"{e}\"}}").into_bytes();
+                }
+                line.push(b'\n');
+                line
+            }
+        }
+    }
+
+    fn delimiter(&self) -> u8 {
+        if self.format == Format::Tsv {
+            b'\t'
+        } else {
+            self.dialect.delimiter
+        }
+    }
+
+    /// Appends one CSV/TSV line of `cells` with its line ending.
+    fn csv_line<'c>(&self, out: &mut Vec<u8>, cells: impl Iterator<Item = Cell<'c>>) {
+        let d = self.delimiter();
+        let mut n = 0;
+        let mut only_empty = true;
+        let mut scratch = String::new();
+        for cell in cells {
+            if n > 0 {
+                out.push(d);
+            }
+            n += 1;
+            match cell {
+                Cell::Text(t) => {
+                    only_empty &= t.is_empty();
+                    let t = if self.dialect.guard_formulas {
+                        guard_formula(&t)
+                    } else {
+                        Cow::Borrowed(t.as_ref())
+                    };
+                    push_csv_cell(out, t.as_bytes(), d);
+                }
+                Cell::Word(w) => {
+                    only_empty = false;
+                    push_csv_cell(out, w.as_bytes(), d);
+                }
+                Cell::Number(x, digits) => {
+                    only_empty = false;
+                    scratch.clear();
+                    write_fixed(&mut scratch, x, digits);
+                    if self.dialect.decimal_comma {
+                        scratch = scratch.replace('.', ",");
+                    }
+                    push_csv_cell(out, scratch.as_bytes(), d);
+                }
+                Cell::Empty => {}
+            }
+        }
+        if n == 1 && only_empty {
+            // A record of one empty field must still be visible as a field.
+            out.extend_from_slice(b"\"\"");
+        }
+        if self.dialect.crlf {
+            out.push(b'\r');
+        }
+        out.push(b'\n');
+    }
+
+    /// The JSON Lines object of one row, serialized straight to the output
+    /// (no intermediate `serde_json::Value`).
+    fn json_row<'a>(
+        &'a self,
+        info: &'a RowInfo<'a>,
+        result: Result<&'a Classification, &'a str>,
+        lexicon: &'a Lexicon,
+    ) -> JsonRow<'a> {
+        let (label, verdict, evidence, error) = match result {
+            Ok(c) => {
+                let fields: Vec<&str> = info.fields.iter().map(|f| f.as_ref()).collect();
+                let evidence = evidence_items(c, lexicon, &fields, info.field_names);
+                (
+                    c.verdict.label.as_str(),
+                    Some(JsonVerdict::new(c)),
+                    evidence,
+                    None,
+                )
+            }
+            Err(msg) => (Label::row_name(None), None, Vec::new(), Some(msg)),
+        };
+        JsonRow {
+            schema_version: SCHEMA_VERSION,
+            file: self.has_file.then(|| info.file.unwrap_or("")),
+            row: info.row,
+            id: info.id,
+            label,
+            verdict,
+            lexicon: &self.lexicon_id,
+            evidence,
+            error,
+            kept: (!self.kept_names.is_empty()).then_some(Kept {
+                names: &self.kept_names,
+                values: &info.kept,
+            }),
+            warnings: &info.warnings,
+        }
+    }
+}
+
+/// One JSON Lines object; field order is the output's key order.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    schema_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    row: u64,
+    id: &'a str,
+    label: &'static str,
+    #[serde(flatten)]
+    verdict: Option<JsonVerdict>,
+    lexicon: &'a str,
+    evidence: Vec<EvidenceItem<'a>>,
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<Kept<'a>>,
+    warnings: &'a [String],
+}
+
+/// The score fields after `label`, shared by JSON Lines and `check --json`.
+#[derive(Serialize)]
+struct JsonVerdict {
+    confidence: f64,
+    lean: f64,
+    self_role: Option<&'static str>,
+    po_score: f64,
+    pm_score: f64,
+    calibrated: bool,
+}
+
+impl JsonVerdict {
+    fn new(c: &Classification) -> JsonVerdict {
+        JsonVerdict {
+            confidence: round(c.verdict.confidence, 3),
+            lean: round(c.verdict.lean, 3),
+            self_role: c.self_role.map(|r| r.as_str()),
+            po_score: round(c.score.po, 2),
+            pm_score: round(c.score.pm, 2),
+            calibrated: c.verdict.is_calibrated,
+        }
+    }
+}
+
+/// The kept input columns as a JSON object; a repeated name keeps its first
+/// place and its last value.
+struct Kept<'a> {
+    names: &'a [String],
+    values: &'a [Cow<'a, str>],
+}
+
+impl Serialize for Kept<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let pairs: Vec<(&String, &Cow<'_, str>)> = self.names.iter().zip(self.values).collect();
+        let mut map = serializer.serialize_map(None)?;
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if pairs[..i].iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let last = pairs.iter().rev().find(|(n, _)| n == name);
+            if let Some((_, value)) = last {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The verdict and score fields shared by JSON Lines and `check --json`.
+pub fn verdict_fields(c: &Classification) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("label".into(), json!(c.verdict.label.as_str()));
+    if let Ok(Value::Object(fields)) = serde_json::to_value(JsonVerdict::new(c)) {
+        o.extend(fields);
+    }
+    o
+}
+
+/// Appends one CSV/TSV cell, quoted as the csv crate quotes when necessary (RFC 4180).
+///
+/// A cell is quoted when it holds the delimiter, `"`, `\r` or `\n`; quotes
+/// inside are doubled. The bytes are the same as `csv::Writer` with its
+/// defaults would write.
+fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
+    let needs_quotes = cell
+        .iter()
+        .any(|&b| b == delimiter || matches!(b, b'"' | b'\r' | b'\n'));
+    if !needs_quotes {
+        out.extend_from_slice(cell);
+        return;
+    }
+    out.push(b'"');
+    let mut rest = cell;
+    while let Some(p) = rest.iter().position(|&b| b == b'"') {
+        out.extend_from_slice(&rest[..=p]);
+        out.push(b'"');
+        rest = &rest[p + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
+}
+
+/// The full evidence array: one element per matched phrase, each with its matches.
+///
+/// Element fields: `phrase`, `role`, `category`, `weight`, `count`, `counted`
+/// (matches that counted), `contribution` (to its role), `credit_other` (to the
+/// other role, from colleague mentions), `matches`: `field`, `text` (the matched
+/// original text), `start`/`end` (bytes) and `char_start`/`char_end`
+/// (characters) in the original field, `snippet`, `mark` (`plain`, `self`,
+/// `colleague`, `negated`).
+pub fn evidence_json(
+    c: &Classification,
+    lexicon: &Lexicon,
+    fields: &[&str],
+    field_names: &[String],
+) -> Value {
+    serde_json::to_value(evidence_items(c, lexicon, fields, field_names))
+        .unwrap_or_else(|_| Value::Array(Vec::new()))
+}
+
+/// One phrase of a posting's evidence: what matched, for which role, how much
+/// it counted, and each match with its place in the text (the elements of the
+/// JSON Lines `evidence` array).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceItem<'a> {
+    /// The lexicon phrase (its first form).
+    pub phrase: &'a str,
+    /// `po` or `pm`.
+    pub role: &'static str,
+    /// The lexicon category of the phrase.
+    pub category: &'a str,
+    /// The phrase's weight in the lexicon.
+    pub weight: f64,
+    /// Matches found.
+    pub count: usize,
+    /// Matches that counted for the role (not colleague or negated).
+    pub counted: usize,
+    /// What the phrase added to its role's score.
+    pub contribution: f64,
+    /// What its colleague mentions credited to the other role.
+    pub credit_other: f64,
+    /// Every match, in text order.
+    pub matches: Vec<MatchItem<'a>>,
+}
+
+/// One match of an evidence phrase.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MatchItem<'a> {
+    /// The field it was found in (a column name, or `title`).
+    pub field: &'a str,
+    /// The matched words as they appear in the original text.
+    pub text: &'a str,
+    /// Byte offset of the match in the original field.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// Character (Unicode scalar) offset of the match.
+    pub char_start: usize,
+    /// Character offset just past the match.
+    pub char_end: usize,
+    /// The match with some context around it, on one line.
+    pub snippet: String,
+    /// `plain`, `self`, `colleague` or `negated`.
+    pub mark: &'static str,
+}
+
+/// The evidence of `c` as items: `fields` are the posting's fields in the
+/// order evidence numbers them (texts, then the title), `field_names` their names.
+pub fn evidence_items<'a>(
+    c: &'a Classification,
+    lexicon: &'a Lexicon,
+    fields: &[&'a str],
+    field_names: &'a [String],
+) -> Vec<EvidenceItem<'a>> {
+    let charmaps: Vec<CharIndex> = fields.iter().map(|f| CharIndex::new(f)).collect();
+    c.score
+        .evidence
+        .iter()
+        .map(|ev| {
+            let entry = lexicon.entry(ev.entry);
+            let matches = ev
+                .occurrences
+                .iter()
+                .map(|o| {
+                    let text = fields.get(o.field).copied().unwrap_or("");
+                    let cm = &charmaps[o.field.min(charmaps.len().saturating_sub(1))];
+                    MatchItem {
+                        field: field_names.get(o.field).map_or("text", String::as_str),
+                        text: text.get(o.start..o.end).unwrap_or(""),
+                        start: o.start,
+                        end: o.end,
+                        char_start: cm.chars_before(text, o.start),
+                        char_end: cm.chars_before(text, o.end),
+                        snippet: snippet(text, o.start, o.end),
+                        mark: o.mark.as_str(),
+                    }
+                })
+                .collect();
+            EvidenceItem {
+                phrase: entry.phrase(),
+                role: ev.role.as_str(),
+                category: lexicon.categories()[entry.category()].name(),
+                weight: entry.weight(),
+                count: ev.count(),
+                counted: ev.count()
+                    - ev.count_marked(Mark::Colleague)
+                    - ev.count_marked(Mark::Negated),
+                contribution: round(ev.contribution, 3),
+                credit_other: round(ev.credit_other, 3),
+                matches,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classifier;
+
+    fn lex() -> Lexicon {
+        Lexicon::parse(
+            r#"
+[context]
+colleague = ["work with"]
+[[category]]
+name = "backlog"
+role = "po"
+entries = [{ phrase = "product backlog", weight = 3 }, { phrase = "user stories", weight = 2 }]
+[[category]]
+name = "role-name"
+role = "pm"
+kind = "role-name"
+entries = [{ phrase = "product manager", weight = 5 }]
+"#,
+            "t",
+        )
+        .unwrap()
+    }
+
+    fn classify(text: &str) -> (Classification, Lexicon) {
+        let c = Classifier::new(lex()).unwrap();
+        (c.classify_text(text), c.lexicon().clone())
+    }
+
+    #[test]
+    fn compact_evidence_counts_and_marks() {
+        let (c, lex) = classify(
+            "Product backlog, product backlog, user stories. You work with the Product Manager.",
+        );
+        assert_eq!(
+            compact_evidence(&c, &lex, Role::Po),
+            "product backlog×2; user stories×1"
+        );
+        assert_eq!(
+            compact_evidence(&c, &lex, Role::Pm),
+            "product manager×1 (colleague)"
+        );
+    }
+
+    #[test]
+    fn csv_rows_have_fixed_columns_and_renamed_collisions() {
+        let (c, lex) = classify("product backlog");
+        let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, &lex);
+        assert_eq!(
+            String::from_utf8(layout.header()).unwrap(),
+            "label_input,title,id,label,confidence,lean,self_role,po_score,pm_score,po_evidence,pm_evidence,error\n"
+        );
+        let info = RowInfo {
+            file: None,
+            id: "7",
+            row: 1,
+            kept: vec!["x".into(), "A, B".into()],
+            fields: vec!["product backlog".into()],
+            field_names: &[],
+            warnings: vec![],
+        };
+        let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();
+        assert_eq!(
+            row,
+            "x,\"A, B\",7,product_owner,0.800,-1.000,,3.00,0.00,product backlog×1,,\n"
+        );
+        let row = String::from_utf8(layout.row(&info, Err("no text"), &lex)).unwrap();
+        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,,no text\n");
+    }
+
+    #[test]
+    fn json_evidence_offsets_slice_the_original() {
+        let text = "<p>Über Product&nbsp;Backlog</p>";
+        let (c, lex) = classify(text);
+        let ev = evidence_json(&c, &lex, &[text], &["description".into()]);
+        let m = &ev[0]["matches"][0];
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], m["text"].as_str().unwrap());
+        assert_eq!(m["char_start"], 8);
+        assert_eq!(s, 9);
+        assert_eq!(m["mark"], "plain");
+    }
+
+    #[test]
+    fn cells_are_quoted_like_the_csv_crate() {
+        let cells = [
+            "",
+            "plain",
+            "a,b",
+            "a\tb",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\r",
+            "×; é",
+            " lead",
+            "a;b|c",
+        ];
+        for delimiter in [b',', b'\t'] {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(Vec::new());
+            w.write_record(cells).unwrap();
+            let want = w.into_inner().unwrap();
+            let mut got = Vec::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    got.push(delimiter);
+                }
+                push_csv_cell(&mut got, c.as_bytes(), delimiter);
+            }
+            got.push(b'\n');
+            assert_eq!(String::from_utf8(got), String::from_utf8(want));
+        }
+    }
+}
