@@ -7,6 +7,6 @@ pub use crate::classify::batch;
 pub use crate::input::{csv, csv_split, decode, record, source};
 pub use crate::judge::{context, label, score, sections, self_role};
 pub use crate::lexicon::Entry;
-pub use crate::matching::scan;
+pub use crate::matching::{flat_dfa, scan};
 pub use crate::report::lexicon_check;
 pub use crate::text::{language, normalize, spelling};

@@ -17,14 +17,14 @@ use aho_corasick::Anchored;
 const MAX_ENTRIES: usize = 16 << 20;
 
 /// How many walks search a long text at once (see [`FlatDfa::for_each_match`]).
-pub(crate) const WALKS: usize = 4;
+pub const WALKS: usize = 4;
 
 /// Texts this long (and at least `4 * WALKS` times the longest pattern) are searched in [`WALKS`] walks.
 pub(crate) const WALKS_MIN_LEN: usize = 64;
 
 /// An automaton's unanchored, overlapping search as a flat table of transitions.
 #[derive(Clone, Debug)]
-pub(crate) struct FlatDfa {
+pub struct FlatDfa {
     /// The class of every byte: bytes that no pattern contains share one class.
     classes: [u8; 256],
     /// Number of classes: the length of a state's row in `table`.
@@ -125,7 +125,7 @@ impl FlatDfa {
     /// (BENCHMARKS.md, "Optimisations kept"). Every walk but the first starts [`FlatDfa::max_len`] bytes
     /// before its part, so that its state is exact from the part's start on,
     /// and reports only the matches that end inside its part.
-    pub(crate) fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
+    pub fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         let len = text.len();
         if len < WALKS_MIN_LEN.max(4 * WALKS * self.max_len) {
             return self.walk_alone(text, self.start, 0, &mut found);
@@ -217,13 +217,8 @@ impl FlatDfa {
     }
 
     /// [`FlatDfa::for_each_match`] in one walk, as it was before the [`WALKS`]
-    /// walks (kept to measure the walks against it).
-    #[cfg(test)]
-    pub(crate) fn for_each_match_in_one_walk(
-        &self,
-        text: &[u8],
-        mut found: impl FnMut(usize, usize),
-    ) {
+    /// walks (kept to measure the walks against it: `benches/walks.rs`).
+    pub fn for_each_match_in_one_walk(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         self.walk_alone(text, self.start, 0, &mut found);
     }
 

@@ -183,6 +183,14 @@ pub struct Scanner {
 }
 
 impl Scanner {
+    /// The batch automaton as a flat table, when it is one (for `benches/walks.rs`).
+    pub fn flat_dfa(&self) -> Option<&FlatDfa> {
+        match &self.automaton {
+            Compiled::Flat(flat) => Some(flat),
+            _ => None,
+        }
+    }
+
     /// Compiles the lexicon's forms (and their spelling variants) into an automaton.
     ///
     /// Same as [`Scanner::for_workload`] with [`Workload::Batch`].
@@ -426,60 +434,6 @@ mod tests {
         let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "po", weight = 1 }"#;
         t(e, "Backlogs, backlog; BACKLOG.", &["backlog", "BACKLOG"]);
         t(e, "report to PO, not pos or depot", &["PO"]);
-    }
-
-    /// A measurement, not a check (run it alone, in release):
-    /// `POPM_CORPUS=file.csv cargo test --release --lib walks_against_one -- --ignored --nocapture`.
-    /// The default lexicon's flat DFA over the corpus (default: the bundled
-    /// samples, repeated to 5 MB) in 3 KB texts, one walk and several walks in turn.
-    #[test]
-    #[ignore = "a measurement; see its doc comment"]
-    fn walks_against_one() {
-        let sc = Scanner::new(&crate::lexicon::Lexicon::embedded()).unwrap();
-        let Compiled::Flat(flat) = &sc.automaton else {
-            panic!("the default lexicon's batch automaton is a flat DFA");
-        };
-        let path = std::env::var("POPM_CORPUS").unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/samples/postings.csv").into()
-        });
-        let raw = std::fs::read(&path).unwrap();
-        let raw = raw.repeat((5 << 20) / raw.len() + 1);
-        let texts: Vec<Normalized> = raw
-            .chunks(3000)
-            .map(|c| normalize(&String::from_utf8_lossy(c)))
-            .collect();
-        let (mut one, mut two) = (Vec::new(), Vec::new()); // one walk, several walks
-        for _ in 0..15 {
-            for (walks, times) in [(1, &mut one), (2, &mut two)] {
-                let now = std::time::Instant::now();
-                let mut sum = 0usize;
-                for t in &texts {
-                    let found = |p: usize, end: usize| sum = sum.wrapping_add(p ^ end);
-                    if walks == 1 {
-                        flat.for_each_match_in_one_walk(t.text().as_bytes(), found);
-                    } else {
-                        flat.for_each_match(t.text().as_bytes(), found);
-                    }
-                }
-                times.push((now.elapsed().as_secs_f64(), sum));
-            }
-        }
-        assert!(one.iter().chain(&two).all(|&(_, sum)| sum == one[0].1));
-        let median = |v: &mut Vec<(f64, usize)>| {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0));
-            v[v.len() / 2].0
-        };
-        let (one, two) = (median(&mut one), median(&mut two));
-        let mb = raw.len() as f64 / 1e6;
-        eprintln!(
-            "{mb:.1} MB: one walk {:.1} ms ({:.0} MB/s), {} walks {:.1} ms ({:.0} MB/s): {:.3} of the time",
-            one * 1e3,
-            mb / one,
-            crate::matching::flat_dfa::WALKS,
-            two * 1e3,
-            mb / two,
-            two / one
-        );
     }
 
     #[test]
