@@ -162,6 +162,14 @@ pub struct ThresholdArgs {
     /// `hybrid` when |lean| is at most this (and both scores are strong).
     #[arg(long, value_name = "LEAN", default_value_t = popm::Thresholds::default().hybrid_margin)]
     pub hybrid_margin: f64,
+    /// A posting that names another job for itself (engineer, analyst, scrum master …) is
+    /// `other` unless one score reaches this or it names itself a Product Owner or Manager.
+    #[arg(long, value_name = "SCORE", default_value_t = popm::Thresholds::default().strong_score)]
+    pub strong_score: f64,
+    /// Below this score for both roles, a posting that names no Product Owner or Manager at all
+    /// is `unclear`.
+    #[arg(long, value_name = "SCORE", default_value_t = popm::Thresholds::default().min_score_unnamed)]
+    pub min_score_unnamed: f64,
 }
 
 /// Scoring constants (defaults documented in README: "How scores become labels").
@@ -362,7 +370,8 @@ pub struct EvalArgs {
     /// The column holding the gold label (product_owner / product_manager / anything else).
     #[arg(long, value_name = "COL")]
     pub label_col: String,
-    /// Report per value of this column as well (e.g. `source`) [default: per file].
+    /// Report per value of this column as well (e.g. `source`; `language` groups by the guessed
+    /// language when the input has no such column) [default: per file].
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
     /// Print the report as JSON.
@@ -374,6 +383,11 @@ pub struct EvalArgs {
     /// Fit Platt calibration constants and check them leave-one-group-out (groups: files or --by).
     #[arg(long)]
     pub calibrate: bool,
+    /// Replace every Product Owner / Product Manager name in the texts (any case, spacing,
+    /// plural, German/French/Dutch form and gender suffix; PO, PM, POs, PMs in upper case)
+    /// with a neutral word before classifying, so that only the work described counts.
+    #[arg(long)]
+    pub mask_roles: bool,
     /// Worker threads [default: one per core].
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

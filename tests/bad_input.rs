@@ -167,7 +167,7 @@ fn utf8_bom_is_skipped() {
     let wd = Workdir::new();
     wd.create(
         "bom.csv",
-        "\u{feff}id,description\nb1,Own the product backlog.\n",
+        "\u{feff}id,description\nb1,As Product Owner you own the product backlog.\n",
     );
     let r = wd.classify(&["bom.csv", "--keep", "id"]);
     r.expect_code(0);
@@ -366,12 +366,12 @@ fn keep_all_with_duplicate_header_names_copies_each_column() {
 #[test]
 fn bom_glued_to_the_first_header_name_still_finds_it_by_name() {
     let wd = Workdir::new();
-    let body = "Own the product backlog.,b1\n";
+    let body = "As Product Owner you own the product backlog.,b1\n";
     wd.create("bom.csv", format!("\u{feff}description,id\n{body}"));
     wd.create("bomq.csv", format!("\u{feff}\"Description\",id\n{body}"));
     wd.create(
         "boms.csv",
-        "\u{feff}Job Description;ID\nOwn the product backlog.;b1\n",
+        "\u{feff}Job Description;ID\nAs Product Owner you own the product backlog.;b1\n",
     );
     for args in [
         &["bom.csv"][..],
@@ -413,7 +413,7 @@ fn rows_with_fewer_and_more_fields_than_the_header() {
          r2,Short\n\
          r3,Product Manager,Run market research.,extra,more\n\
          r4\n\
-         r5,,Own pricing.\n",
+         r5,,As Product Manager you own pricing.\n",
     );
     let r = wd.classify(&["rag.csv"]);
     r.expect_code(1);
@@ -461,7 +461,7 @@ fn unclosed_quote_at_the_end_of_the_file_warns_and_exits_1() {
     let wd = Workdir::new();
     wd.create(
         "q.csv",
-        "id,description\nq1,Own the product backlog.\nq2,\"Run market research.\nq3,Own pricing.\n",
+        "id,description\nq1,As Product Owner you own the product backlog.\nq2,\"Run market research.\nq3,Own pricing.\n",
     );
     let r = wd.classify(&["q.csv"]);
     r.expect_code(1);
@@ -492,24 +492,34 @@ fn stray_quotes_inside_unquoted_fields_are_kept_as_text() {
     let wd = Workdir::new();
     wd.create(
         "pair.csv",
-        "id,description\ns1,Own the \"product backlog\" daily.\ns2,Own pricing.\n",
+        "id,description\n\
+         s1,As Product Owner you own the \"product backlog\" daily.\n\
+         s2,As Product Manager you own pricing.\n",
     );
     let r = wd.classify(&["pair.csv", "--keep", "description"]);
     r.expect_code(0);
     let t = r.table();
     assert_eq!(
         t.column("description"),
-        ["Own the \"product backlog\" daily.", "Own pricing."]
+        [
+            "As Product Owner you own the \"product backlog\" daily.",
+            "As Product Manager you own pricing."
+        ]
     );
     assert_eq!(t.column("label"), ["product_owner", "product_manager"]);
-    assert_eq!(t.get(0, "po_evidence"), "product backlog×1");
+    assert_eq!(
+        t.get(0, "po_evidence"),
+        "product owner×1; product backlog×1"
+    );
     assert!(warnings(&r).is_empty(), "{r:?}");
 
     // A single stray quote (inches) is kept too, but the quote count is odd,
     // which could also be an unclosed quote: warning, exit 1, rows intact.
     wd.create(
         "one.csv",
-        "id,description\ns1,A 27\" screen and the product backlog.\ns2,Own pricing.\n",
+        "id,description\n\
+         s1,As Product Owner you get a 27\" screen and the product backlog.\n\
+         s2,As Product Manager you own pricing.\n",
     );
     let r = wd.classify(&["one.csv", "--keep", "description"]);
     r.expect_code(1);
@@ -517,7 +527,7 @@ fn stray_quotes_inside_unquoted_fields_are_kept_as_text() {
     assert_eq!(t.column("id"), ["s1", "s2"]);
     assert_eq!(
         t.get(0, "description"),
-        "A 27\" screen and the product backlog."
+        "As Product Owner you get a 27\" screen and the product backlog."
     );
     assert_eq!(t.column("label"), ["product_owner", "product_manager"]);
     let w = warnings(&r);
@@ -543,11 +553,11 @@ fn stray_quote_warning_names_the_line_that_holds_it() {
 
 /// CR, LF and CRLF in one file, and a quoted field holding a CRLF.
 const MIXED_ENDINGS: &str = "id,description\r\n\
-    m1,Own the product backlog.\n\
-    m2,Run market research.\r\
-    m3,\"Own\r\npricing.\"\r\n\
+    m1,As Product Owner you own the product backlog.\n\
+    m2,As Product Manager you run market research.\r\
+    m3,\"As Product Manager you own\r\npricing.\"\r\n\
     m4\n\
-    m5,Write user stories.\r";
+    m5,As Product Owner you write user stories.\r";
 
 #[test]
 fn mixed_line_endings_keep_every_row_in_order() {
@@ -567,8 +577,11 @@ fn mixed_line_endings_keep_every_row_in_order() {
             "product_owner"
         ]
     );
-    assert_eq!(t.get(2, "pm_evidence"), "pricing×1");
-    assert_eq!(t.get(4, "po_evidence"), "write user stories×1");
+    assert_eq!(t.get(2, "pm_evidence"), "product manager×1; pricing×1");
+    assert_eq!(
+        t.get(4, "po_evidence"),
+        "product owner×1; write user stories×1"
+    );
     let rows: Vec<u64> = wd
         .classify(&["-q", "mixed.csv", "--format", "jsonl"])
         .jsonl()
@@ -618,10 +631,10 @@ fn cr_only_line_endings_count_as_lines_in_messages() {
 fn nul_and_control_characters_are_classified_and_output_stays_valid_csv() {
     let wd = Workdir::new();
     let descriptions = [
-        "Own the\0 product\u{1}backlog \u{1b}[31mnow\u{1b}[0m.",
+        "As Product Owner you own the\0 product\u{1}backlog \u{1b}[31mnow\u{1b}[0m.",
         "Run\u{7f} market\u{b}research\u{c} and\u{85}pricing\u{2028}today.",
         "\0\0\u{1}\u{2}\u{3}",
-        "Own the product backlog,\r\nwith \"quotes\"\0 and\ttabs.",
+        "As Product Owner you own the product backlog,\r\nwith \"quotes\"\0 and\ttabs.",
     ];
     let mut rows = vec![vec!["id".to_string(), "description".to_string()]];
     for (i, d) in descriptions.iter().enumerate() {
@@ -644,7 +657,10 @@ fn nul_and_control_characters_are_classified_and_output_stays_valid_csv() {
             "product_owner"
         ]
     );
-    assert_eq!(t.get(0, "po_evidence"), "product backlog×1");
+    assert_eq!(
+        t.get(0, "po_evidence"),
+        "product owner×1; product backlog×1"
+    );
     assert_eq!(t.get(1, "pm_evidence"), "market research×1; pricing×1");
     assert!(t.column("error").iter().all(|e| e.is_empty()));
     assert!(r.err().ends_with("; 0 warnings\n"), "{r:?}");
@@ -671,7 +687,7 @@ fn fifty_megabyte_description_is_classified() {
     let mut csv = String::with_capacity(desc.len() + 64);
     csv.push_str("id,description\nbig,\"");
     csv.push_str(&desc);
-    csv.push_str("\"\nsmall,Own pricing.\n");
+    csv.push_str("\"\nsmall,As Product Manager you own pricing.\n");
     wd.create("big.csv", csv);
     drop(desc);
     let r = wd.classify(&["big.csv"]);
@@ -697,8 +713,8 @@ fn rows_in_equal_rows_out(n: usize) {
         writeln!(w, "id,description").unwrap();
         for i in 0..n {
             let text = match i % 3 {
-                0 => "Own the product backlog.",
-                1 => "Run market research.",
+                0 => "As Product Owner you own the product backlog.",
+                1 => "As Product Manager you run market research.",
                 _ => "",
             };
             writeln!(w, "r{i},{text}").unwrap();
@@ -845,9 +861,12 @@ fn broken_html_still_gives_the_text_as_evidence() {
 #[test]
 fn html_nested_ten_thousand_deep_is_classified() {
     let wd = Workdir::new();
-    let closed = "<div>".repeat(10_000) + "Own the product backlog." + &"</div>".repeat(10_000);
-    let unclosed = "<b><i><span class=\"a\">".repeat(10_000) + "Run market research.";
-    let lists = "<ul><li>".repeat(10_000) + "Own pricing.";
+    let closed = "<div>".repeat(10_000)
+        + "As Product Owner you own the product backlog."
+        + &"</div>".repeat(10_000);
+    let unclosed =
+        "<b><i><span class=\"a\">".repeat(10_000) + "As Product Manager you run market research.";
+    let lists = "<ul><li>".repeat(10_000) + "As Product Manager you own pricing.";
     let rows = vec![
         vec!["id".to_string(), "description".to_string()],
         vec!["n1".to_string(), closed],
@@ -863,9 +882,15 @@ fn html_nested_ten_thousand_deep_is_classified() {
         t.column("label"),
         ["product_owner", "product_manager", "product_manager"]
     );
-    assert_eq!(t.get(0, "po_evidence"), "product backlog×1");
-    assert_eq!(t.get(1, "pm_evidence"), "market research×1");
-    assert_eq!(t.get(2, "pm_evidence"), "pricing×1");
+    assert_eq!(
+        t.get(0, "po_evidence"),
+        "product owner×1; product backlog×1"
+    );
+    assert_eq!(
+        t.get(1, "pm_evidence"),
+        "product manager×1; market research×1"
+    );
+    assert_eq!(t.get(2, "pm_evidence"), "product manager×1; pricing×1");
 }
 
 #[test]
@@ -874,11 +899,15 @@ fn script_and_style_content_is_not_evidence() {
     let block = "<script>var s = 'product backlog'; /* product backlog */</script>\
                  <STYLE media=\"x\">.product-backlog::after { content: 'product backlog'; }</STYLE>\
                  <script type=\"text/template\"><p>Own the product backlog</p></script >";
-    let page = format!("{}<p>Run market research.</p>", block.repeat(200));
+    let page = format!(
+        "{}<p>As Product Manager you run market research.</p>",
+        block.repeat(200)
+    );
     // `</script` inside a string does not end the script; the real one does.
-    let tricky = "<script>s='</scr'+'ipt>product backlog';</script>Own pricing.";
+    let tricky =
+        "<script>s='</scr'+'ipt>product backlog';</script>As Product Manager you own pricing.";
     // A script left open runs to the end of the text, as in a browser.
-    let open = "Own pricing. <script>product backlog";
+    let open = "As Product Manager you own pricing. <script>product backlog";
     let rows = vec![
         vec!["id".to_string(), "description".to_string()],
         vec!["s1".to_string(), page],
@@ -892,9 +921,12 @@ fn script_and_style_content_is_not_evidence() {
     assert_eq!(t.column("label"), ["product_manager"; 3]);
     assert_eq!(t.column("po_evidence"), [""; 3]);
     assert_eq!(t.column("po_score"), ["0.00"; 3]);
-    assert_eq!(t.get(0, "pm_evidence"), "market research×1");
-    assert_eq!(t.get(1, "pm_evidence"), "pricing×1");
-    assert_eq!(t.get(2, "pm_evidence"), "pricing×1");
+    assert_eq!(
+        t.get(0, "pm_evidence"),
+        "product manager×1; market research×1"
+    );
+    assert_eq!(t.get(1, "pm_evidence"), "product manager×1; pricing×1");
+    assert_eq!(t.get(2, "pm_evidence"), "product manager×1; pricing×1");
 }
 
 // ---------------------------------------------------------------------------

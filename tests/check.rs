@@ -8,7 +8,7 @@ fn check_json(text: &str) -> Value {
     let r = Workdir::new().run(&["check", "--json", text]);
     r.expect_code(0);
     let v = r.json();
-    assert_eq!(v["schema_version"], 1, "{v}");
+    assert_eq!(v["schema_version"], 2, "{v}");
     v
 }
 
@@ -133,7 +133,9 @@ fn pmp_project_manager_and_lower_case_pm_are_not_evidence() {
     );
     assert_eq!(v["evidence"], serde_json::json!([]), "{v}");
     assert_eq!(score(&v, "pm_score"), 0.0);
-    assert_eq!(v["label"], "unclear");
+    // A posting for a Project Manager: another job, not an unclear one.
+    assert_eq!(v["self_role"], "project_manager", "{v}");
+    assert_eq!(v["label"], "other");
     // ... while the upper-case abbreviation as a role is (weakly) evidence.
     let v = check_json("You will be the PM for our billing product.");
     let ms = matches_of(&v, "PM");
@@ -148,6 +150,57 @@ fn negation_cancels_a_match() {
     assert_eq!(ms.len(), 1, "{v}");
     assert_eq!(ms[0].1["mark"], "negated");
     assert_eq!(score(&v, "pm_score"), 0.0);
+}
+
+#[test]
+fn engineer_posting_naming_the_product_manager_as_a_colleague_is_other() {
+    let text = "We are hiring a Software Engineer to build the payment APIs of our \
+                invoicing app in Rust. You will work closely with the Product Manager \
+                and our designers, review pull requests and keep the services reliable.";
+    let v = check_json(text);
+    assert_eq!(v["self_role"], "engineer", "{v}");
+    let ms = matches_of(&v, "product manager");
+    assert_eq!(ms.len(), 1, "{v}");
+    assert_eq!(ms[0].1["mark"], "colleague");
+    assert_eq!(v["label"], "other", "{v}");
+    // An `other` call carries the confidence of such calls, not a PO/PM one.
+    assert_eq!(v["confidence"].as_f64(), Some(0.987), "{v}");
+    util::assert_offsets(&v, &|_| text.to_string());
+}
+
+#[test]
+fn experience_as_another_job_does_not_name_the_posting_itself() {
+    // The Business Analyst comes first, after a self cue ("as a"), but as the
+    // experience asked of the hire; the job is the Product Owner named after it.
+    let text = "Tidewell builds claims software for insurers in twelve countries, \
+                and our teams work from Porto, Bremen and Gdansk.\n\
+                We need 5+ years of experience as a Business Analyst.\n\
+                As our Product Owner you own the product backlog and write user \
+                stories with acceptance criteria for the claims team.";
+    let v = check_json(text);
+    assert_eq!(v["self_role"], "product_owner", "{v}");
+    assert_eq!(v["label"], "product_owner", "{v}");
+    // Without the experience cue, "as a Business Analyst" names the job.
+    let v = check_json(&text.replace("5+ years of experience as", "you to join us as"));
+    assert_eq!(v["self_role"], "business_analyst", "{v}");
+}
+
+#[test]
+fn experience_on_the_first_line_does_not_name_the_posting_itself() {
+    // Experience asked of the hire, on the first line: not the job.
+    let v = check_json(
+        "We need 5+ years of experience as a Business Analyst.\n\
+         In this Product Owner role you own the product backlog and write user stories.",
+    );
+    assert_eq!(v["self_role"], Value::Null, "{v}");
+    assert_eq!(v["label"], "product_owner", "{v}");
+    // A Business Analyst posting that asks for Product Owner experience.
+    let v = check_json(
+        "We are hiring a Business Analyst. You bring 3 years of experience as a \
+         Product Owner and write user stories.",
+    );
+    assert_eq!(v["self_role"], "business_analyst", "{v}");
+    assert_eq!(v["label"], "other", "{v}");
 }
 
 #[test]

@@ -13,8 +13,10 @@ fn out_cols() -> Vec<String> {
 
 /// Expected labels of samples/README.md that the classifier gets right today.
 ///
-/// p11 (Scrum Master, expected `unclear`) is left out on purpose: it is
-/// currently labeled `product_owner` (see the test report).
+/// p11 (Scrum Master, expected `other`) is left out on purpose: it is
+/// currently labeled `product_owner`. Its Scrum vocabulary scores about 30 for
+/// PO, above `--strong-score` (15), so naming itself a Scrum Master does not
+/// make it `other` (see the test report).
 const EXPECTED_CLEAR: &[(&str, &str)] = &[
     ("p01", "product_owner"),
     ("p02", "product_owner"),
@@ -30,7 +32,8 @@ const EXPECTED_CLEAR: &[(&str, &str)] = &[
     ("p16", "product_manager"),
 ];
 
-const EXPECTED_OTHER: &[(&str, &str)] = &[("p09", "hybrid"), ("p10", "hybrid"), ("p12", "unclear")];
+/// Expected labels of the hybrid and other-job samples that the classifier gets right today.
+const EXPECTED_OTHER: &[(&str, &str)] = &[("p09", "hybrid"), ("p10", "hybrid"), ("p12", "other")];
 
 /// `popm classify -q samples/postings.csv` with the default lexicon, run once
 /// for all tests of this file (building the default lexicon is slow in debug).
@@ -67,7 +70,14 @@ fn postings_csv_header_and_rows_in_input_order() {
     for (i, row) in t.rows.iter().enumerate() {
         let label = &row[t.col("label")];
         assert!(
-            ["product_owner", "product_manager", "hybrid", "unclear"].contains(&label.as_str()),
+            [
+                "product_owner",
+                "product_manager",
+                "hybrid",
+                "unclear",
+                "other"
+            ]
+            .contains(&label.as_str()),
             "row {i}: label {label:?}"
         );
         assert_eq!(row[t.col("error")], "", "row {i} has an error");
@@ -75,6 +85,16 @@ fn postings_csv_header_and_rows_in_input_order() {
         assert!((0.0..=1.0).contains(&conf), "confidence {conf}");
         let lean: f64 = row[t.col("lean")].parse().expect("lean");
         assert!((-1.0..=1.0).contains(&lean), "lean {lean}");
+        let content_lean: f64 = row[t.col("content_lean")].parse().expect("content_lean");
+        assert!(
+            (-1.0..=1.0).contains(&content_lean),
+            "content_lean {content_lean}"
+        );
+        assert!(
+            ["true", "false"].contains(&row[t.col("mismatch")].as_str()),
+            "row {i}: mismatch {:?}",
+            row[t.col("mismatch")]
+        );
         let po: f64 = row[t.col("po_score")].parse().expect("po_score");
         let pm: f64 = row[t.col("pm_score")].parse().expect("pm_score");
         assert!(po >= 0.0 && pm >= 0.0);
@@ -110,7 +130,7 @@ fn samples_get_their_expected_labels() {
         ("s02", "product_manager"),
         ("s03", "product_owner"),
         ("s04", "hybrid"),
-        ("s05", "unclear"),
+        ("s05", "other"),
         ("s06", "product_manager"),
     ] {
         assert_eq!(t.label_of(id), want, "sample {id}");
@@ -165,7 +185,7 @@ fn format_jsonl_schema_and_offsets_slice_the_original() {
     let inputs = input_fields(&path);
     let mut checked = 0;
     for (i, o) in rows.iter().enumerate() {
-        assert_eq!(o["schema_version"], 1, "{o}");
+        assert_eq!(o["schema_version"], 2, "{o}");
         assert_eq!(o["row"], i as u64 + 1);
         assert_eq!(o["id"], format!("p{:02}", i + 1));
         assert!(o["label"].is_string());
@@ -207,7 +227,7 @@ fn format_jsonl_schema_and_offsets_slice_the_original() {
 }
 
 #[test]
-fn markdown_link_url_gives_no_evidence_in_p14() {
+fn markdown_link_url_gives_only_url_evidence_in_p14() {
     let rows = postings_jsonl().jsonl();
     let inputs = input_fields(&sample("postings.csv"));
     let p14 = rows.iter().position(|o| o["id"] == "p14").unwrap();
@@ -222,8 +242,11 @@ fn markdown_link_url_gives_no_evidence_in_p14() {
             }
             in_description += 1;
             let s = m["start"].as_u64().unwrap() as usize;
+            // Only the role name in the slug of a link to a job page is read
+            // there, and it is marked as such; the link text is never plain evidence.
             assert!(
-                !(url_start..url_end).contains(&s),
+                !(url_start..url_end).contains(&s)
+                    || (m["mark"] == "url" && e["category"] == "role-name"),
                 "match inside the URL: {m}"
             );
         }
@@ -282,9 +305,10 @@ fn format_tsv() {
     }
     let t = r.table_with(b'\t');
     assert_eq!(t.column("id"), ["a1", "a2", "a3"]);
+    // a3 is a Barista posting: another job.
     assert_eq!(
         t.column("label"),
-        ["product_owner", "product_manager", "unclear"]
+        ["product_owner", "product_manager", "other"]
     );
     // Same verdicts as CSV.
     let csv = wd.classify(&["-q", "small.csv"]).table();
@@ -315,7 +339,7 @@ fn output_format_follows_the_extension_unless_given() {
     let rows = parse_jsonl(&wd.read("x.jsonl"));
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["id"], "a1");
-    assert_eq!(rows[0]["schema_version"], 1);
+    assert_eq!(rows[0]["schema_version"], 2);
 
     wd.classify(&["-q", "small.csv", "-o", "x.tsv"])
         .expect_code(0);
@@ -366,7 +390,7 @@ fn kept_label_column_is_renamed_label_input() {
     assert_eq!(t.column("label_input"), ["urgent", "normal", "normal"]);
     assert_eq!(
         t.column("label"),
-        ["product_owner", "product_manager", "unclear"]
+        ["product_owner", "product_manager", "other"]
     );
 
     // In JSON Lines, kept columns go into `kept` under their output names.
@@ -579,7 +603,7 @@ fn summary_line_on_stderr_and_quiet_silences_it() {
     r.expect_code(0);
     assert_eq!(
         r.err(),
-        "popm: 3 rows: 1 product_owner, 1 product_manager, 0 hybrid, 1 unclear, 0 error; 0 warnings\n"
+        "popm: 3 rows: 1 product_owner, 1 product_manager, 0 hybrid, 0 unclear, 1 other, 0 error; 0 warnings\n"
     );
     let q = wd.classify(&["-q", "small.csv"]);
     q.expect_code(0);
@@ -596,7 +620,9 @@ fn thresholds_change_labels() {
     let t = wd
         .classify(&["-q", "small.csv", "--min-score", "1000"])
         .table();
-    assert_eq!(t.column("label"), ["unclear", "unclear", "unclear"]);
+    // The Barista posting (a3) is `other` whatever the minimum: it names another
+    // job and neither score is strong.
+    assert_eq!(t.column("label"), ["unclear", "unclear", "other"]);
     let r = wd.classify(&["small.csv", "--hybrid-margin", "2"]);
     r.expect_code(2);
     assert!(r.err().contains("--hybrid-margin"), "{r:?}");
@@ -670,4 +696,63 @@ fn evidence_field_names_follow_each_input_file() {
     };
     assert_eq!(fields(&rows[0]), ["description"]);
     assert_eq!(fields(&rows[1]), ["body", "title"], "{}", rows[1]);
+}
+
+#[test]
+fn postings_naming_no_role_need_the_higher_minimum() {
+    let wd = Workdir::new();
+    wd.create(
+        "unnamed.csv",
+        "id,description\n\
+         u1,Own the product backlog.\n\
+         u2,Own the product backlog and write user stories.\n\
+         u3,As Product Owner you own the product backlog.\n\
+         u4,Work closely with the Product Manager and own the product backlog.\n",
+    );
+    let t = wd.classify(&["-q", "unnamed.csv"]).table();
+    // 3 points and no role named: below --min-score-unnamed (5). 6 points reach
+    // it; a role name of any reading (a colleague too) lowers it to --min-score.
+    assert_eq!(
+        t.column("label"),
+        ["unclear", "product_owner", "product_owner", "product_owner"]
+    );
+    assert_eq!(t.get(0, "po_score"), "3.00");
+    let t = wd
+        .classify(&["-q", "unnamed.csv", "--min-score-unnamed", "3"])
+        .table();
+    assert_eq!(t.get(0, "label"), "product_owner");
+}
+
+#[test]
+fn product_owner_posting_describing_product_manager_work_is_a_mismatch() {
+    let wd = Workdir::new();
+    wd.create(
+        "mm.csv",
+        "id,title,description\n\
+         m1,Product Owner,\"As our Product Owner you shape the product vision and the \
+         roadmap, lead market research and set pricing for our fleet-tracking app.\"\n\
+         m2,Product Owner,\"As our Product Owner you own the product backlog, write user \
+         stories with acceptance criteria and run sprint planning.\"\n",
+    );
+    let r = wd.run(&["classify", "-q", "--format", "jsonl", "mm.csv"]);
+    r.expect_code(0);
+    let rows = r.jsonl();
+    let m1 = &rows[0];
+    // What it calls itself decides the label; the work described is PM work.
+    assert_eq!(m1["label"], "product_owner", "{m1}");
+    assert_eq!(m1["self_role"], "product_owner", "{m1}");
+    assert_eq!(m1["mismatch"], true, "{m1}");
+    let content_lean = m1["content_lean"].as_f64().expect("content_lean");
+    assert!(content_lean > 0.5, "{m1}");
+    // Its lean, with the role names, is less clear than its content's.
+    assert!(m1["lean"].as_f64().unwrap() < content_lean, "{m1}");
+    let m2 = &rows[1];
+    assert_eq!(m2["label"], "product_owner", "{m2}");
+    assert_eq!(m2["mismatch"], false, "{m2}");
+    assert!(m2["content_lean"].as_f64().unwrap() < 0.0, "{m2}");
+    // The CSV columns say the same.
+    let t = wd.run(&["classify", "-q", "mm.csv"]).table();
+    assert_eq!(t.column("mismatch"), ["true", "false"]);
+    let cl: f64 = t.get(0, "content_lean").parse().unwrap();
+    assert!((cl - content_lean).abs() < 1e-9, "{cl} vs {content_lean}");
 }

@@ -3,6 +3,8 @@
 //! The fixture has 10 rows: 4 product_owner, 4 product_manager and 2 `other`.
 //! Row e04 is a Product Owner whose description has no evidence at all: only
 //! its title says "Product Owner", so `--ignore-cols title` makes it `unclear`.
+//! The two `other` rows (a Data Engineer, an Office Manager) are labelled
+//! `other` by their titles; without the titles they name no job and are `unclear`.
 
 use crate::util::{self, Workdir};
 use serde_json::Value;
@@ -51,19 +53,27 @@ fn human_report_shows_the_metrics_and_confusion() {
             "product_manager",
             "hybrid",
             "unclear",
+            "other",
             "error"
         ]
     );
     assert_eq!(
         cells(lines[conf + 2]),
-        ["product_owner", "4", "0", "0", "0", "0"]
+        ["product_owner", "4", "0", "0", "0", "0", "0"]
     );
     assert_eq!(
         cells(lines[conf + 3]),
-        ["product_manager", "0", "4", "0", "0", "0"]
+        ["product_manager", "0", "4", "0", "0", "0", "0"]
+    );
+    assert_eq!(
+        cells(lines[conf + 4]),
+        ["other", "0", "0", "0", "0", "2", "0"]
     );
     assert!(
-        out.contains("\nout of scope (gold label: what popm said)\n  other: unclear 2\n"),
+        out.contains(
+            "\nout of scope (gold label: what popm said)\n  other: other 2\n  \
+             self_role: engineer 1, other 1\n"
+        ),
         "{r:?}"
     );
 }
@@ -93,11 +103,12 @@ fn json_report_parses_with_overall_metrics() {
     assert_eq!(o["product_manager"]["support"], 4);
     assert_eq!(
         o["confusion"],
-        serde_json::json!([[4, 0, 0, 0, 0], [0, 4, 0, 0, 0]])
+        serde_json::json!([[4, 0, 0, 0, 0, 0], [0, 4, 0, 0, 0, 0]])
     );
+    assert_eq!(o["confusion_other"], serde_json::json!([0, 0, 0, 0, 2, 0]));
     assert_eq!(
         o["out_of_scope"],
-        serde_json::json!({"other": {"unclear": 2}})
+        serde_json::json!({"other": {"other": 2}})
     );
     assert!(v["lexicon"].as_str().unwrap().starts_with("popm-default@"));
     assert!(v["calibrated"].is_boolean());
@@ -113,8 +124,10 @@ fn ignore_cols_title_classifies_on_the_description_alone() {
     assert_eq!(o["in_scope"], 8);
     assert_eq!(
         o["confusion"],
-        serde_json::json!([[3, 0, 0, 1, 0], [0, 4, 0, 0, 0]])
+        serde_json::json!([[3, 0, 0, 1, 0, 0], [0, 4, 0, 0, 0, 0]])
     );
+    // Without their titles the two other-job rows name no job: `unclear`.
+    assert_eq!(o["confusion_other"], serde_json::json!([0, 0, 0, 2, 0, 0]));
     let wrong = v["wrong_calls"].as_array().unwrap();
     assert_eq!(wrong.len(), 1, "{v}");
     assert!(wrong[0].to_string().contains("e04"), "{v}");
@@ -196,7 +209,7 @@ fn ragged_rows_count_as_errors_in_eval() {
     let v = r.json();
     assert_eq!(
         v["overall"]["confusion"][0],
-        serde_json::json!([1, 0, 0, 0, 1]),
+        serde_json::json!([1, 0, 0, 0, 0, 1]),
         "{v}"
     );
     assert!(r.err().contains("row 2"), "{r:?}");

@@ -39,7 +39,7 @@ fn generated_input_mixes_every_kind() {
         Kind::Po,
         Kind::Pm,
         Kind::Hybrid,
-        Kind::Neither,
+        Kind::OtherJob,
         Kind::Tricky,
     ] {
         let n = kinds.iter().filter(|&&x| x == k).count();
@@ -62,13 +62,17 @@ fn every_row_comes_out_once_in_input_order() {
     let want: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(t.column("id"), want);
     assert!(t.column("error").iter().all(|e| e.is_empty()));
-    // The clear templates are labeled as built.
+    // The clear templates are labeled as built; the other-job postings (a Data
+    // Engineer title) are `other`, with the job their title names.
     for (i, k) in kinds.iter().enumerate() {
         let label = t.get(i, "label");
         match k {
             Kind::Po => assert_eq!(label, "product_owner", "row {i}: {:?}", rows[i + 1]),
             Kind::Pm => assert_eq!(label, "product_manager", "row {i}: {:?}", rows[i + 1]),
-            Kind::Neither => assert_eq!(label, "unclear", "row {i}: {:?}", rows[i + 1]),
+            Kind::OtherJob => {
+                assert_eq!(label, "other", "row {i}: {:?}", rows[i + 1]);
+                assert_eq!(t.get(i, "self_role"), "engineer", "row {i}");
+            }
             Kind::Hybrid | Kind::Tricky => {}
         }
     }

@@ -318,8 +318,10 @@ fn summary(c: &Classification) -> (f64, f64, Vec<(u32, Vec<popm::Mark>)>) {
     (c.score.po, c.score.pm, ev)
 }
 
-/// Changes the case of ASCII letters in words longer than three letters, except
-/// case-sensitive lexicon words and entity names (`&amp;` is not `&AMP;`).
+/// Changes the case of whole ASCII words longer than three letters (each to all
+/// upper or all lower case), except case-sensitive lexicon words, entity names
+/// (`&amp;` is not `&AMP;`) and words with a capital after a lower-case letter:
+/// that is where a word glued to the one before starts ("newProduct Manager").
 fn recase(src: &str, flips: &[bool]) -> String {
     let b = src.as_bytes();
     let mut out = b.to_vec();
@@ -336,21 +338,31 @@ fn recase(src: &str, flips: &[bool]) -> String {
         }
         let word = &src[i..j];
         let after_entity_mark = i > 0 && matches!(b[i - 1], b'&' | b'#');
+        let glued = word
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
         if word.len() > 3
             && word.bytes().all(|c| c.is_ascii_alphabetic())
             && !after_entity_mark
+            && !glued
             && !case_sensitive_words().contains(&word.to_ascii_lowercase())
         {
-            for c in &mut out[i..j] {
-                if flips.get(k % flips.len().max(1)).copied().unwrap_or(false) {
-                    *c = if c.is_ascii_uppercase() {
-                        c.to_ascii_lowercase()
-                    } else {
+            let flip = flips.get(k % flips.len().max(1)).copied().unwrap_or(false);
+            let upper = flips
+                .get((k + 1) % flips.len().max(1))
+                .copied()
+                .unwrap_or(false);
+            if flip {
+                for c in &mut out[i..j] {
+                    *c = if upper {
                         c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
                     };
                 }
-                k += 1;
             }
+            k += 1;
         }
         i = j;
     }
@@ -485,7 +497,11 @@ fn generated_text_has_evidence_and_markup() {
 fn transforms_change_what_they_should() {
     assert_eq!(
         recase("Product Owner &amp; SAFe PO", &[true]),
-        "pRODUCT oWNER &amp; SAFe PO"
+        "PRODUCT OWNER &amp; SAFe PO"
+    );
+    assert_eq!(
+        recase("Product Owner and newProduct", &[true, false]),
+        "product Owner and newProduct"
     );
     assert_eq!(respace("a  b\tc", &["\t \t".to_string()]), "a\t \tb\t \tc");
 }

@@ -39,12 +39,15 @@ fn xlsx_has_postings_and_summary_sheets_read_back_with_calamine() {
     assert_eq!(rows[0][0], "title");
     assert_eq!(rows[0][1], "id");
     assert_eq!(rows[0][2], "label");
-    assert_eq!(rows[0][5], "self_role");
+    assert_eq!(rows[0][5], "content_lean");
+    assert_eq!(rows[0][6], "self_role");
+    assert_eq!(rows[0][7], "mismatch");
     assert_eq!(rows[1][1], "p01");
     // Numbers are numbers, labels and ids are text.
     let first: Vec<&Data> = sheet.rows().nth(1).unwrap().iter().collect();
     assert!(matches!(first[3], Data::Float(_)), "{:?}", first[3]);
     assert!(matches!(first[4], Data::Float(_)), "{:?}", first[4]);
+    assert!(matches!(first[5], Data::Float(_)), "{:?}", first[5]);
     assert!(matches!(first[2], Data::String(_)));
 
     // The CSV output of the same run has the same labels in the same order.
@@ -60,7 +63,13 @@ fn xlsx_has_postings_and_summary_sheets_read_back_with_calamine() {
         .rows()
         .map(|r| r.iter().map(cell_str).collect())
         .collect();
-    for label in ["product_owner", "product_manager", "hybrid", "unclear"] {
+    for label in [
+        "product_owner",
+        "product_manager",
+        "hybrid",
+        "unclear",
+        "other",
+    ] {
         let want = csv_labels.iter().filter(|l| **l == label).count();
         let row = srows
             .iter()
@@ -225,6 +234,44 @@ fn only_and_min_confidence_filter_rows_and_say_so() {
     );
     wd.classify(&[&sample("postings.csv"), "--min-confidence", "2"])
         .expect_code(2);
+}
+
+#[test]
+fn only_other_keeps_the_postings_for_other_jobs() {
+    let wd = Workdir::new();
+    wd.create(
+        "jobs.csv",
+        "id,description\n\
+         o1,As a Product Owner you own the product backlog and write user stories.\n\
+         o2,We are hiring a Scrum Master to coach two teams and run their retrospectives.\n\
+         o3,We are hiring a Product Manager to own pricing and lead market research.\n\
+         o4,Keep the office running and welcome our visitors.\n\
+         o5,\"We are looking for a Backend Engineer to build our APIs. \
+         You will work closely with the Product Owner.\"\n",
+    );
+    let all = wd.classify(&["jobs.csv"]).expect_code(0).table();
+    assert_eq!(
+        all.column("label"),
+        [
+            "product_owner",
+            "other",
+            "product_manager",
+            "unclear",
+            "other"
+        ]
+    );
+    let r = wd.classify(&["jobs.csv", "--only", "other"]);
+    let t = r.expect_code(0).table();
+    assert_eq!(t.column("id"), ["o2", "o5"], "same rows, same order");
+    assert_eq!(t.column("label"), ["other", "other"]);
+    assert_eq!(t.column("self_role"), ["scrum_master", "engineer"]);
+    assert!(r.err().contains("filtered out"), "{}", r.err());
+    // With another label, each keeps its own rows.
+    let t = wd
+        .classify(&["jobs.csv", "--only", "unclear,other"])
+        .expect_code(0)
+        .table();
+    assert_eq!(t.column("id"), ["o2", "o4", "o5"]);
 }
 
 #[test]

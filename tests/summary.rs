@@ -73,6 +73,7 @@ fn label_counts_match_the_classify_output() {
             "product_manager",
             "hybrid",
             "unclear",
+            "other",
             "error"
         ]
     );
@@ -251,6 +252,7 @@ fn terminal_summary_is_readable() {
         "product_manager",
         "hybrid",
         "unclear",
+        "other",
         "error",
     ] {
         let line = out
@@ -277,6 +279,50 @@ fn terminal_summary_is_readable() {
             assert!(lines[i + 4].is_empty(), "{r:?}");
         }
     }
+}
+
+#[test]
+fn mismatch_rows_are_counted() {
+    let wd = Workdir::new();
+    wd.create(
+        "mm.csv",
+        "id,title,description\n\
+         m1,Product Owner,\"As our Product Owner you define the product vision and the \
+         roadmap, run market research and competitive analysis and set pricing.\"\n\
+         m2,Product Owner,\"As our Product Owner you own the product backlog, write user \
+         stories with acceptance criteria and run sprint planning.\"\n\
+         m3,Product Manager,\"We are hiring a Product Manager to own the product strategy, \
+         pricing and market research for our booking app.\"\n",
+    );
+    for (name, format) in [("r.csv", "csv"), ("r.tsv", "tsv"), ("r.jsonl", "jsonl")] {
+        let r = wd.run(&["classify", "-q", "--format", format, "-o", name, "mm.csv"]);
+        r.expect_code(0);
+    }
+    let t = parse_table(&wd.read("r.csv"), b',');
+    assert_eq!(t.column("mismatch"), ["true", "false", "false"]);
+    for name in ["r.csv", "r.tsv", "r.jsonl"] {
+        let r = wd.run(&["summary", name]);
+        r.expect_code(0);
+        assert!(
+            r.out()
+                .contains("\nmismatch: 1 posting names one role and describes the other's work\n"),
+            "{name}: {r:?}"
+        );
+        assert_eq!(summary_json(&wd, &[name])["mismatches"], 1, "{name}");
+    }
+    // Counts add up over files.
+    let r = wd.run(&["summary", "r.csv", "r.jsonl"]);
+    assert!(
+        r.out()
+            .contains("\nmismatch: 2 postings name one role and describe the other's work\n"),
+        "{r:?}"
+    );
+    // Results without a mismatch say nothing about it.
+    let wd = workdir();
+    let r = wd.run(&["summary", "r.csv"]);
+    r.expect_code(0);
+    assert!(!r.out().contains("mismatch"), "{r:?}");
+    assert_eq!(summary_json(&wd, &["r.csv"])["mismatches"], 0);
 }
 
 #[test]

@@ -5,6 +5,8 @@
 // generated postings and evidence checks.
 mod util;
 
+// The accuracy floor on ../shared/data (optional: skipped when it is absent).
+mod accuracy;
 // Bad and unusual input (encodings, ragged rows, huge fields, HTML) and the exit codes.
 mod bad_input;
 // `popm check`: context rules end to end and the human output.
@@ -17,6 +19,8 @@ mod cli_extras;
 mod eval;
 // Input formats and encodings: Windows-1252, UTF-16, JSON Lines, JSON arrays, xlsx.
 mod input_formats;
+// French, Dutch and German postings: native phrases, context cues, headings, per-language eval.
+mod languages;
 // `popm learn`: phrases that separate PO from PM postings.
 mod learn;
 // `popm lexicon check/show`, and `--lexicon` / `--extend` on the other commands.

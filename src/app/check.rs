@@ -101,6 +101,31 @@ fn explain(r: &Classification, lex: &Lexicon, texts: &[&str], color: bool) -> St
             " (confidence uncalibrated)"
         }
     ));
+    out.push_str(&format!(
+        "work described (role names left out): content lean {}{}\n",
+        fixed(v.content_lean, 2),
+        r.self_role
+            .map(|s| format!("   names itself: {}", s.as_str()))
+            .unwrap_or_default()
+    ));
+    if v.mismatch {
+        let (named, leans) = if v.content_lean > 0.0 {
+            ("a Product Owner", "Product Manager")
+        } else {
+            ("a Product Manager", "Product Owner")
+        };
+        out.push_str(&format!(
+            "{}: this posting names itself {named}, but the work it describes is {leans} work\n",
+            paint("1", "mismatch")
+        ));
+    }
+    if v.label == popm::Label::Other {
+        out.push_str(&format!(
+            "{}: a posting for another job ({}); its content makes no strong PO or PM case\n",
+            paint("1", "other"),
+            r.self_role.map_or("unnamed", |s| s.as_str())
+        ));
+    }
     for role in [Role::Po, Role::Pm] {
         let evs: Vec<_> = r.score.evidence.iter().filter(|e| e.role == role).collect();
         let title = match role {
@@ -133,8 +158,7 @@ fn explain(r: &Classification, lex: &Lexicon, texts: &[&str], color: bool) -> St
             ));
             for ev in in_cat {
                 let entry = lex.entry(ev.entry);
-                let discounted =
-                    ev.count() - ev.count_marked(Mark::Plain) - ev.count_marked(Mark::SelfRole);
+                let discounted = ev.count_marked(Mark::Colleague) + ev.count_marked(Mark::Negated);
                 let note = if discounted == ev.count() {
                     "  not counted".to_string()
                 } else if discounted > 0 {

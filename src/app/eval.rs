@@ -1,5 +1,6 @@
 //! `popm eval`: accuracy against labeled postings.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,7 +9,9 @@ use anyhow::Result;
 use popm::io::fixed;
 use popm::io::Source;
 use popm::io::{decode_field, ColumnSel, Record};
-use popm::report::eval::{calibration_report, evaluate, CalibrationReport, Case, Metrics, Report};
+use popm::report::eval::{
+    calibration_report, evaluate, mask_role_names, CalibrationReport, Case, Metrics, Report,
+};
 use popm::Label;
 use rayon::prelude::*;
 
@@ -32,9 +35,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         let plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
         let title_col = src.find_column(popm::io::TITLE_COLUMN_NAMES);
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
+        // `--by language` groups by the guessed language unless the input has such a column.
+        let by_language = args.by.as_deref().is_some_and(|b| {
+            b.eq_ignore_ascii_case("language") && src.find_column(&["language"]).is_none()
+        });
         let by_col = args
             .by
             .as_ref()
+            .filter(|_| !by_language)
             .map(|b| src.resolve(&ColumnSel::parse(b), "--by"))
             .transpose()?;
         let group_default = Path::new(file)
@@ -54,7 +62,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             records
                 .par_iter()
                 .map(|rec| {
-                    let texts = plan.texts(rec, &name);
+                    let mut texts = plan.texts(rec, &name);
+                    if args.mask_roles {
+                        for f in &mut texts.fields {
+                            if let Cow::Owned(masked) = mask_role_names(f) {
+                                *f = Cow::Owned(masked);
+                            }
+                        }
+                    }
                     let mut warnings = texts.warnings.clone();
                     if let Some(e) = &texts.error {
                         warnings.push(format!("{name}:{}: row {}: {e}", rec.line, rec.row));
@@ -63,21 +78,23 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         i.and_then(|i| rec.fields.get(i))
                             .map(|b| decode_field(b).0.trim().to_string())
                     };
-                    let description = texts.fields
-                        [..texts.fields.len() - usize::from(texts.has_title)]
-                        .join("\n");
                     let predicted = classify_texts(&c, &texts);
+                    let language = predicted.language;
                     let case = Case {
                         // The classifier found it, from the title when it sees one.
                         self_role: predicted.self_role,
                         title_role: field(title_col)
                             .filter(|t| !t.is_empty())
                             .map(|t| c.title_role(&t)),
-                        language: popm::report::eval::guess_language(&description).to_string(),
+                        language: language.to_string(),
                         is_error: texts.error.is_some(),
                         gold: field(Some(label_col)).unwrap_or_default(),
                         predicted,
-                        group: field(by_col).unwrap_or_else(|| group_default.clone()),
+                        group: if by_language {
+                            language.to_string()
+                        } else {
+                            field(by_col).unwrap_or_else(|| group_default.clone())
+                        },
                         id: field(plan.id).unwrap_or_else(|| rec.row.to_string()),
                     };
                     (case, warnings)
@@ -136,6 +153,13 @@ fn render_calibration(c: &CalibrationReport) -> String {
             fixed(c.loso_ece, 3)
         )),
         None => s.push_str("  not enough data: both roles need decided calls\n"),
+    }
+    if let Some(p) = c.other_confidence {
+        s.push_str(&format!(
+            "  `other` calls: {} (right, smoothed: {}); they are in the leave-one-group-out figures\n",
+            c.other_calls,
+            fixed(p, 3)
+        ));
     }
     s.push_str("  leave-one-group-out reliability\n  confidence      n  mean conf  accuracy\n");
     s.push_str(&reliability_rows(&c.loso_reliability));
@@ -196,6 +220,7 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
     for (name, c) in [
         ("product_owner", &m.product_owner),
         ("product_manager", &m.product_manager),
+        ("other", &m.other),
     ] {
         s.push_str(&format!(
             "{name:<16} {:>9}  {:>6}  {:>5}  {:>7}\n",
@@ -211,12 +236,25 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
         s.push_str(&format!(" {:>15}", Label::row_name(l)));
     }
     s.push('\n');
-    for (gi, name) in ["product_owner", "product_manager"].iter().enumerate() {
+    let rows = [
+        ("product_owner", &m.confusion[0]),
+        ("product_manager", &m.confusion[1]),
+        ("other", &m.confusion_other),
+    ];
+    for (name, row) in rows {
         s.push_str(&format!("{name:<16}"));
-        for (_, n) in m.confusion[gi].iter() {
+        for (_, n) in row.iter() {
             s.push_str(&format!(" {n:>15}"));
         }
         s.push('\n');
+    }
+    if m.other_jobs > 0 {
+        s.push_str(&format!(
+            "\nother jobs: {} of {} labelled product_owner, product_manager or hybrid ({})\n",
+            m.other_as_role,
+            m.other_jobs,
+            fixed(m.other_as_role_share, 3)
+        ));
     }
     s.push_str("\nreliability (decided calls)\n  confidence      n  mean conf  accuracy\n");
     s.push_str(&reliability_rows(&m.reliability));
@@ -243,38 +281,51 @@ fn render(r: &Report, lexicon: &str, calibrated: bool, show_wrong: bool) -> Stri
     if !r.groups.is_empty() {
         s.push_str("\nper group\n");
         s.push_str(&format!(
-            "  {:<36} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8} {:>6}\n",
-            "group", "PO", "PM", "rows", "accuracy", "macro-F1", "coverage", "ECE"
+            "  {:<36} {:>4} {:>4} {:>5} {:>4} {:>8} {:>8} {:>8} {:>6} {:>10}\n",
+            "group",
+            "PO",
+            "PM",
+            "other",
+            "rows",
+            "accuracy",
+            "macro-F1",
+            "coverage",
+            "ECE",
+            "other→role"
         ));
         for (g, gm) in &r.groups {
             s.push_str(&format!(
-                "  {:<36} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8} {:>6}\n",
+                "  {:<36} {:>4} {:>4} {:>5} {:>4} {:>8} {:>8} {:>8} {:>6} {:>10}\n",
                 g,
                 gm.product_owner.support,
                 gm.product_manager.support,
+                gm.other_jobs,
                 gm.rows,
                 fixed(gm.accuracy, 3),
                 fixed(gm.macro_f1, 3),
                 fixed(gm.coverage, 3),
-                fixed(gm.ece, 3)
+                fixed(gm.ece, 3),
+                fixed(gm.other_as_role_share, 3)
             ));
         }
     }
     s.push_str("\nper language (guessed from function words)\n");
     s.push_str(&format!(
-        "  {:<8} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8}\n",
-        "language", "PO", "PM", "rows", "accuracy", "macro-F1", "coverage"
+        "  {:<8} {:>4} {:>4} {:>5} {:>4} {:>8} {:>8} {:>8} {:>10}\n",
+        "language", "PO", "PM", "other", "rows", "accuracy", "macro-F1", "coverage", "other→role"
     ));
     for (g, gm) in &r.languages {
         s.push_str(&format!(
-            "  {:<8} {:>4} {:>4} {:>4} {:>8} {:>8} {:>8}\n",
+            "  {:<8} {:>4} {:>4} {:>5} {:>4} {:>8} {:>8} {:>8} {:>10}\n",
             g,
             gm.product_owner.support,
             gm.product_manager.support,
+            gm.other_jobs,
             gm.rows,
             fixed(gm.accuracy, 3),
             fixed(gm.macro_f1, 3),
-            fixed(gm.coverage, 3)
+            fixed(gm.coverage, 3),
+            fixed(gm.other_as_role_share, 3)
         ));
     }
     if !r.wrong_phrases.is_empty() {

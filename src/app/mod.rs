@@ -57,9 +57,19 @@ pub fn classifier_for(
         min_score: t.min_score,
         hybrid_min: t.hybrid_min,
         hybrid_margin: t.hybrid_margin,
+        strong_score: t.strong_score,
+        min_score_unnamed: t.min_score_unnamed,
     };
-    if !(thresholds.min_score >= 0.0 && thresholds.hybrid_min >= 0.0) {
-        anyhow::bail!("--min-score and --hybrid-min must be 0 or more");
+    let scores = [
+        thresholds.min_score,
+        thresholds.hybrid_min,
+        thresholds.strong_score,
+        thresholds.min_score_unnamed,
+    ];
+    if !scores.iter().all(|&s| s >= 0.0) {
+        anyhow::bail!(
+            "--min-score, --hybrid-min, --strong-score and --min-score-unnamed must be 0 or more"
+        );
     }
     if !(0.0..=1.0).contains(&thresholds.hybrid_margin) {
         anyhow::bail!("--hybrid-margin must be between 0 and 1");

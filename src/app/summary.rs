@@ -87,6 +87,15 @@ fn render(t: &Tally, top: usize, files: &[String]) -> String {
         ));
     }
     s.push_str(&format!("{:<16} {:>8}\n", "total", t.total()));
+    if t.mismatches() > 0 {
+        s.push_str(&format!(
+            "\nmismatch: {} posting{} name{} one role and describe{} the other's work\n",
+            t.mismatches(),
+            if t.mismatches() == 1 { "" } else { "s" },
+            if t.mismatches() == 1 { "s" } else { "" },
+            if t.mismatches() == 1 { "s" } else { "" },
+        ));
+    }
 
     let bins = t.lean_histogram(LEAN_BINS);
     let with_lean: usize = bins.iter().map(|b| b.count).sum();

@@ -5,12 +5,14 @@ use std::sync::Arc;
 use crate::classify::posting::Posting;
 use crate::error::Result;
 use crate::judge::context::{relative_clause_end, ContextRules, Mark};
-use crate::judge::label::{decide, Thresholds, Verdict};
+use crate::judge::label::{decide, judge_posting, Thresholds, Verdict};
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
-use crate::judge::sections::{SectionDetector, Sections};
+use crate::judge::sections::{SectionDetector, SectionKind, Sections};
 use crate::judge::self_role::{SelfRole, SelfRoleDetector};
 use crate::lexicon::{CategoryKind, EntryId, Lexicon};
 use crate::matching::scan::{ScanScratch, Scanner, Workload};
+use crate::text::language::guess_folded;
+use crate::text::links::link_words;
 use crate::text::normalize::{normalize, normalize_into, Normalized};
 
 /// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
@@ -48,6 +50,9 @@ pub struct Classification {
     pub score: Score,
     /// The role the posting names for itself (from the title when there is one).
     pub self_role: Option<SelfRole>,
+    /// The language of its first text, guessed from function words: `en`, `de`,
+    /// `fr`, `nl` or `other`.
+    pub language: &'static str,
 }
 
 /// A compiled lexicon with its scoring settings; classifies postings.
@@ -65,6 +70,8 @@ struct Inner {
     scanner: Scanner,
     rules: ContextRules,
     is_role_name: Vec<bool>,
+    /// Whether any entry is a role name (else no posting can name itself).
+    knows_role_names: bool,
     is_abbreviation: Vec<bool>,
     params: ScoringParams,
     thresholds: Thresholds,
@@ -131,11 +138,12 @@ impl ClassifierBuilder {
         let scanner = Scanner::with_markers(&lexicon, workload, &sections.legal_cues())?;
         let rules = ContextRules::new(lexicon.context());
         let self_roles = SelfRoleDetector::new(lexicon.context());
-        let is_role_name = lexicon
+        let is_role_name: Vec<bool> = lexicon
             .entries()
             .iter()
             .map(|e| lexicon.categories()[e.category()].kind() == CategoryKind::RoleName)
             .collect();
+        let knows_role_names = is_role_name.iter().any(|&r| r);
         let is_abbreviation = lexicon
             .entries()
             .iter()
@@ -147,6 +155,7 @@ impl ClassifierBuilder {
                 scanner,
                 rules,
                 is_role_name,
+                knows_role_names,
                 is_abbreviation,
                 params,
                 thresholds,
@@ -203,14 +212,17 @@ impl Classifier {
     /// [`Classifier::classify`] with the given buffers.
     fn classify_with(&self, posting: &Posting<'_>, scratch: &mut Scratch) -> Classification {
         let inner = &*self.inner;
-        let occ = &mut scratch.occ;
-        occ.clear();
+        scratch.occ.clear();
         let has_title = posting.title.is_some_and(|t| !t.trim().is_empty());
         let mut self_role = None;
+        let mut language = None;
         for (fi, field) in posting.fields().enumerate() {
             normalize_into(field.text, &mut scratch.norm);
             let norm = &scratch.norm;
             let text = norm.text();
+            if language.is_none() && !field.is_title {
+                language = Some(guess_folded(text));
+            }
             if self_role.is_none() {
                 if field.is_title && has_title {
                     self_role = Some(inner.self_roles.in_title(text));
@@ -248,7 +260,7 @@ impl Classifier {
                     }
                 }
                 let span = norm.orig_span(hit.start, hit.end);
-                occ.push((
+                scratch.occ.push((
                     hit.entry,
                     Occurrence {
                         field: fi,
@@ -260,18 +272,55 @@ impl Classifier {
                     },
                 ));
             }
+            if !field.is_title {
+                self.link_role_names(fi, field.text, scratch);
+            }
         }
-        let score = score(&inner.lexicon, occ, &inner.params);
-        let verdict = decide(
-            score.po,
-            score.pm,
+        let score = score(&inner.lexicon, &mut scratch.occ, &inner.params);
+        let verdict = judge_posting(
+            decide(
+                score.po,
+                score.pm,
+                &inner.thresholds,
+                inner.lexicon.calibration(),
+            ),
+            &score,
+            self_role,
             &inner.thresholds,
-            inner.lexicon.calibration(),
+            inner.knows_role_names,
         );
         Classification {
             verdict,
             score,
             self_role,
+            language: language.unwrap_or("other"),
+        }
+    }
+
+    /// Adds the role names in the slugs and subjects of the job links of field
+    /// `fi` (see [`link_words`]) as `url` occurrences spanning the slug or subject.
+    fn link_role_names(&self, fi: usize, original: &str, scratch: &mut Scratch) {
+        let inner = &*self.inner;
+        for link in link_words(original) {
+            let norm = normalize(&link.words);
+            let mut seen: Vec<EntryId> = Vec::new();
+            for hit in inner.scanner.scan(&norm, &link.words) {
+                if !inner.is_role_name[hit.entry.0 as usize] || seen.contains(&hit.entry) {
+                    continue;
+                }
+                seen.push(hit.entry);
+                scratch.occ.push((
+                    hit.entry,
+                    Occurrence {
+                        field: fi,
+                        start: link.span.start,
+                        end: link.span.end,
+                        mark: Mark::Url,
+                        is_title: false,
+                        section: SectionKind::Intro,
+                    },
+                ));
+            }
         }
     }
 
@@ -327,6 +376,27 @@ mod tests {
         assert_eq!(c.classify_text(short), first);
         // The long text classified again, after other texts, gives the same result.
         assert_eq!(c.classify_text(&long), long_result);
+    }
+
+    #[test]
+    fn a_role_name_in_the_own_job_link_is_url_evidence() {
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let text = "You refine the backlog with the team. \
+                    <a href=\"https://acme.example/jobs/product-owner-berlin-12\">Apply</a>";
+        let r = c.classify_text(text);
+        let url: Vec<&Occurrence> = r
+            .score
+            .evidence
+            .iter()
+            .flat_map(|e| &e.occurrences)
+            .filter(|o| o.mark == Mark::Url)
+            .collect();
+        assert_eq!(url.len(), 1, "{:?}", r.score.evidence);
+        assert_eq!(&text[url[0].start..url[0].end], "product-owner-berlin-12");
+        assert_eq!(r.score.named, [1, 0]);
+        // A link to a blog post is not evidence.
+        let blog = c.classify_text("Read https://acme.example/blog/what-a-product-manager-does");
+        assert!(blog.score.evidence.is_empty(), "{:?}", blog.score.evidence);
     }
 
     #[test]

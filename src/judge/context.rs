@@ -28,6 +28,8 @@ pub enum Mark {
     Colleague,
     /// Negated ("no ...", "without ..."); does not count.
     Negated,
+    /// A role name in the slug or subject of the posting's own job link; counts a little.
+    Url,
 }
 
 impl Mark {
@@ -38,6 +40,7 @@ impl Mark {
             Mark::SelfRole => "self",
             Mark::Colleague => "colleague",
             Mark::Negated => "negated",
+            Mark::Url => "url",
         }
     }
 }
@@ -50,6 +53,17 @@ pub struct ContextRules {
     self_before: CueSet,
     self_after: Vec<String>,
     negation: CueSet,
+    experience: CueSet,
+}
+
+/// Words beyond the context window that are still searched for an experience
+/// cue: "2 years' experience as a Junior or Associate Product Manager".
+pub const EXPERIENCE_EXTRA_WORDS: usize = 4;
+
+/// Whether the self cue before a role name at `start` is about experience
+/// asked of the hire ("3 years of experience as a Product Owner"), not the job.
+pub(crate) fn is_experience(text: &str, start: usize, window: usize, experience: &CueSet) -> bool {
+    has_cue_before(text, start, window + EXPERIENCE_EXTRA_WORDS, experience)
 }
 
 /// Cue phrases folded like text, sorted, without duplicates or empty ones.
@@ -119,13 +133,15 @@ impl ContextRules {
             self_before: CueSet::new(cues.self_before()),
             self_after: fold_cues(cues.self_after()),
             negation: CueSet::new(cues.negation()),
+            experience: CueSet::new(cues.experience()),
         }
     }
 
     /// Reads the match at `start..end` of the folded `text`.
     ///
     /// Negation applies to every phrase; colleague and self only to role names.
-    /// When both a colleague and a self cue precede a role name, the nearer one wins.
+    /// When both a colleague and a self cue precede a role name, the nearer one
+    /// wins; a self cue after an experience cue names experience, not the job.
     pub fn mark(&self, text: &str, start: usize, end: usize, is_role_name: bool) -> Mark {
         let near = window_before(text, start, NEGATION_WINDOW);
         if self.negation.last_in(near).is_some() {
@@ -140,6 +156,9 @@ impl ContextRules {
         match (colleague, own) {
             (Some(c), Some(s)) if c >= s => return Mark::Colleague,
             (Some(_), None) => return Mark::Colleague,
+            (_, Some(_)) if is_experience(text, start, self.window, &self.experience) => {
+                return Mark::Plain;
+            }
             (_, Some(_)) => return Mark::SelfRole,
             (None, None) => {}
         }

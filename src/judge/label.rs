@@ -15,16 +15,41 @@
 
 use serde::Serialize;
 
+use crate::judge::score::Score;
+use crate::judge::self_role::SelfRole;
 use crate::lexicon::Calibration;
 
 /// Below this score for both roles, a posting is `unclear`.
 pub const MIN_SCORE: f64 = 3.0;
+
+/// Below this score for both roles, a posting that names no Product Owner or
+/// Manager at all (not even as a colleague) is `unclear`: a few generic
+/// phrases ("stakeholders", "cross-functional") do not make a job one of them.
+pub const MIN_SCORE_UNNAMED: f64 = 5.0;
 
 /// Both scores must reach this for a posting to be `hybrid`.
 pub const HYBRID_MIN: f64 = 6.0;
 
 /// A lean within ± this margin, with both scores strong, is `hybrid`.
 pub const HYBRID_MARGIN: f64 = 0.15;
+
+/// A posting that names another job for itself is `other` unless one of its
+/// scores reaches this (or it names itself a Product Owner or Manager).
+///
+/// Postings for other jobs in the evaluation data that mention product work
+/// (engineers at product companies, analysts, designers) score up to about 14
+/// with their own role named; the Product Manager postings whose text also
+/// names another role (a "staff" PM described as an engineer) score 16 and more.
+pub const STRONG_SCORE: f64 = 15.0;
+
+/// `content_lean` at least this far from 0 (and a content score of at least
+/// [`MIN_SCORE`] on that side) makes a posting that names itself one role a
+/// `mismatch` when its content leans to the other.
+pub const MISMATCH_LEAN: f64 = 0.5;
+
+/// The confidence of an `other` call: the share of postings labelled `other` in
+/// the evaluation data whose gold label is another job (see docs/ACCURACY.md).
+pub const OTHER_CONFIDENCE: f64 = 0.987;
 
 /// The confidence mapping used when the lexicon carries no fitted calibration.
 pub const UNCALIBRATED: Calibration = Calibration::IDENTITY;
@@ -41,6 +66,9 @@ pub enum Label {
     Hybrid,
     /// Too little evidence.
     Unclear,
+    /// A posting for another job (it names itself an engineer, analyst, project
+    /// manager, scrum master …) whose content makes no strong PO or PM case.
+    Other,
 }
 
 impl Label {
@@ -51,6 +79,7 @@ impl Label {
             Label::ProductManager => "product_manager",
             Label::Hybrid => "hybrid",
             Label::Unclear => "unclear",
+            Label::Other => "other",
         }
     }
 
@@ -61,17 +90,24 @@ impl Label {
             "product_manager" | "pm" => Label::ProductManager,
             "hybrid" => Label::Hybrid,
             "unclear" => Label::Unclear,
+            "other" => Label::Other,
             _ => return None,
         })
     }
 
     /// All labels, in output order.
-    pub const ALL: [Label; 4] = [
+    pub const ALL: [Label; 5] = [
         Label::ProductOwner,
         Label::ProductManager,
         Label::Hybrid,
         Label::Unclear,
+        Label::Other,
     ];
+
+    /// Whether the label calls the posting a Product Owner or Product Manager job.
+    pub fn is_role(self) -> bool {
+        matches!(self, Label::ProductOwner | Label::ProductManager)
+    }
 
     /// The name of a result row's label: the verdict's label, or `error` for a
     /// row that could not be classified (`None`).
@@ -130,6 +166,8 @@ pub struct LabelCounts {
     pub hybrid: usize,
     /// Labelled `unclear`.
     pub unclear: usize,
+    /// Labelled `other`.
+    pub other: usize,
     /// Rows that could not be classified.
     pub error: usize,
 }
@@ -147,13 +185,19 @@ impl LabelCounts {
             Some(Label::ProductManager) => self.product_manager,
             Some(Label::Hybrid) => self.hybrid,
             Some(Label::Unclear) => self.unclear,
+            Some(Label::Other) => self.other,
             None => self.error,
         }
     }
 
     /// Every row counted.
     pub fn total(&self) -> usize {
-        self.product_owner + self.product_manager + self.hybrid + self.unclear + self.error
+        self.product_owner
+            + self.product_manager
+            + self.hybrid
+            + self.unclear
+            + self.other
+            + self.error
     }
 
     /// Adds `other`'s counts to these.
@@ -178,6 +222,7 @@ impl LabelCounts {
             Some(Label::ProductManager) => &mut self.product_manager,
             Some(Label::Hybrid) => &mut self.hybrid,
             Some(Label::Unclear) => &mut self.unclear,
+            Some(Label::Other) => &mut self.other,
             None => &mut self.error,
         }
     }
@@ -192,6 +237,10 @@ pub struct Thresholds {
     pub hybrid_min: f64,
     /// `hybrid` when |lean| is at most this and both scores are strong (default 0.15).
     pub hybrid_margin: f64,
+    /// A posting naming another job is `other` unless a score reaches this (default 15).
+    pub strong_score: f64,
+    /// Below this score for both roles, a posting naming no PO or PM is `unclear` (default 5).
+    pub min_score_unnamed: f64,
 }
 
 impl Default for Thresholds {
@@ -200,6 +249,8 @@ impl Default for Thresholds {
             min_score: MIN_SCORE,
             hybrid_min: HYBRID_MIN,
             hybrid_margin: HYBRID_MARGIN,
+            strong_score: STRONG_SCORE,
+            min_score_unnamed: MIN_SCORE_UNNAMED,
         }
     }
 }
@@ -213,8 +264,22 @@ pub struct Verdict {
     pub confidence: f64,
     /// −1 (all PO) to +1 (all PM).
     pub lean: f64,
+    /// The lean of the work described alone, role names left out: −1 (all PO) to +1 (all PM).
+    pub content_lean: f64,
+    /// The posting names itself one role (PO or PM) and its content clearly leans to the other.
+    pub mismatch: bool,
     /// Whether `confidence` comes from fitted constants.
     pub is_calibrated: bool,
+}
+
+/// `(pm - po) / (pm + po)`, 0 when both are 0.
+pub fn lean_of(po: f64, pm: f64) -> f64 {
+    let total = po + pm;
+    if total > 0.0 {
+        (pm - po) / total
+    } else {
+        0.0
+    }
 }
 
 /// The decision value on which confidence is calibrated: `ln((pm + 1) / (po + 1))`.
@@ -236,8 +301,7 @@ pub fn leaning_confidence(d: f64, c: Calibration) -> f64 {
 
 /// Turns two scores into a verdict.
 pub fn decide(po: f64, pm: f64, t: &Thresholds, calibration: Option<Calibration>) -> Verdict {
-    let total = po + pm;
-    let lean = if total > 0.0 { (pm - po) / total } else { 0.0 };
+    let lean = lean_of(po, pm);
     let label = if po.max(pm) < t.min_score {
         Label::Unclear
     } else if po >= t.hybrid_min && pm >= t.hybrid_min && lean.abs() <= t.hybrid_margin {
@@ -254,7 +318,68 @@ pub fn decide(po: f64, pm: f64, t: &Thresholds, calibration: Option<Calibration>
         label,
         confidence: leaning_confidence(d, calibration.unwrap_or(UNCALIBRATED)),
         lean,
+        content_lean: lean,
+        mismatch: false,
         is_calibrated: calibration.is_some(),
+    }
+}
+
+/// Turns a verdict on the scores into the posting's verdict: `unclear` for a
+/// posting that names no Product Owner or Manager and has no score of at least
+/// [`Thresholds::min_score_unnamed`]; for a `hybrid`, the role the posting
+/// names for itself more often (own-role readings first, then plain mentions),
+/// when it names one more; `other` for a
+/// posting that names another job for itself (`self_role`), does not name
+/// itself a Product Owner or Manager anywhere and has no score of at least
+/// [`Thresholds::strong_score`]; `content_lean` from the role-free scores; and
+/// `mismatch` when the posting names itself one role and its content clearly
+/// leans to the other ([`MISMATCH_LEAN`]).
+///
+/// `knows_role_names` says whether the lexicon has role names at all: without
+/// them no posting can name itself, and the stricter minimum does not apply.
+pub fn judge_posting(
+    mut v: Verdict,
+    score: &Score,
+    self_role: Option<SelfRole>,
+    t: &Thresholds,
+    knows_role_names: bool,
+) -> Verdict {
+    v.content_lean = lean_of(score.content_po, score.content_pm);
+    if knows_role_names && score.role_names == 0 && score.po.max(score.pm) < t.min_score_unnamed {
+        v.label = Label::Unclear;
+    }
+    if v.label == Label::Hybrid {
+        // Balanced work: what the posting calls itself decides.
+        if let Some(role) = named_role(score.named_self).or_else(|| named_role(score.named)) {
+            v.label = role;
+        }
+    }
+    let names_itself = score.named_self.iter().any(|&n| n > 0);
+    if self_role.is_some_and(SelfRole::is_other_job)
+        && !names_itself
+        && score.po.max(score.pm) < t.strong_score
+    {
+        v.label = Label::Other;
+        v.confidence = OTHER_CONFIDENCE;
+    }
+    v.mismatch = match self_role {
+        Some(SelfRole::ProductOwner) => {
+            v.content_lean >= MISMATCH_LEAN && score.content_pm >= t.min_score
+        }
+        Some(SelfRole::ProductManager) => {
+            v.content_lean <= -MISMATCH_LEAN && score.content_po >= t.min_score
+        }
+        _ => false,
+    };
+    v
+}
+
+/// The role named more often in `[po, pm]` counts, if one is.
+fn named_role([po, pm]: [usize; 2]) -> Option<Label> {
+    match po.cmp(&pm) {
+        std::cmp::Ordering::Greater => Some(Label::ProductOwner),
+        std::cmp::Ordering::Less => Some(Label::ProductManager),
+        std::cmp::Ordering::Equal => None,
     }
 }
 

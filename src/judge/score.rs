@@ -16,7 +16,7 @@
 
 use crate::judge::context::Mark;
 use crate::judge::sections::SectionKind;
-use crate::lexicon::{EntryId, Lexicon, Role};
+use crate::lexicon::{CategoryKind, EntryId, Lexicon, Role};
 
 /// Weight of the k-th repeat of the same phrase is `REPEAT_DECAY^k`.
 pub const REPEAT_DECAY: f64 = 0.5;
@@ -29,6 +29,12 @@ pub const TITLE_WEIGHT: f64 = 2.0;
 
 /// Share of a colleague mention's weight credited to the other role.
 pub const COLLEAGUE_CREDIT: f64 = 0.0;
+
+/// What a role name in the slug or subject of the posting's own job link
+/// counts, as a share of its weight. No posting of the evaluation data has one,
+/// so it is set by judgement, not fitted: half a plain mention, enough to tip a
+/// posting that says little else, never enough to outweigh the work described.
+pub const URL_WEIGHT: f64 = 0.5;
 
 /// The tunable constants of scoring.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,6 +113,16 @@ pub struct Score {
     pub po: f64,
     /// Product Manager score.
     pub pm: f64,
+    /// Product Owner score of the work described: role names left out.
+    pub content_po: f64,
+    /// Product Manager score of the work described: role names left out.
+    pub content_pm: f64,
+    /// Role names the context reads as the posting's own role, per role (PO, PM).
+    pub named_self: [usize; 2],
+    /// Role-name matches that count for their role (own role or plain), per role (PO, PM).
+    pub named: [usize; 2],
+    /// Role-name matches of any reading (own role, colleague, plain, negated).
+    pub role_names: usize,
     /// One element per matched entry, by decreasing contribution, then phrase.
     pub evidence: Vec<Evidence>,
 }
@@ -135,6 +151,7 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
             j += 1;
         }
         let entry = lexicon.entry(id);
+        let is_role_name = lexicon.category_of(id).kind() == CategoryKind::RoleName;
         let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
         multipliers.clear();
         multipliers.extend(occurrences.iter().filter_map(|o| multiplier(o, p)));
@@ -156,6 +173,24 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
             Role::Pm => {
                 out.pm += contribution;
                 out.po += credit_other;
+            }
+        }
+        if is_role_name {
+            out.role_names += occurrences.len();
+            let named = occurrences
+                .iter()
+                .filter(|o| o.mark == Mark::SelfRole)
+                .count();
+            let r = usize::from(entry.role() == Role::Pm);
+            out.named_self[r] += named;
+            out.named[r] += occurrences
+                .iter()
+                .filter(|o| matches!(o.mark, Mark::SelfRole | Mark::Plain | Mark::Url))
+                .count();
+        } else {
+            match entry.role() {
+                Role::Po => out.content_po += contribution,
+                Role::Pm => out.content_pm += contribution,
             }
         }
         out.evidence.push(Evidence {
@@ -188,6 +223,7 @@ fn multiplier(o: &Occurrence, p: &ScoringParams) -> Option<f64> {
     match o.mark {
         Mark::Plain => Some(base * o.section.weight()),
         Mark::SelfRole => Some(base * p.self_boost),
+        Mark::Url => Some(URL_WEIGHT),
         Mark::Colleague | Mark::Negated => None,
     }
 }

@@ -9,7 +9,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
-use crate::judge::context::{fold_cues, has_cue_before, starts_with_cue, CueSet};
+use crate::judge::context::{fold_cues, has_cue_before, is_experience, starts_with_cue, CueSet};
 use crate::lexicon::ContextCues;
 use crate::text::normalize::{is_word_byte, normalize};
 
@@ -40,6 +40,11 @@ pub enum SelfRole {
 }
 
 impl SelfRole {
+    /// Whether this is a job other than Product Owner and Product Manager.
+    pub fn is_other_job(self) -> bool {
+        !matches!(self, SelfRole::ProductOwner | SelfRole::ProductManager)
+    }
+
     /// The name used in outputs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,6 +121,10 @@ const ROLE_NAMES: &[(&str, SelfRole)] = &[
     ("engineering manager", SelfRole::Other),
 ];
 
+/// Mentions of one other job, none of them a colleague's, that name a
+/// description's own role when nothing else does.
+pub const REPEATED_MENTIONS: usize = 2;
+
 /// How far into a description (in bytes of folded text) a role name counts as its title line.
 pub const TITLE_LINE_BYTES: usize = 120;
 
@@ -128,6 +137,7 @@ pub struct SelfRoleDetector {
     colleague: CueSet,
     self_before: CueSet,
     self_after: Vec<String>,
+    experience: CueSet,
 }
 
 impl SelfRoleDetector {
@@ -145,6 +155,7 @@ impl SelfRoleDetector {
             colleague: CueSet::new(cues.colleague()),
             self_before: CueSet::new(cues.self_before()),
             self_after: fold_cues(cues.self_after()),
+            experience: CueSet::new(cues.experience()),
         }
     }
 
@@ -162,32 +173,90 @@ impl SelfRoleDetector {
     }
 
     /// The role a title names (normalized text); `Other` when it names none.
+    /// A title that names a Product Owner or Manager among other jobs
+    /// ("Business Analyst / Product Owner") names that.
     pub fn in_title(&self, folded: &str) -> SelfRole {
-        self.roles_in(folded)
-            .next()
-            .map_or(SelfRole::Other, |(_, _, r)| r)
+        let mut first = None;
+        for (_, _, role) in self.roles_in(folded) {
+            if !role.is_other_job() {
+                return role;
+            }
+            first = first.or(Some(role));
+        }
+        first.unwrap_or(SelfRole::Other)
     }
 
     /// The role a description names for itself (normalized text): on its first
     /// line, after a self cue ("we are hiring a"), or before one ("(m/w/d)").
+    /// A first line that names a Product Owner or Manager among other jobs names
+    /// that. A self cue after an experience cue ("3 years of experience as a
+    /// Product Owner") names experience asked of the hire, not the job. Failing
+    /// all of these, a description that names one other job at least
+    /// [`REPEATED_MENTIONS`] times in the singular (or once as the experience
+    /// it asks for), and no Product Owner or Manager at all except as a
+    /// colleague, is for that job.
     pub fn in_description(&self, text: &str) -> Option<SelfRole> {
+        let mut found: Option<SelfRole> = None;
+        // Mentions of each role that are not a colleague's.
+        let mut mentions: Vec<(SelfRole, usize)> = Vec::new();
         for (start, end, role) in self.roles_in(text) {
             let on_title_line = start < TITLE_LINE_BYTES && !text[..start].contains('\n');
+            if found.is_some() && !on_title_line {
+                // Found on the first line, which is behind us now.
+                break;
+            }
             let after = text[end..].trim_start_matches(' ');
             if has_cue_before(text, start, self.window, &self.colleague) {
                 // "work closely with the Product Owner": a colleague, even on the first line.
                 continue;
             }
-            let cued = has_cue_before(text, start, self.window, &self.self_before);
+            let self_cued = has_cue_before(text, start, self.window, &self.self_before);
+            let experience = self_cued && is_experience(text, start, self.window, &self.experience);
+            // "our engineers", "50 developers": a plural names colleagues, not the job;
+            // "3 years of experience as a developer" names the job family the posting is for.
+            let is_plural = text.as_bytes().get(end - 1) == Some(&b's')
+                && !ROLE_NAMES
+                    .iter()
+                    .any(|(name, _)| name.len() == end - start && text[start..end] == **name);
+            let weight = if experience {
+                REPEATED_MENTIONS
+            } else {
+                usize::from(!is_plural)
+            };
+            match mentions.iter_mut().find(|(r, _)| *r == role) {
+                Some((_, n)) => *n += weight,
+                None => mentions.push((role, weight)),
+            }
+            let cued = self_cued && !experience;
             let cued_after = self
                 .self_after
                 .iter()
                 .any(|cue| starts_with_cue(after, cue));
-            if on_title_line || cued || cued_after {
-                return Some(role);
+            // "… experience as a Product Owner" on the first line is experience too.
+            if !((on_title_line && !experience) || cued || cued_after) {
+                continue;
+            }
+            match found {
+                None => found = Some(role),
+                // "Business Analyst / Product Owner" on the first line names the PO.
+                Some(first) if first.is_other_job() && !role.is_other_job() => return Some(role),
+                Some(_) => {}
+            }
+            if !on_title_line {
+                break;
             }
         }
-        None
+        if found.is_some() {
+            return found;
+        }
+        if mentions.iter().any(|(r, _)| !r.is_other_job()) {
+            return None;
+        }
+        mentions
+            .iter()
+            .filter(|(_, n)| *n >= REPEATED_MENTIONS)
+            .max_by_key(|(_, n)| *n)
+            .map(|(r, _)| *r)
     }
 
     /// Role names on whole-word boundaries in folded text, leftmost-longest.

@@ -190,6 +190,7 @@ pub struct ContextCues {
     self_before: Vec<String>,
     self_after: Vec<String>,
     negation: Vec<String>,
+    experience: Vec<String>,
 }
 
 impl ContextCues {
@@ -216,6 +217,12 @@ impl ContextCues {
     /// Cues before any phrase that negate it ("no", "without").
     pub fn negation(&self) -> &[String] {
         &self.negation
+    }
+
+    /// Words before a self cue that make the role name an experience asked of
+    /// the hire, not the job ("3 years of experience as a Product Owner").
+    pub fn experience(&self) -> &[String] {
+        &self.experience
     }
 }
 
@@ -440,6 +447,7 @@ impl Lexicon {
         let ctx = other.context;
         self.context.colleague.extend(ctx.colleague);
         self.context.self_before.extend(ctx.self_before);
+        self.context.experience.extend(ctx.experience);
         self.context.self_after.extend(ctx.self_after);
         self.context.negation.extend(ctx.negation);
         // An extension without a [sections] table adds none (it does not bring the default's back).
@@ -630,8 +638,8 @@ entries = [
     #[test]
     fn extend_adds_and_moves_headings_of_a_language() {
         let ext = format!(
-            "{SMALL}\n[sections.fr]\nrole = [\"Vos missions\"]\nabout_alone = [\"Qui sommes-nous\"]\n\
-             legal_statements = [\"égalité des chances\"]\n\
+            "{SMALL}\n[sections.es]\nrole = [\"Tus funciones\"]\nabout_alone = [\"Quiénes somos\"]\n\
+             legal_statements = [\"igualdad de oportunidades\"]\n\
              [sections.en]\nrole_alone = [\"About us\"]\n"
         );
         let ext = Lexicon::parse(&ext, "ext").unwrap();
@@ -641,13 +649,13 @@ entries = [
         let cues = lex.section_cues();
         assert_eq!(cues.headings().len(), before + 2);
         let got = phrases(cues);
-        assert!(got.contains(&("Vos missions", HeadingKind::Role, false)));
-        assert!(got.contains(&("Qui sommes-nous", HeadingKind::About, true)));
+        assert!(got.contains(&("Tus funciones", HeadingKind::Role, false)));
+        assert!(got.contains(&("Quiénes somos", HeadingKind::About, true)));
         assert!(got.contains(&("About us", HeadingKind::Role, true)));
         assert!(!got.contains(&("about us", HeadingKind::About, false)));
         assert!(cues
             .legal_statements()
-            .contains(&"égalité des chances".to_string()));
+            .contains(&"igualdad de oportunidades".to_string()));
         // Onto a lexicon without sections of its own: the default's, plus the extension's.
         let mut plain = Lexicon::parse(SMALL, "t").unwrap();
         plain.extend(ext);

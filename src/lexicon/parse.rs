@@ -76,6 +76,8 @@ struct RawContext {
     self_after: Vec<String>,
     #[serde(default)]
     negation: Vec<String>,
+    #[serde(default)]
+    experience: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +244,7 @@ impl Lexicon {
                     self_before: c.self_before,
                     self_after: c.self_after,
                     negation: c.negation,
+                    experience: c.experience,
                 }
             }
             None => ContextCues {
@@ -250,6 +253,7 @@ impl Lexicon {
                 self_before: Vec::new(),
                 self_after: Vec::new(),
                 negation: Vec::new(),
+                experience: Vec::new(),
             },
         };
         let calibration = match raw.calibration {

@@ -317,7 +317,11 @@ impl Scanner {
             if self.is_marker[pattern] {
                 markers.push(start);
             }
-            if start > 0 && is_word_byte(text[start - 1]) && is_word_byte(text[start]) {
+            if start > 0
+                && is_word_byte(text[start - 1])
+                && is_word_byte(text[start])
+                && !starts_glued_word(norm, original, start, end)
+            {
                 return;
             }
             let targets = &self.targets[pattern];
@@ -355,6 +359,17 @@ impl Scanner {
             markers.dedup();
         }
     }
+}
+
+/// Whether a match at `start..end` of the folded text, inside a word there,
+/// begins a word glued to the one before it in the original: a lower-case letter
+/// then a capital ("our newProduct Manager", "SAFeProduct Owner"), as an
+/// HTML-to-text step leaves two words when it drops the break between them.
+fn starts_glued_word(norm: &Normalized, original: &str, start: usize, end: usize) -> bool {
+    let at = norm.orig_span(start, end).start;
+    let first = original[at..].chars().next();
+    let before = original[..at].chars().next_back();
+    first.is_some_and(char::is_uppercase) && before.is_some_and(char::is_lowercase)
 }
 
 /// The buffers of one [`Scanner::scan_into`] call, kept by a thread from one text to the next.
@@ -427,6 +442,16 @@ mod tests {
             .map(|h| &text[norm.orig_span(h.start, h.end)])
             .collect();
         assert_eq!(got, want, "text {text:?}");
+    }
+
+    #[test]
+    fn a_capital_glued_to_a_lower_case_letter_starts_a_word() {
+        let e = r#"{ phrase = "product manager", weight = 1 }, { phrase = "backlog", weight = 1 }"#;
+        t(e, "our newProduct Manager", &["Product Manager"]);
+        t(e, "SAFeProduct Manager", &["Product Manager"]);
+        // Lower case on both sides, or a capital before: one word, no match.
+        t(e, "our newproduct manager, the NEWPRODUCT MANAGER", &[]);
+        t(e, "ÜberBacklog and überbacklog", &["Backlog"]);
     }
 
     #[test]

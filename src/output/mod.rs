@@ -15,7 +15,8 @@
 //! # JSON Lines (schema version [`SCHEMA_VERSION`])
 //!
 //! One object per posting: `schema_version`, `file` (several inputs only), `row`,
-//! `id`, `label`, `confidence`, `lean`, `self_role`, `po_score`, `pm_score`,
+//! `id`, `label`, `confidence`, `lean`, `content_lean`, `self_role`, `mismatch`,
+//! `language`, `po_score`, `pm_score`,
 //! `calibrated`, `lexicon` (name@version#hash), `evidence` (array, see
 //! [`evidence_json`]), `error` (string or null), `kept` (object of kept columns,
 //! only with `--keep`), `warnings` (array), in this order. A row that could not

@@ -20,7 +20,7 @@ use crate::text::snippet::{snippet, CharIndex};
 pub const POSTINGS_SHEET: &str = "Postings";
 
 /// Version of the JSON Lines and `check --json` schema; bumped on incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The columns popm adds, in order.
 pub const OUTPUT_COLUMNS: &[&str] = &[
@@ -28,7 +28,10 @@ pub const OUTPUT_COLUMNS: &[&str] = &[
     "label",
     "confidence",
     "lean",
+    "content_lean",
     "self_role",
+    "mismatch",
+    "language",
     "po_score",
     "pm_score",
     "po_evidence",
@@ -248,7 +251,14 @@ impl Layout {
                 cells.push(Cell::Word(c.verdict.label.as_str()));
                 cells.push(Cell::Number(c.verdict.confidence, 3));
                 cells.push(Cell::Number(c.verdict.lean, 3));
+                cells.push(Cell::Number(c.verdict.content_lean, 3));
                 cells.push(c.self_role.map_or(Cell::Empty, |r| Cell::Word(r.as_str())));
+                cells.push(Cell::Word(if c.verdict.mismatch {
+                    "true"
+                } else {
+                    "false"
+                }));
+                cells.push(Cell::Word(c.language));
                 cells.push(Cell::Number(c.score.po, 2));
                 cells.push(Cell::Number(c.score.pm, 2));
                 for ev in evidence {
@@ -262,7 +272,7 @@ impl Layout {
             }
             Err(msg) => {
                 cells.push(Cell::Word(Label::row_name(None)));
-                cells.extend(std::iter::repeat_n(Cell::Empty, 7));
+                cells.extend(std::iter::repeat_n(Cell::Empty, OUTPUT_COLUMNS.len() - 3));
                 cells.push(Cell::Text(Cow::Borrowed(msg)));
             }
         }
@@ -456,7 +466,10 @@ struct JsonRow<'a> {
 struct JsonVerdict {
     confidence: f64,
     lean: f64,
+    content_lean: f64,
     self_role: Option<&'static str>,
+    mismatch: bool,
+    language: &'static str,
     po_score: f64,
     pm_score: f64,
     calibrated: bool,
@@ -467,7 +480,10 @@ impl JsonVerdict {
         JsonVerdict {
             confidence: round(c.verdict.confidence, 3),
             lean: round(c.verdict.lean, 3),
+            content_lean: round(c.verdict.content_lean, 3),
             self_role: c.self_role.map(|r| r.as_str()),
+            mismatch: c.verdict.mismatch,
+            language: c.language,
             po_score: round(c.score.po, 2),
             pm_score: round(c.score.pm, 2),
             calibrated: c.verdict.is_calibrated,
@@ -698,7 +714,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let layout = Layout::new(Format::Csv, &["label".into(), "title".into()], false, &lex);
         assert_eq!(
             String::from_utf8(layout.header()).unwrap(),
-            "label_input,title,id,label,confidence,lean,self_role,po_score,pm_score,po_evidence,pm_evidence,error\n"
+            "label_input,title,id,label,confidence,lean,content_lean,self_role,mismatch,language,po_score,pm_score,po_evidence,pm_evidence,error\n"
         );
         let info = RowInfo {
             file: None,
@@ -712,10 +728,10 @@ entries = [{ phrase = "product manager", weight = 5 }]
         let row = String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap();
         assert_eq!(
             row,
-            "x,\"A, B\",7,product_owner,0.800,-1.000,,3.00,0.00,product backlog×1,,\n"
+            "x,\"A, B\",7,unclear,0.800,-1.000,-1.000,,false,other,3.00,0.00,product backlog×1,,\n"
         );
         let row = String::from_utf8(layout.row(&info, Err("no text"), &lex)).unwrap();
-        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,,no text\n");
+        assert_eq!(row, "x,\"A, B\",7,error,,,,,,,,,,,no text\n");
     }
 
     #[test]

@@ -35,11 +35,12 @@ pub const MAX_ROWS: u32 = 1_048_576;
 pub use crate::output::POSTINGS_SHEET;
 
 /// Label cell colours (fill, font), as on a traffic light of meaning.
-const LABEL_COLOURS: [(Option<Label>, u32, u32); 5] = [
+const LABEL_COLOURS: [(Option<Label>, u32, u32); 6] = [
     (Some(Label::ProductOwner), 0xDDEBF7, 0x1F4E79),
     (Some(Label::ProductManager), 0xE2EFDA, 0x375623),
     (Some(Label::Hybrid), 0xFFF2CC, 0x7F6000),
     (Some(Label::Unclear), 0xEDEDED, 0x404040),
+    (Some(Label::Other), 0xE7E6F7, 0x3F3F76),
     (None, 0xFCE4D6, 0x9C0006),
 ];
 

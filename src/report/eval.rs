@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 pub use crate::text::language::guess as guess_language;
+pub use crate::text::mask::{mask_role_names, MASK_WORD};
 
 use serde::Serialize;
 
@@ -123,12 +124,25 @@ pub struct Metrics {
     /// In JSON each row is an array in [`Label::ALL`] order, then `error`.
     #[serde(serialize_with = "confusion_rows")]
     pub confusion: [LabelCounts; 2],
-    /// Expected calibration error over decided in-scope rows.
+    /// Expected calibration error over the decided calls: product_owner and
+    /// product_manager on in-scope rows, `other` on every row.
     pub ece: f64,
     /// Reliability table (non-empty bins).
     pub reliability: Vec<Bin>,
     /// Out-of-scope gold labels → predicted label → count.
     pub out_of_scope: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Rows whose gold label is another job (any label but the two roles).
+    pub other_jobs: usize,
+    /// Of those, the rows labelled product_owner, product_manager or hybrid.
+    pub other_as_role: usize,
+    /// `other_as_role / other_jobs` (0 without such rows).
+    pub other_as_role_share: f64,
+    /// The `other` label against the rows for other jobs.
+    pub other: ClassMetrics,
+    /// What popm said for the rows for other jobs: an array in [`Label::ALL`]
+    /// order, then `error`, like a row of `confusion`.
+    #[serde(serialize_with = "counts_row")]
+    pub confusion_other: LabelCounts,
 }
 
 /// The whole evaluation: overall, per group, and what went wrong.
@@ -162,6 +176,17 @@ fn confusion_rows<S: serde::Serializer>(
     arrays.serialize(s)
 }
 
+/// Writes counts as an array, in [`Label::ALL`] order, then `error`.
+fn counts_row<S: serde::Serializer>(
+    row: &LabelCounts,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    row.iter()
+        .map(|(_, n)| n)
+        .collect::<Vec<usize>>()
+        .serialize(s)
+}
+
 fn gold_role(gold: &str) -> Option<Role> {
     match gold.trim().to_ascii_lowercase().as_str() {
         "product_owner" | "po" => Some(Role::Po),
@@ -184,7 +209,13 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
     for c in cases {
         m.rows += 1;
         let label = c.label();
+        if label == Some(Label::Other) {
+            // An `other` call is right when the posting is for another job.
+            calls.push((c.predicted.verdict.confidence, gold_role(&c.gold).is_none()));
+        }
         let Some(gold) = gold_role(&c.gold) else {
+            m.other_jobs += 1;
+            m.confusion_other.add(label);
             *m.out_of_scope
                 .entry(c.gold.trim().to_string())
                 .or_default()
@@ -199,8 +230,11 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
             calls.push((c.predicted.verdict.confidence, l == role_label(gold)));
         }
     }
-    let decided = calls.len();
-    let decided_right = calls.iter().filter(|c| c.1).count();
+    let decided = m.confusion[0].product_owner
+        + m.confusion[0].product_manager
+        + m.confusion[1].product_owner
+        + m.confusion[1].product_manager;
+    let decided_right = m.confusion[0].product_owner + m.confusion[1].product_manager;
     let n = m.in_scope as f64;
     if m.in_scope > 0 {
         let right = m.confusion[0].product_owner + m.confusion[1].product_manager;
@@ -215,6 +249,13 @@ pub fn metrics<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Metrics {
     m.product_owner = class_metrics(&m.confusion, 0);
     m.product_manager = class_metrics(&m.confusion, 1);
     m.macro_f1 = (m.product_owner.f1 + m.product_manager.f1) / 2.0;
+    let o = &m.confusion_other;
+    m.other_as_role = o.product_owner + o.product_manager + o.hybrid;
+    if m.other_jobs > 0 {
+        m.other_as_role_share = m.other_as_role as f64 / m.other_jobs as f64;
+    }
+    let called_other = m.confusion_other.other + m.confusion[0].other + m.confusion[1].other;
+    m.other = f1_of(m.confusion_other.other, called_other, m.other_jobs);
     (m.ece, m.reliability) = reliability(&calls);
     m
 }
@@ -261,6 +302,21 @@ pub struct CalibrationReport {
     pub loso_reliability: Vec<Bin>,
     /// ECE of the constants fitted on all cases, measured on the same cases (optimistic).
     pub in_sample_ece: f64,
+    /// The share of `other` calls that are right, smoothed (`(right + 1) / (calls + 2)`):
+    /// the confidence an `other` call should carry.
+    pub other_confidence: Option<f64>,
+    /// `other` calls (on any row) included in the leave-one-group-out figures.
+    pub other_calls: usize,
+}
+
+/// `(right + 1) / (calls + 2)` over `(group, right)` calls, `None` without calls.
+fn smoothed_share<'a>(calls: impl Iterator<Item = &'a (&'a str, bool)>) -> Option<f64> {
+    let (mut n, mut right) = (0usize, 0usize);
+    for &(_, r) in calls {
+        n += 1;
+        right += usize::from(r);
+    }
+    (n > 0).then(|| (right as f64 + 1.0) / (n as f64 + 2.0))
 }
 
 /// Fits Platt constants on decided in-scope cases and checks them leave-one-group-out.
@@ -290,6 +346,19 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
         let cal = fit_platt(&train).unwrap_or(crate::judge::label::UNCALIBRATED);
         loso.push((leaning_confidence(d, cal), right(c, d, y)));
     }
+    // `other` calls carry one confidence, the smoothed share of right ones:
+    // left out group by group like the Platt constants.
+    let others: Vec<(&str, bool)> = cases
+        .iter()
+        .filter(|c| c.label() == Some(Label::Other))
+        .map(|c| (c.group.as_str(), gold_role(&c.gold).is_none()))
+        .collect();
+    let other_confidence = smoothed_share(others.iter());
+    for &(group, is_right) in &others {
+        let conf = smoothed_share(others.iter().filter(|(g, _)| *g != group))
+            .unwrap_or(crate::judge::label::OTHER_CONFIDENCE);
+        loso.push((conf, is_right));
+    }
     let (loso_ece, loso_reliability) = reliability(&loso);
     let in_sample: Vec<(f64, bool)> = decided
         .iter()
@@ -305,6 +374,33 @@ pub fn calibration_report(cases: &[Case]) -> CalibrationReport {
         loso_ece,
         loso_reliability,
         in_sample_ece,
+        other_confidence,
+        other_calls: others.len(),
+    }
+}
+
+/// Precision, recall and F1 from right calls, all calls and gold postings of a class.
+fn f1_of(right: usize, called: usize, support: usize) -> ClassMetrics {
+    let precision = if called > 0 {
+        right as f64 / called as f64
+    } else {
+        0.0
+    };
+    let recall = if support > 0 {
+        right as f64 / support as f64
+    } else {
+        0.0
+    };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    ClassMetrics {
+        precision,
+        recall,
+        f1,
+        support,
     }
 }
 
@@ -466,7 +562,7 @@ mod tests {
         let rows = m
             .confusion
             .map(|r| r.iter().map(|(_, n)| n).collect::<Vec<_>>());
-        assert_eq!(rows, [vec![1, 1, 0, 0, 0], vec![0, 1, 0, 1, 0]]);
+        assert_eq!(rows, [vec![1, 1, 0, 0, 0, 0], vec![0, 1, 0, 1, 0, 0]]);
         assert_eq!(m.product_owner.precision, 1.0);
         assert_eq!(m.product_owner.recall, 0.5);
         assert_eq!(m.product_manager.precision, 0.5);

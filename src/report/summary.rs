@@ -117,6 +117,8 @@ pub struct PhraseCount {
 pub struct Tally {
     total: usize,
     labels: LabelCounts,
+    /// Postings that name themselves one role while their content leans to the other.
+    mismatches: usize,
     /// Per label: the sum and number of the finite confidences.
     confidence: BTreeMap<Label, (f64, usize)>,
     leans: Vec<f64>,
@@ -190,6 +192,9 @@ impl Tally {
                     > ev.count_marked(Mark::Colleague) + ev.count_marked(Mark::Negated),
             })
             .collect();
+        if c.verdict.mismatch {
+            self.mismatches += 1;
+        }
         self.add(
             Some(c.verdict.label),
             Some(c.verdict.confidence),
@@ -198,9 +203,20 @@ impl Tally {
         );
     }
 
+    /// Counts one posting whose own role and content disagree (`mismatch`).
+    pub fn add_mismatch(&mut self) {
+        self.mismatches += 1;
+    }
+
+    /// Postings that name themselves one role while their content leans to the other.
+    pub fn mismatches(&self) -> usize {
+        self.mismatches
+    }
+
     /// Adds every posting of `other` to this tally.
     pub fn merge(&mut self, other: Tally) {
         self.total += other.total;
+        self.mismatches += other.mismatches;
         self.labels.merge(&other.labels);
         for (l, (sum, n)) in other.confidence {
             let slot = self.confidence.entry(l).or_default();
@@ -326,6 +342,7 @@ impl Tally {
         json!({
             "postings": self.total,
             "labels": labels,
+            "mismatches": self.mismatches,
             "lean_histogram": bins,
             "top_phrases": per_role(&|r| json!(self.top_phrases(r, top))),
             "categories": per_role(&|r| {
@@ -413,7 +430,7 @@ pub fn read_results_with(
 }
 
 /// The fields of a JSON Lines result that a summary reads, as [`Source`] columns.
-const JSON_FIELDS: [&str; 4] = ["label", "confidence", "lean", "evidence"];
+const JSON_FIELDS: [&str; 5] = ["label", "confidence", "lean", "evidence", "mismatch"];
 
 /// Where a result comes from.
 enum Origin<'a> {
@@ -720,6 +737,8 @@ fn read_table(
     table: Table,
 ) -> Result<()> {
     let idx = required_columns(src.headers(), header_name)?;
+    // Results written before the column existed have none.
+    let mismatch_col = src.headers().iter().position(|h| h == "mismatch");
     let width = src.headers().len();
     for_each_record(src, |rec| {
         let line = Some(rec.line);
@@ -739,6 +758,9 @@ fn read_table(
             _ => {}
         }
         let cells = [0, 1, 2, 3, 4].map(|k| cells[k].as_ref());
+        if mismatch_col.is_some_and(|i| field(rec, i).trim().eq_ignore_ascii_case("true")) {
+            tally.add_mismatch();
+        }
         add_row(tally, cells, index, name, line)
     })
 }
@@ -751,7 +773,10 @@ fn read_lines(src: &mut Source, tally: &mut Tally) -> Result<()> {
         if let Some(reason) = &rec.error {
             return Err(Error::csv(&name, n, reason.as_str()));
         }
-        let [label, confidence, lean, evidence] = [0, 1, 2, 3].map(|i| field(rec, i));
+        let [label, confidence, lean, evidence, mismatch] = [0, 1, 2, 3, 4].map(|i| field(rec, i));
+        if mismatch.trim() == "true" {
+            tally.add_mismatch();
+        }
         // A key that is missing (or null) reads as an empty field.
         let missing: Vec<String> = [("label", &label), ("evidence", &evidence)]
             .into_iter()
@@ -1114,6 +1139,7 @@ entries = [{ phrase = "product manager", weight = 5 }]
                 (Some(Label::ProductManager), 0),
                 (Some(Label::Hybrid), 1),
                 (Some(Label::Unclear), 0),
+                (Some(Label::Other), 0),
                 (None, 1),
             ]
         );

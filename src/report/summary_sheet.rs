@@ -51,7 +51,7 @@ pub fn finish_workbook<W: Write + Send>(
 
 /// Rows of the Summary sheet where its tables start.
 const LABELS_AT: u32 = 2;
-const LEAN_AT: u32 = LABELS_AT + 9;
+const LEAN_AT: u32 = LABELS_AT + 11;
 const PHRASES_AT: u32 = LEAN_AT + SUMMARY_LEAN_BINS as u32 + 4;
 
 fn write_summary(
@@ -96,6 +96,9 @@ fn write_summary(
     r += 1;
     ws.write_string_with_format(r, 0, "total", &bold)?;
     ws.write_number_with_format(r, 1, total as f64, &bold)?;
+    r += 1;
+    ws.write_string(r, 0, "mismatch (names one role, describes the other)")?;
+    ws.write_number(r, 1, tally.mismatches() as f64)?;
 
     // Lean histogram.
     let mut r = LEAN_AT;

@@ -47,7 +47,7 @@ pub fn assert_offsets(row: &Value, field_text: &dyn Fn(&str) -> String) -> usize
             assert!(
                 matches!(
                     m["mark"].as_str(),
-                    Some("plain" | "self" | "colleague" | "negated")
+                    Some("plain" | "self" | "colleague" | "negated" | "url")
                 ),
                 "mark: {m}"
             );

@@ -41,8 +41,9 @@ pub enum Kind {
     Pm,
     /// Both.
     Hybrid,
-    /// Neither role.
-    Neither,
+    /// Neither role: a posting for another job (a Data Engineer), which popm
+    /// labels `other`.
+    OtherJob,
     /// Tricky text: markup, quotes, line breaks, non-ASCII, empty.
     Tricky,
 }
@@ -97,7 +98,7 @@ pub fn generate_postings(n: usize, seed: u64) -> (Vec<Vec<String>>, Vec<Kind>) {
             0..=2 => Kind::Po,
             3..=5 => Kind::Pm,
             6 => Kind::Hybrid,
-            7 => Kind::Neither,
+            7 => Kind::OtherJob,
             _ => Kind::Tricky,
         };
         let (title, desc) = match kind {
@@ -125,7 +126,7 @@ pub fn generate_postings(n: usize, seed: u64) -> (Vec<Vec<String>>, Vec<Kind>) {
                     extra(&pm_extra, 2, &mut rng)
                 ),
             ),
-            Kind::Neither => (
+            Kind::OtherJob => (
                 "Data Engineer".to_string(),
                 format!(
                     "Build data pipelines for {team} in Python and SQL. {}",

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// The header popm writes for CSV/TSV output (without kept or file columns).
 pub const HEADER: &str =
-    "id,label,confidence,lean,self_role,po_score,pm_score,po_evidence,pm_evidence,error";
+    "id,label,confidence,lean,content_lean,self_role,mismatch,language,po_score,pm_score,po_evidence,pm_evidence,error";
 
 /// Parses JSON Lines (every line must be a JSON object).
 pub fn parse_jsonl(bytes: &[u8]) -> Vec<Value> {
