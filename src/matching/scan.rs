@@ -15,7 +15,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 
 use crate::error::{Error, Result};
-use crate::lexicon::{EntryId, Lexicon};
+use crate::lexicon::{CategoryKind, EntryId, Lexicon};
 use crate::matching::flat_dfa::FlatDfa;
 use crate::text::normalize::{is_word_byte, normalize, Normalized};
 use crate::text::spelling;
@@ -180,6 +180,8 @@ pub struct Scanner {
     patterns: Vec<String>,
     /// For each pattern: whether it is one of the markers (see [`Scanner::with_markers`]).
     is_marker: Vec<bool>,
+    /// Per pattern: whether it may start a word glued to the one before (a role name's).
+    may_glue: Vec<bool>,
 }
 
 impl Scanner {
@@ -281,12 +283,20 @@ impl Scanner {
             });
             is_marker[pid] = true;
         }
+        let may_glue = targets
+            .iter()
+            .map(|ts| {
+                ts.iter()
+                    .any(|t| lexicon.category_of(t.entry).kind() == CategoryKind::RoleName)
+            })
+            .collect();
         let automaton = Compiled::build(&patterns, workload)?;
         Ok(Scanner {
             automaton,
             targets,
             patterns,
             is_marker,
+            may_glue,
         })
     }
 
@@ -320,7 +330,7 @@ impl Scanner {
             if start > 0
                 && is_word_byte(text[start - 1])
                 && is_word_byte(text[start])
-                && !starts_glued_word(norm, original, start, end)
+                && !(self.may_glue[pattern] && starts_glued_word(norm, original, start, end))
             {
                 return;
             }
@@ -365,6 +375,9 @@ impl Scanner {
 /// begins a word glued to the one before it in the original: a lower-case letter
 /// then a capital ("our newProduct Manager", "SAFeProduct Owner"), as an
 /// HTML-to-text step leaves two words when it drops the break between them.
+/// Only role names are read this way: they name the job, where a glued
+/// phrase of work would rarely matter and would cost a look at every match
+/// inside a word.
 fn starts_glued_word(norm: &Normalized, original: &str, start: usize, end: usize) -> bool {
     let at = norm.orig_span(start, end).start;
     let first = original[at..].chars().next();
@@ -445,13 +458,19 @@ mod tests {
     }
 
     #[test]
-    fn a_capital_glued_to_a_lower_case_letter_starts_a_word() {
-        let e = r#"{ phrase = "product manager", weight = 1 }, { phrase = "backlog", weight = 1 }"#;
-        t(e, "our newProduct Manager", &["Product Manager"]);
+    fn a_capital_glued_to_a_lower_case_letter_starts_a_role_name() {
+        // `lex` puts these in one plain category; a second category holds the role names.
+        let e = concat!(
+            r#"{ phrase = "backlog", weight = 1 }]"#,
+            "\n\n[[category]]\nname = \"r\"\nrole = \"pm\"\nkind = \"role-name\"\nentries = [",
+            r#"{ phrase = "product manager", weight = 2 }, { phrase = "product owner", weight = 2 }"#,
+        );
+        t(e, "our newProduct Owner", &["Product Owner"]);
         t(e, "SAFeProduct Manager", &["Product Manager"]);
         // Lower case on both sides, or a capital before: one word, no match.
         t(e, "our newproduct manager, the NEWPRODUCT MANAGER", &[]);
-        t(e, "ÜberBacklog and überbacklog", &["Backlog"]);
+        // Only role names: a phrase of work glued to a word is not read.
+        t(e, "ÜberBacklog and überbacklog", &[]);
     }
 
     #[test]

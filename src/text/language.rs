@@ -91,27 +91,26 @@ pub fn guess_folded(folded: &str) -> &'static str {
     let table = packed_words();
     let mut counts = [0usize; LANGUAGES.len()];
     // Folded text: words are runs of word bytes (letters, digits, any byte of a
-    // multi-byte letter). Each word is packed as it is read; a word longer than
-    // any function word is skipped. A word cut at the sample's end matches nothing
-    // it should not: its prefix is packed like any short word.
-    let mut count_word = |word: &[u8]| {
-        if (1..=MAX_FUNCTION_WORD_BYTES).contains(&word.len()) {
-            let key = pack(word);
+    // multi-byte letter). Each word is packed as it is read (its first eight
+    // bytes); a word longer than any function word is skipped without a lookup.
+    let (mut key, mut len) = (0u64, 0usize);
+    for i in 0..=sample.len() {
+        let b = sample.get(i).copied().unwrap_or(b' ');
+        if is_word_byte(b) {
+            if len < 8 {
+                key |= u64::from(b) << (8 * len);
+            }
+            len += 1;
+            continue;
+        }
+        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&len) {
             if let Ok(k) = table.binary_search_by(|&(w, _)| w.cmp(&key)) {
                 counts[table[k].1] += 1;
             }
         }
-    };
-    let mut start = 0;
-    let mut i = 0;
-    while i < sample.len() {
-        if !is_word_byte(sample[i]) {
-            count_word(&sample[start..i]);
-            start = i + 1;
-        }
-        i += 1;
+        key = 0;
+        len = 0;
     }
-    count_word(&sample[start..]);
     if counts.iter().sum::<usize>() < MIN_FUNCTION_WORDS {
         return "other";
     }

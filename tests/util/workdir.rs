@@ -33,7 +33,7 @@ pub fn data_path(name: &str) -> String {
 }
 
 /// The small test lexicon `tests/data/plumb.toml`. Building the embedded
-/// default lexicon costs about half a second per run in a debug build; tests
+/// default lexicon costs tens of milliseconds per run in a debug build; tests
 /// about plumbing (columns, formats, files) pass `--lexicon` with this one.
 pub fn plumb() -> String {
     data_path("plumb.toml")
