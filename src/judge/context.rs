@@ -303,6 +303,62 @@ mod tests {
         ContextRules::new(lexicon.context())
     }
 
+    /// Marks `needle` with the default lexicon's cues.
+    fn mark_default(text: &str, needle: &str) -> Mark {
+        let lexicon = crate::lexicon::Lexicon::embedded();
+        let n = normalize(text);
+        let s = n.text().find(needle).unwrap();
+        ContextRules::new(lexicon.context()).mark(n.text(), s, s + needle.len(), true)
+    }
+
+    #[test]
+    fn the_other_role_as_teammate_or_manager_with_the_default_cues() {
+        for (text, needle) in [
+            (
+                "Together with our Product Manager, who owns the roadmap, you",
+                "product manager",
+            ),
+            (
+                "You work side by side with POs and UX on every release.",
+                "pos",
+            ),
+            (
+                "You will report into the Senior Product Manager.",
+                "product manager",
+            ),
+            (
+                "Sie arbeiten eng mit dem Product Owner zusammen.",
+                "product owner",
+            ),
+            (
+                "En collaboration avec le chef de produit, vous",
+                "chef de produit",
+            ),
+            (
+                "Samen met de productmanager bepaal je de roadmap.",
+                "productmanager",
+            ),
+        ] {
+            assert_eq!(mark_default(text, needle), Mark::Colleague, "{text}");
+        }
+        for (text, needle) in [
+            (
+                "3 years of experience as a Product Owner in fintech.",
+                "product owner",
+            ),
+            (
+                "Erfahrung als Produktmanager in der Industrie",
+                "produktmanager",
+            ),
+        ] {
+            assert_eq!(mark_default(text, needle), Mark::Plain, "{text}");
+        }
+        assert_eq!(
+            mark_default("As a Product Owner you own the backlog.", "product owner"),
+            Mark::SelfRole
+        );
+    }
+
     /// Marks the first occurrence of `needle` (folded) in `text`.
     fn mark(text: &str, needle: &str, role: bool) -> Mark {
         let n = normalize(text);
