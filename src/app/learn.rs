@@ -200,7 +200,13 @@ fn render_fit(r: &FitReport, lexicon: &popm::Lexicon) -> String {
     ));
     s.push_str("lambda chosen per left-out group:");
     for (g, l) in &r.folds {
-        s.push_str(&format!(" {g} {l}"));
+        if l.is_nan() {
+            s.push_str(&format!(
+                " {g} - (no other group of both roles: hand weights)"
+            ));
+        } else {
+            s.push_str(&format!(" {g} {l}"));
+        }
     }
     s.push_str(&format!(
         "\n\nweights fitted on every group (lambda {})\n  {:<4} {:<32} {:>8} {:>10}\n",
