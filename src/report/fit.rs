@@ -259,13 +259,15 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(col, piv);
         b.swap(col, piv);
-        for r in col + 1..n {
-            let factor = a[r][col] / a[col][col];
+        let (top, rest) = a.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for (k, row) in rest.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
             if factor != 0.0 {
-                for c in col..n {
-                    a[r][c] -= factor * a[col][c];
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= factor * p;
                 }
-                b[r] -= factor * b[col];
+                b[col + 1 + k] -= factor * b[col];
             }
         }
     }
@@ -591,9 +593,9 @@ entries = [{ phrase = "pricing", weight = 2 }]
         let f = fit(&lex, &postings).unwrap();
         let (mut num, mut den) = (0.0, 0.0);
         for x in &d.x {
-            for c in 0..3 {
-                num += f.multipliers[c].unwrap() * x[c].abs();
-                den += x[c].abs();
+            for (m, v) in f.multipliers.iter().zip(x).take(3) {
+                num += m.unwrap() * v.abs();
+                den += v.abs();
             }
         }
         assert!((num / den - 1.0).abs() < 0.02, "{}", num / den);
