@@ -32,7 +32,9 @@ const LEARN_EXAMPLES: &str = "\
 Examples:
   popm learn labeled.csv --label-col label
   popm learn data/*.csv --label-col label --min-docs 5 --top 50 --format lexicon > learned.toml
-  popm classify --extend learned.toml postings.csv";
+  popm classify --extend learned.toml postings.csv
+  popm learn --fit data/*.csv --label-col label --ignore-cols title -o fitted.toml
+  popm classify --lexicon fitted.toml postings.csv";
 
 const EVAL_EXAMPLES: &str = "\
 Examples:
@@ -71,7 +73,8 @@ pub enum Command {
     /// Measure accuracy against labeled postings (labels product_owner / product_manager).
     #[command(after_help = format!("{EVAL_EXAMPLES}\n\n{EXIT_CODES}"))]
     Eval(EvalArgs),
-    /// Suggest new lexicon phrases from labeled postings (weighted log-odds, "Fightin' Words").
+    /// Suggest new lexicon phrases from labeled postings (weighted log-odds, "Fightin' Words"),
+    /// or with --fit fit the lexicon's category weights on them.
     #[command(after_help = format!("{LEARN_EXAMPLES}\n\n{EXIT_CODES}"))]
     Learn(LearnArgs),
     /// Summarise result files of `popm classify`: labels, lean, top phrases, categories.
@@ -119,7 +122,8 @@ pub struct LearnArgs {
     /// Labeled CSV files.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
-    /// The column holding the label (product_owner / product_manager; other labels are skipped).
+    /// The column holding the label (product_owner / product_manager; other labels are skipped,
+    /// except that --fit classifies them too in its figures).
     #[arg(long, value_name = "COL")]
     pub label_col: String,
     /// Keep phrases found in at least this many postings.
@@ -131,6 +135,18 @@ pub struct LearnArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LearnFormat::Table)]
     pub format: LearnFormat,
+    /// Instead of suggesting phrases, fit the lexicon's category multipliers (its [weights]
+    /// table) on the labeled postings: prints leave-one-group-out figures, fitted against the
+    /// hand weights, and writes the lexicon with the fitted [weights] table (to -o, else to
+    /// stdout with the figures on stderr).
+    #[arg(long, conflicts_with_all = ["format", "top", "min_docs"])]
+    pub fit: bool,
+    /// With --fit: the column whose values are the groups left out in turn [default: per file].
+    #[arg(long, value_name = "COL", requires = "fit")]
+    pub by: Option<String>,
+    /// With --fit: write the lexicon to this file (replaced only when the run succeeds).
+    #[arg(short, long, value_name = "FILE", requires = "fit")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub columns: ColumnArgs,

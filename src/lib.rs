@@ -70,7 +70,7 @@ pub use judge::context::Mark;
 pub use judge::label::{Label, LabelCounts, Thresholds, Verdict};
 pub use judge::score::{Evidence, Score, ScoringParams};
 pub use judge::self_role::SelfRole;
-pub use lexicon::{CategoryKind, Lexicon, Role};
+pub use lexicon::{CategoryKind, Lexicon, Role, DEFAULT_LEXICON, MAX_MULTIPLIER};
 pub use matching::scan::Workload;
 
 /// The main types can be shared across threads (checked at compile time).

@@ -17,6 +17,8 @@ mod classify;
 mod cli_extras;
 // `popm eval` on a small labeled fixture: metrics, confusion, calibration.
 mod eval;
+// `popm learn --fit`: category weights fitted and checked leave one group out.
+mod fit;
 // Input formats and encodings: Windows-1252, UTF-16, JSON Lines, JSON arrays, xlsx.
 mod input_formats;
 // French, Dutch and German postings: native phrases, context cues, headings, per-language eval.

@@ -8,7 +8,9 @@
 //! counts [`TITLE_WEIGHT`] times, a role name used for the posting's own role
 //! [`SELF_BOOST`] times; colleague and negated matches do not count for their
 //! role, and a colleague mention credits the other role [`COLLEAGUE_CREDIT`]
-//! of the weight. A match counts its section's weight
+//! of the weight. Both are multiplied by the entry's category multiplier
+//! (the lexicon's `[weights]` table; 1 when it does not list the category).
+//! A match counts its section's weight
 //! ([`SectionKind::weight`]: nothing in a company blurb, a benefits list or an
 //! equal-opportunity statement), except a role name the context marks as the
 //! posting's own role, which always counts: "we are looking for a Product
@@ -151,11 +153,15 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
             j += 1;
         }
         let entry = lexicon.entry(id);
-        let is_role_name = lexicon.category_of(id).kind() == CategoryKind::RoleName;
+        let category = lexicon.category_of(id);
+        let is_role_name = category.kind() == CategoryKind::RoleName;
+        // The category's `[weights]` multiplier (1 when unlisted: `x * 1.0 == x`).
+        let category_weight = category.multiplier();
         let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
         multipliers.clear();
         multipliers.extend(occurrences.iter().filter_map(|o| multiplier(o, p)));
-        let contribution = entry.weight() * saturating_sum(&mut multipliers, p.repeat_decay);
+        let contribution =
+            entry.weight() * saturating_sum(&mut multipliers, p.repeat_decay) * category_weight;
         multipliers.clear();
         multipliers.extend(
             occurrences
@@ -163,8 +169,10 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
                 .filter(|o| o.mark == Mark::Colleague)
                 .map(|o| if o.is_title { p.title_weight } else { 1.0 }),
         );
-        let credit_other =
-            entry.weight() * p.colleague_credit * saturating_sum(&mut multipliers, p.repeat_decay);
+        let credit_other = entry.weight()
+            * p.colleague_credit
+            * saturating_sum(&mut multipliers, p.repeat_decay)
+            * category_weight;
         match entry.role() {
             Role::Po => {
                 out.po += contribution;
@@ -332,5 +340,35 @@ entries = [{ phrase = "product manager", weight = 4 }]
         own.mark = Mark::SelfRole;
         let s = score(&lex, &mut [(EntryId(1), own)], &p);
         assert_eq!(s.pm, 4.0 * SELF_BOOST);
+    }
+
+    #[test]
+    fn category_multipliers_scale_contributions() {
+        let text = "[[category]]\nname = \"backlog\"\nrole = \"po\"\nentries = [{ phrase = \"backlog\", weight = 2 }]\n\
+                    [[category]]\nname = \"role-name\"\nrole = \"pm\"\nkind = \"role-name\"\n\
+                    entries = [{ phrase = \"product manager\", weight = 4 }]\n\
+                    [weights.po]\nbacklog = 1.5\n[weights.pm]\nrole-name = 0.5\n";
+        let lex = Lexicon::parse(text, "t").unwrap();
+        let p = ScoringParams {
+            colleague_credit: 0.5,
+            ..ScoringParams::default()
+        };
+        let mut occ = vec![
+            (EntryId(0), o(0, Mark::Plain)),
+            (EntryId(0), o(9, Mark::Plain)),
+            (EntryId(1), o(20, Mark::Plain)),
+        ];
+        let s = score(&lex, &mut occ, &p);
+        assert_eq!(s.po, 2.0 * 1.5 * 1.5);
+        assert_eq!(s.content_po, s.po);
+        assert_eq!(s.pm, 4.0 * 0.5);
+        let backlog = s.evidence.iter().find(|e| e.entry == EntryId(0)).unwrap();
+        assert_eq!((backlog.weight, backlog.contribution), (2.0, 4.5));
+        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::Colleague))], &p);
+        assert_eq!((s.po, s.pm), (4.0 * 0.5 * 0.5, 0.0));
+        // Without a [weights] table, the same scores as ever.
+        let plain = self::lex();
+        let s = score(&plain, &mut [(EntryId(0), o(0, Mark::Plain))], &p);
+        assert_eq!(s.po, 2.0);
     }
 }

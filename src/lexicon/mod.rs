@@ -12,6 +12,8 @@ use std::fmt;
 
 mod parse;
 
+pub use parse::MAX_MULTIPLIER;
+
 /// The default lexicon, embedded at compile time from `lexicon/default.toml`.
 pub const DEFAULT_LEXICON: &str = include_str!("../../lexicon/default.toml");
 
@@ -92,6 +94,8 @@ pub struct Category {
     role: Role,
     kind: CategoryKind,
     about: String,
+    /// The category's multiplier from the `[weights]` table, when it lists one.
+    multiplier: Option<f64>,
 }
 
 impl Category {
@@ -113,6 +117,17 @@ impl Category {
     /// Why this category signals its role (empty when the file gives no `about`).
     pub fn about(&self) -> &str {
         &self.about
+    }
+
+    /// What every contribution of the category's entries is multiplied by: the
+    /// `[weights]` table's value (above 0, at most [`MAX_MULTIPLIER`]), else 1.
+    pub fn multiplier(&self) -> f64 {
+        self.multiplier.unwrap_or(1.0)
+    }
+
+    /// Whether the lexicon's `[weights]` table lists this category.
+    pub fn has_multiplier(&self) -> bool {
+        self.multiplier.is_some()
     }
 }
 
@@ -404,7 +419,9 @@ impl Lexicon {
     /// entry's form (so an extension can re-weight a phrase). Context cues are
     /// appended. A heading of `other` is added, or replaces the same heading's
     /// kind (so an extension can add a language's headings or move one); its
-    /// legal statements are added. The result carries no calibration: its
+    /// legal statements are added. Categories keep the base's `[weights]`
+    /// multipliers; a category the extension's `[weights]` lists takes the
+    /// extension's. The result carries no calibration: its
     /// confidences are uncalibrated, since the fitted constants belonged to the
     /// base lexicon.
     pub fn extend(&mut self, other: Lexicon) {
@@ -430,7 +447,12 @@ impl Lexicon {
                 .iter()
                 .position(|x| x.name == c.name && x.role == c.role);
             match existing {
-                Some(i) => cat_map.push(i),
+                Some(i) => {
+                    if c.multiplier.is_some() {
+                        self.categories[i].multiplier = c.multiplier;
+                    }
+                    cat_map.push(i);
+                }
                 None => {
                     cat_map.push(self.categories.len());
                     self.categories.push(c);
@@ -520,6 +542,49 @@ impl Lexicon {
     /// The category of an entry.
     pub fn category_of(&self, id: EntryId) -> &Category {
         &self.categories[self.entry(id).category]
+    }
+
+    /// The multiplier of category `index` (an index into [`Lexicon::categories`]): 1 unless
+    /// the `[weights]` table sets it.
+    pub fn category_multiplier(&self, index: usize) -> f64 {
+        self.categories[index].multiplier()
+    }
+
+    /// The same lexicon with these category multipliers (`None`: not listed,
+    /// i.e. 1), one per category in [`Lexicon::categories`] order, as a
+    /// `[weights]` table would set them; for fitting them.
+    ///
+    /// # Errors
+    ///
+    /// When the count differs from the categories', or a multiplier is not
+    /// above 0 and at most [`MAX_MULTIPLIER`].
+    pub fn with_multipliers(mut self, multipliers: &[Option<f64>]) -> crate::Result<Lexicon> {
+        if multipliers.len() != self.categories.len() {
+            return Err(crate::Error::lexicon(
+                &self.name,
+                None,
+                format!(
+                    "{} multipliers for {} categories",
+                    multipliers.len(),
+                    self.categories.len()
+                ),
+            ));
+        }
+        for (c, &m) in self.categories.iter().zip(multipliers) {
+            if let Some(m) = m {
+                parse::check_multiplier(m).map_err(|e| {
+                    crate::Error::lexicon(
+                        &self.name,
+                        None,
+                        format!("[weights.{}] {}: {e}", c.role, c.name),
+                    )
+                })?;
+            }
+        }
+        for (c, &m) in self.categories.iter_mut().zip(multipliers) {
+            c.multiplier = m;
+        }
+        Ok(self)
     }
 
     /// Number of distinct surface forms for a role.

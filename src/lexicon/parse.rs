@@ -19,6 +19,9 @@ use crate::error::{Error, Result};
 /// The largest weight an entry may carry.
 pub const MAX_WEIGHT: f64 = 10.0;
 
+/// The largest multiplier the `[weights]` table may give a category.
+pub const MAX_MULTIPLIER: f64 = 10.0;
+
 /// The longest phrase form accepted, in characters (headings and legal statements too).
 pub const MAX_PHRASE_CHARS: usize = 80;
 
@@ -50,6 +53,7 @@ struct RawFile {
     lexicon: Option<RawMeta>,
     context: Option<RawContext>,
     calibration: Option<RawCalibration>,
+    weights: Option<RawWeights>,
     sections: Option<BTreeMap<String, Spanned<RawLanguage>>>,
     #[serde(default)]
     category: Vec<Spanned<RawCategory>>,
@@ -89,6 +93,16 @@ struct RawCalibration {
     method: Option<String>,
     #[allow(dead_code)]
     fitted_on: Option<String>,
+}
+
+/// The `[weights]` table: a multiplier per category name, one sub-table per role.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeights {
+    #[serde(default)]
+    po: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    pm: BTreeMap<String, Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +292,9 @@ impl Lexicon {
             hash: fnv1a_hex(text.as_bytes()),
         };
         lex.add_categories(raw.category, &lines, source)?;
+        if let Some(weights) = raw.weights {
+            lex.set_weights(weights, &lines, source)?;
+        }
         if lex.entries.is_empty() {
             return Err(Error::lexicon(
                 source,
@@ -286,6 +303,41 @@ impl Lexicon {
             ));
         }
         Ok(lex)
+    }
+
+    /// Sets the multipliers of the `[weights.po]` and `[weights.pm]` tables.
+    fn set_weights(&mut self, weights: RawWeights, lines: &LineIndex, source: &str) -> Result<()> {
+        for (role, table) in [(Role::Po, weights.po), (Role::Pm, weights.pm)] {
+            for (name, value) in table {
+                let line = lines.line(value.span().start);
+                let Some(cat) = self
+                    .categories
+                    .iter_mut()
+                    .find(|c| c.role == role && c.name == name)
+                else {
+                    let known: Vec<&str> = self
+                        .categories
+                        .iter()
+                        .filter(|c| c.role == role)
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    return Err(Error::lexicon(
+                        source,
+                        Some(line),
+                        format!(
+                            "[weights.{role}] names no {role} category {name:?} (the {role} categories: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                };
+                let m = *value.get_ref();
+                check_multiplier(m).map_err(|e| {
+                    Error::lexicon(source, Some(line), format!("[weights.{role}] {name}: {e}"))
+                })?;
+                cat.multiplier = Some(m);
+            }
+        }
+        Ok(())
     }
 
     fn add_categories(
@@ -344,6 +396,7 @@ impl Lexicon {
                 role,
                 kind,
                 about: cat.about.unwrap_or_default(),
+                multiplier: None,
             });
             for raw in cat.entries {
                 let line = lines.line(raw.span().start);
@@ -403,6 +456,17 @@ impl Lexicon {
 }
 
 /// Checks one surface form; returns what is wrong with it.
+/// Checks a category multiplier: finite, above 0, at most [`MAX_MULTIPLIER`].
+pub(super) fn check_multiplier(m: f64) -> std::result::Result<(), String> {
+    if m.is_finite() && m > 0.0 && m <= MAX_MULTIPLIER {
+        Ok(())
+    } else {
+        Err(format!(
+            "multiplier {m} is out of range: it must be above 0 and at most {MAX_MULTIPLIER}"
+        ))
+    }
+}
+
 fn validate_form(form: &str) -> std::result::Result<(), String> {
     let f = form.trim();
     if f.is_empty() {
@@ -807,6 +871,42 @@ entries = [
         let e = with("[sections.EN]\nrole = [\"tasks\"]\n");
         assert!(e.contains("lower-case code"), "{e}");
         let e = with("[sections.en]\nrole = \"tasks\"\n");
+        assert!(e.starts_with("x.toml:22:"), "{e}");
+    }
+
+    #[test]
+    fn weights_set_category_multipliers_and_bad_ones_are_refused_with_line() {
+        let lex =
+            Lexicon::parse(&format!("{SMALL}\n[weights.po]\nbacklog = 1.5\n"), "x.toml").unwrap();
+        assert_eq!(lex.category_multiplier(0), 1.5);
+        assert_eq!(lex.category_multiplier(1), 1.0);
+        assert!(lex.categories()[0].has_multiplier() && !lex.categories()[1].has_multiplier());
+        // SMALL has 20 lines; the blank line is 20, the table header 21, its value 22.
+        for (bad, needle) in [
+            (
+                "[weights.po]\nbacklogs = 2\n",
+                "names no po category \"backlogs\"",
+            ),
+            (
+                "[weights.pm]\nbacklog = 2\n",
+                "names no pm category \"backlog\"",
+            ),
+            ("[weights.po]\nbacklog = 0\n", "out of range"),
+            ("[weights.po]\nbacklog = -1\n", "out of range"),
+            ("[weights.po]\nbacklog = 10.5\n", "out of range"),
+            ("[weights.po]\nbacklog = nan\n", "out of range"),
+            ("[weights.po]\nbacklog = inf\n", "out of range"),
+        ] {
+            let e = err_of(&format!("{SMALL}\n{bad}"));
+            assert!(e.starts_with("x.toml:22:"), "{bad}: {e}");
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+        let e = err_of(&format!("{SMALL}\n[weights]\nbacklog = 2\n"));
+        assert!(
+            e.starts_with("x.toml:22:") && e.contains("unknown field"),
+            "{e}"
+        );
+        let e = err_of(&format!("{SMALL}\n[weights.po]\nbacklog = \"x\"\n"));
         assert!(e.starts_with("x.toml:22:"), "{e}");
     }
 }

@@ -5,6 +5,7 @@
 //! postings, and never keep readers of their own.
 
 pub mod eval;
+pub mod fit;
 pub mod learn;
 pub mod lexicon_check;
 pub mod summary;
