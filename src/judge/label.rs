@@ -49,7 +49,7 @@ pub const MISMATCH_LEAN: f64 = 0.5;
 
 /// The confidence of an `other` call: the share of postings labelled `other` in
 /// the evaluation data whose gold label is another job (see docs/ACCURACY.md).
-pub const OTHER_CONFIDENCE: f64 = 0.987;
+pub const OTHER_CONFIDENCE: f64 = 0.991;
 
 /// The confidence mapping used when the lexicon carries no fitted calibration.
 pub const UNCALIBRATED: Calibration = Calibration::IDENTITY;
@@ -324,7 +324,9 @@ pub fn decide(po: f64, pm: f64, t: &Thresholds, calibration: Option<Calibration>
     }
 }
 
-/// Turns a verdict on the scores into the posting's verdict: `unclear` for a
+/// Turns a verdict on the scores into the posting's verdict: the role a
+/// posting names for itself (`self_role` product_owner or product_manager)
+/// when the scores call it one of the two roles or hybrid; `unclear` for a
 /// posting that names no Product Owner or Manager and has no score of at least
 /// [`Thresholds::min_score_unnamed`]; for a `hybrid`, the role the posting
 /// names for itself more often (own-role readings first, then plain mentions),
@@ -347,6 +349,25 @@ pub fn judge_posting(
     v.content_lean = lean_of(score.content_po, score.content_pm);
     if knows_role_names && score.role_names == 0 && score.po.max(score.pm) < t.min_score_unnamed {
         v.label = Label::Unclear;
+    }
+    // A posting that names itself one role is that job, whatever its work leans
+    // to (`mismatch` then says so): the title a posting gives itself is what a
+    // reader calls the job.
+    // One that names itself both ("Product Owner / Product Manager", in its title
+    // or with both read as its own role) is not.
+    let names_other = |r: usize| score.named_self[r] > 0 || score.named_in_title[r] > 0;
+    let own = match self_role {
+        Some(SelfRole::ProductOwner) if !names_other(1) => Some(Label::ProductOwner),
+        Some(SelfRole::ProductManager) if !names_other(0) => Some(Label::ProductManager),
+        _ => None,
+    };
+    if let Some(own) = own {
+        if matches!(
+            v.label,
+            Label::ProductOwner | Label::ProductManager | Label::Hybrid
+        ) {
+            v.label = own;
+        }
     }
     if v.label == Label::Hybrid {
         // Balanced work: what the posting calls itself decides.

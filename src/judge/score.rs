@@ -123,6 +123,8 @@ pub struct Score {
     pub named_self: [usize; 2],
     /// Role-name matches that count for their role (own role or plain), per role (PO, PM).
     pub named: [usize; 2],
+    /// Role-name matches in the title that count for their role, per role (PO, PM).
+    pub named_in_title: [usize; 2],
     /// Role-name matches of any reading (own role, colleague, plain, negated).
     pub role_names: usize,
     /// One element per matched entry, by decreasing contribution, then phrase.
@@ -194,6 +196,10 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
             out.named[r] += occurrences
                 .iter()
                 .filter(|o| matches!(o.mark, Mark::SelfRole | Mark::Plain | Mark::Url))
+                .count();
+            out.named_in_title[r] += occurrences
+                .iter()
+                .filter(|o| o.is_title && matches!(o.mark, Mark::SelfRole | Mark::Plain))
                 .count();
         } else {
             match entry.role() {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::judge::context::{fold_cues, has_cue_before, is_experience, starts_with_cue, CueSet};
 use crate::lexicon::ContextCues;
-use crate::text::normalize::{is_word_byte, normalize};
+use crate::text::normalize::{is_break_byte, is_word_byte, normalize};
 
 /// A role a posting can name for itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -121,6 +121,11 @@ const ROLE_NAMES: &[(&str, SelfRole)] = &[
     ("engineering manager", SelfRole::Other),
 ];
 
+/// How far after a role named for the posting (in bytes of folded text, within
+/// the phrase) a Product Owner or Manager named with it still counts as the
+/// posting's own role ("Projektleiter R&D (m/w/d), Technical Product Owner").
+pub const PAIRED_ROLE_BYTES: usize = 40;
+
 /// Mentions of one other job, none of them a colleague's, that name a
 /// description's own role when nothing else does.
 pub const REPEATED_MENTIONS: usize = 2;
@@ -188,25 +193,50 @@ impl SelfRoleDetector {
 
     /// The role a description names for itself (normalized text): on its first
     /// line, after a self cue ("we are hiring a"), or before one ("(m/w/d)").
-    /// A first line that names a Product Owner or Manager among other jobs names
-    /// that. A self cue after an experience cue ("3 years of experience as a
+    /// A first line, or a phrase, that names a Product Owner or Manager with
+    /// another job names the Product Owner or Manager; one that names both a
+    /// Product Owner and a Product Manager names neither. A self cue after an experience cue ("3 years of experience as a
     /// Product Owner") names experience asked of the hire, not the job. Failing
     /// all of these, a description that names one other job at least
     /// [`REPEATED_MENTIONS`] times in the singular (or once as the experience
     /// it asks for), and no Product Owner or Manager at all except as a
     /// colleague, is for that job.
     pub fn in_description(&self, text: &str) -> Option<SelfRole> {
-        let mut found: Option<SelfRole> = None;
+        // The first role named for the posting itself: the role, where its name
+        // ends, and whether it stands on the first line.
+        let mut found: Option<(SelfRole, usize, bool)> = None;
         // Mentions of each role that are not a colleague's.
         let mut mentions: Vec<(SelfRole, usize)> = Vec::new();
         for (start, end, role) in self.roles_in(text) {
             let on_title_line = start < TITLE_LINE_BYTES && !text[..start].contains('\n');
-            if found.is_some() && !on_title_line {
-                // Found on the first line, which is behind us now.
-                break;
+            let is_colleague = has_cue_before(text, start, self.window, &self.colleague);
+            if let Some((first, first_end, first_on_title_line)) = found {
+                // "Business Analyst / Product Owner" on the first line, or "als
+                // Projektleiter (m/w/d), Technical Product Owner" in one phrase,
+                // names the PO.
+                let paired = start <= first_end + PAIRED_ROLE_BYTES
+                    && !text.as_bytes()[first_end..start]
+                        .iter()
+                        .any(|&b| is_break_byte(b));
+                if !(paired || on_title_line && first_on_title_line) {
+                    break;
+                }
+                if !role.is_other_job()
+                    && !is_colleague
+                    && !is_experience(text, start, self.window, &self.experience)
+                {
+                    if first.is_other_job() {
+                        return Some(role);
+                    }
+                    if first != role {
+                        // "Product Owner / Product Manager": both, so neither.
+                        return None;
+                    }
+                }
+                continue;
             }
             let after = text[end..].trim_start_matches(' ');
-            if has_cue_before(text, start, self.window, &self.colleague) {
+            if is_colleague {
                 // "work closely with the Product Owner": a colleague, even on the first line.
                 continue;
             }
@@ -236,18 +266,10 @@ impl SelfRoleDetector {
             if !((on_title_line && !experience) || cued || cued_after) {
                 continue;
             }
-            match found {
-                None => found = Some(role),
-                // "Business Analyst / Product Owner" on the first line names the PO.
-                Some(first) if first.is_other_job() && !role.is_other_job() => return Some(role),
-                Some(_) => {}
-            }
-            if !on_title_line {
-                break;
-            }
+            found = Some((role, end, on_title_line));
         }
-        if found.is_some() {
-            return found;
+        if let Some((role, _, _)) = found {
+            return Some(role);
         }
         if mentions.iter().any(|(r, _)| !r.is_other_job()) {
             return None;
