@@ -427,6 +427,18 @@ fn select_leftmost_longest(cands: &mut [(Hit, bool)], out: &mut Vec<Hit>) {
 
 /// Folds a lexicon form the way text is folded, trimmed of surrounding spaces.
 pub(crate) fn fold_pattern(form: &str) -> String {
+    // Most lexicon forms and cues are written folded already: lower-case ASCII
+    // words and single spaces fold to themselves, without a normalizer pass.
+    let b = form.as_bytes();
+    let is_folded = !b.is_empty()
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b' ')
+        && !form.contains("  ");
+    if is_folded {
+        return form.to_string();
+    }
     normalize(form).text().trim_matches(' ').to_string()
 }
 
@@ -471,6 +483,29 @@ mod tests {
         t(e, "our newproduct manager, the NEWPRODUCT MANAGER", &[]);
         // Only role names: a phrase of work glued to a word is not read.
         t(e, "ÜberBacklog and überbacklog", &[]);
+    }
+
+    #[test]
+    fn folded_forms_fold_to_themselves() {
+        for form in ["backlog", "product owner", "kpi 2", "a b c", "x"] {
+            assert_eq!(fold_pattern(form), normalize(form).text().trim_matches(' '));
+            assert_eq!(fold_pattern(form), form);
+        }
+        for form in [
+            "Backlog",
+            " product owner",
+            "a  b",
+            "über",
+            "a-b",
+            "a/b",
+            "",
+        ] {
+            assert_eq!(
+                fold_pattern(form),
+                normalize(form).text().trim_matches(' '),
+                "{form:?}"
+            );
+        }
     }
 
     #[test]

@@ -58,6 +58,15 @@ const SUFFIX_PAIRS: &[(&str, &str)] = &[
 /// space), not including the phrase itself. `is_wildcard` says whether the last
 /// word is a wildcard stem (so `prioritiz` gets `prioritis`).
 pub fn variants(phrase: &str, is_wildcard: bool) -> Vec<String> {
+    // Most phrases have no word with another spelling: answer without allocating.
+    let n_words = phrase.split(' ').count();
+    let any = phrase
+        .split(' ')
+        .enumerate()
+        .any(|(i, w)| has_variant(w, is_wildcard && i == n_words - 1));
+    if !any {
+        return Vec::new();
+    }
     let words: Vec<&str> = phrase.split(' ').collect();
     let mut options: Vec<Vec<String>> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
@@ -91,6 +100,16 @@ pub fn variants(phrase: &str, is_wildcard: bool) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether [`word_variants`] gives `word` another spelling.
+fn has_variant(word: &str, is_stem: bool) -> bool {
+    WORD_PAIRS.iter().any(|&(us, uk)| word == us || word == uk)
+        || SUFFIX_PAIRS.iter().any(|&(us, uk)| {
+            (us == "iz") == is_stem
+                && (word.strip_suffix(us).is_some_and(|s| s.len() >= 3)
+                    || word.strip_suffix(uk).is_some_and(|s| s.len() >= 3))
+        })
 }
 
 fn word_variants(word: &str, is_stem: bool) -> Vec<String> {
