@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::types::check_multiplier;
 use super::{
     fnv1a_hex, form_key, Calibration, Category, CategoryKind, ContextCues, Entry, EntryId, Heading,
     HeadingKind, Lexicon, Role, SectionCues, DEFAULT_LEXICON, EMBEDDED_SOURCE,
@@ -18,9 +19,6 @@ use crate::error::{Error, Result};
 
 /// The largest weight an entry may carry.
 pub const MAX_WEIGHT: f64 = 10.0;
-
-/// The largest multiplier the `[weights]` table may give a category.
-pub const MAX_MULTIPLIER: f64 = 10.0;
 
 /// The longest phrase form accepted, in characters (headings and legal statements too).
 pub const MAX_PHRASE_CHARS: usize = 80;
@@ -455,18 +453,6 @@ impl Lexicon {
     }
 }
 
-/// Checks one surface form; returns what is wrong with it.
-/// Checks a category multiplier: finite, above 0, at most [`MAX_MULTIPLIER`].
-pub(super) fn check_multiplier(m: f64) -> std::result::Result<(), String> {
-    if m.is_finite() && m > 0.0 && m <= MAX_MULTIPLIER {
-        Ok(())
-    } else {
-        Err(format!(
-            "multiplier {m} is out of range: it must be above 0 and at most {MAX_MULTIPLIER}"
-        ))
-    }
-}
-
 fn validate_form(form: &str) -> std::result::Result<(), String> {
     let f = form.trim();
     if f.is_empty() {
@@ -649,6 +635,89 @@ impl LineIndex {
     /// The 1-based line containing byte `offset` (the last line past the end).
     fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+impl Lexicon {
+    /// Adds the categories, entries and section cues of `other` to this lexicon.
+    ///
+    /// An entry of `other` whose form is already present replaces the old
+    /// entry's form (so an extension can re-weight a phrase). Context cues are
+    /// appended. A heading of `other` is added, or replaces the same heading's
+    /// kind (so an extension can add a language's headings or move one); its
+    /// legal statements are added. Categories keep the base's `[weights]`
+    /// multipliers; a category the extension's `[weights]` lists takes the
+    /// extension's. The result carries no calibration: its
+    /// confidences are uncalibrated, since the fitted constants belonged to the
+    /// base lexicon.
+    pub fn extend(&mut self, other: Lexicon) {
+        let mut replaced: HashMap<String, ()> = HashMap::new();
+        for e in &other.entries {
+            for f in &e.forms {
+                replaced.insert(form_key(f), ());
+            }
+        }
+        // Drop replaced forms from the base, and entries left without forms.
+        let mut kept = Vec::new();
+        for mut e in std::mem::take(&mut self.entries) {
+            e.forms.retain(|f| !replaced.contains_key(&form_key(f)));
+            if !e.forms.is_empty() {
+                kept.push(e);
+            }
+        }
+        self.entries = kept;
+        let mut cat_map = Vec::with_capacity(other.categories.len());
+        for c in other.categories {
+            let existing = self
+                .categories
+                .iter()
+                .position(|x| x.name == c.name && x.role == c.role);
+            match existing {
+                Some(i) => {
+                    if c.multiplier.is_some() {
+                        self.categories[i].multiplier = c.multiplier;
+                    }
+                    cat_map.push(i);
+                }
+                None => {
+                    cat_map.push(self.categories.len());
+                    self.categories.push(c);
+                }
+            }
+        }
+        for mut e in other.entries {
+            e.category = cat_map[e.category];
+            self.entries.push(e);
+        }
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            e.id = EntryId(i as u32);
+        }
+        let ctx = other.context;
+        self.context.colleague.extend(ctx.colleague);
+        self.context.self_before.extend(ctx.self_before);
+        self.context.experience.extend(ctx.experience);
+        self.context.self_after.extend(ctx.self_after);
+        self.context.negation.extend(ctx.negation);
+        // An extension without a [sections] table adds none (it does not bring the default's back).
+        if let Some(cues) = other.sections {
+            let mut base = self
+                .sections
+                .take()
+                .unwrap_or_else(|| default_section_cues().clone());
+            base.merge(cues);
+            self.sections = Some(base);
+        }
+        self.calibration = None;
+        self.name = format!("{}+{}", self.name, other.name);
+        self.hash = fnv1a_hex(format!("{}{}", self.hash, other.hash).as_bytes());
+    }
+
+    /// The section headings and legal-statement cues: the file's own, or the
+    /// default lexicon's when the file has no `[sections]` table.
+    pub fn section_cues(&self) -> &SectionCues {
+        self.sections
+            .as_ref()
+            .unwrap_or_else(|| default_section_cues())
     }
 }
 
