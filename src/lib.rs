@@ -68,9 +68,10 @@ pub use classify::{
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;
 pub use judge::label::{Label, LabelCounts, Thresholds, Verdict};
-pub use judge::score::{Evidence, Score, ScoringParams};
+pub use judge::score::{Evidence, Occurrence, Score, ScoringParams};
+pub use judge::sections::SectionKind;
 pub use judge::self_role::SelfRole;
-pub use lexicon::{CategoryKind, Lexicon, Role, DEFAULT_LEXICON, MAX_MULTIPLIER};
+pub use lexicon::{Category, CategoryKind, Entry, EntryId, Lexicon, Role};
 pub use matching::scan::Workload;
 
 /// The main types can be shared across threads (checked at compile time).

@@ -369,6 +369,26 @@ impl Totals {
         }
     }
 
+    /// Counts one row read (kept or filtered out) and prints its warnings.
+    fn count(&mut self, o: &RowOut, quiet: bool) {
+        self.rows += 1;
+        self.counts.add(o.label);
+        for w in &o.warnings {
+            self.warn(quiet, w);
+        }
+    }
+
+    /// Notes an input whose quoting is unbalanced (always printed: it may have swallowed rows).
+    fn unbalanced_quote(&mut self, source: &str, line: u64) {
+        self.input_errors += 1;
+        self.warnings += 1;
+        print_warning(&format!(
+            "{source}:{line}: the input has an unbalanced quote character, last at line \
+             {line}: a quoted field opened there may be unclosed (its record then absorbed the \
+             lines after it), or a field holds a stray quote; check the quoting"
+        ));
+    }
+
     /// The closing line on stderr.
     fn report(&self, filter: &RowFilter) {
         let per_label: Vec<String> = self
@@ -396,6 +416,71 @@ impl Totals {
     }
 }
 
+/// Where the rows go: the output stream, or an xlsx workbook with its Summary tally.
+struct Output {
+    sink: Sink,
+    workbook: Option<(XlsxWriter, Tally)>,
+}
+
+impl Output {
+    /// Opens the output and writes the header (nothing for JSON Lines and xlsx).
+    fn open(config: &Config, layout: &Layout) -> Result<Output> {
+        let mut sink = Sink::open(config.output.as_deref())?;
+        if config.format == Format::Xlsx && sink.is_terminal() {
+            anyhow::bail!(
+                "xlsx output is a binary file: write it with -o FILE.xlsx (or redirect stdout)"
+            );
+        }
+        let name = sink.name();
+        sink.writer()
+            .write_all(&layout.header())
+            .map_err(|e| popm::Error::write(&name, e))?;
+        let workbook = match config.format {
+            Format::Xlsx => Some((XlsxWriter::new(&layout.columns())?, Tally::new())),
+            _ => None,
+        };
+        Ok(Output { sink, workbook })
+    }
+
+    /// Writes one kept row; warnings of the workbook go to `totals`.
+    fn write(&mut self, o: &RowOut, config: &Config, totals: &mut Totals) -> popm::Result<()> {
+        match self.workbook.as_mut() {
+            Some((wb, tally)) => {
+                for w in wb.write_row(&o.cells)? {
+                    totals.warn(config.quiet, &w);
+                }
+                match &o.result {
+                    Some(c) => tally.add_classification(c, config.classifier.lexicon()),
+                    None => tally.add(o.label, None, None, &[]),
+                }
+            }
+            None => {
+                let name = self.sink.name();
+                self.sink
+                    .writer()
+                    .write_all(&o.bytes)
+                    .map_err(|e| popm::Error::write(&name, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes the workbook (its Summary sheet) and puts the output in place.
+    fn finish(mut self, config: &Config) -> Result<()> {
+        if let Some((wb, tally)) = self.workbook.take() {
+            let lexicon_id = config.classifier.lexicon().identity();
+            popm::report::summary_sheet::finish_workbook(
+                wb,
+                &tally,
+                &lexicon_id,
+                &config.settings,
+                self.sink.writer(),
+            )?;
+        }
+        self.sink.finish()
+    }
+}
+
 /// Runs `popm classify`.
 pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let config = Config::new(args)?;
@@ -411,21 +496,8 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     )
     .with_dialect(config.dialect)
     .with_provenance(config.provenance);
-    let mut sink = Sink::open(config.output.as_deref())?;
-    if config.format == Format::Xlsx && sink.is_terminal() {
-        anyhow::bail!(
-            "xlsx output is a binary file: write it with -o FILE.xlsx (or redirect stdout)"
-        );
-    }
+    let mut output = Output::open(&config, &layout)?;
     interrupt::install();
-    let sink_name = sink.name();
-    let io_err = |e: io::Error| popm::Error::write(&sink_name, e);
-    sink.writer().write_all(&layout.header()).map_err(io_err)?;
-    let mut workbook = match config.format {
-        Format::Xlsx => Some(XlsxWriter::new(&layout.columns())?),
-        _ => None,
-    };
-    let mut tally = Tally::new();
     let mut progress = Progress::new(!config.quiet, config.total_bytes());
     let mut totals = Totals::default();
     let mut first = Some((first, first_plan));
@@ -453,63 +525,28 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         // CSV fields are split here, on the worker, into the thread's own buffer.
         let process = |rec: &mut Record| -> RowOut { rec.with_fields(|rec| maker.make(rec)) };
         let bytes_read = src.byte_counter();
-        let lexicon = config.classifier.lexicon();
         run_ordered(
             &config.pool,
             |batch| src.read_batch_deferred(batch),
             process,
             |outs: Vec<RowOut>| {
-                if outs.is_empty() {
-                    return Ok(());
-                }
                 progress.update(bytes_read.load(Ordering::Relaxed), totals.rows + outs.len());
-                for o in outs {
+                for o in &outs {
                     if config.filter.keeps(o.label, o.confidence) {
                         totals.written += 1;
-                        if let Some(wb) = workbook.as_mut() {
-                            for w in wb.write_row(&o.cells)? {
-                                totals.warn(config.quiet, &w);
-                            }
-                            match &o.result {
-                                Some(c) => tally.add_classification(c, lexicon),
-                                None => tally.add(o.label, None, None, &[]),
-                            }
-                        } else {
-                            sink.writer().write_all(&o.bytes).map_err(io_err)?;
-                        }
+                        output.write(o, &config, &mut totals)?;
                     }
-                    totals.rows += 1;
-                    totals.counts.add(o.label);
-                    for w in &o.warnings {
-                        totals.warn(config.quiet, w);
-                    }
+                    totals.count(o, config.quiet);
                 }
                 Ok(())
             },
         )?;
         progress.finish_input(src.bytes_read());
         if let Some(line) = src.unbalanced_quote_line() {
-            totals.input_errors += 1;
-            totals.warnings += 1;
-            print_warning(&format!(
-                "{}:{line}: the input has an unbalanced quote character, last at line \
-                 {line}: a quoted field opened there may be unclosed (its record then absorbed the \
-                 lines after it), or a field holds a stray quote; check the quoting",
-                maker.source_name
-            ));
+            totals.unbalanced_quote(&maker.source_name, line);
         }
     }
-    if let Some(wb) = workbook {
-        let lexicon_id = config.classifier.lexicon().identity();
-        popm::report::summary_sheet::finish_workbook(
-            wb,
-            &tally,
-            &lexicon_id,
-            &config.settings,
-            sink.writer(),
-        )?;
-    }
-    sink.finish()?;
+    output.finish(&config)?;
     progress.clear();
     if !config.quiet {
         totals.report(&config.filter);

@@ -240,7 +240,7 @@ fn run_fit(args: &LearnArgs) -> Result<ExitCode> {
             path.display().to_string(),
         ),
         None => (
-            popm::DEFAULT_LEXICON.to_string(),
+            popm::Lexicon::default_text().to_string(),
             "the default lexicon".to_string(),
         ),
     };

@@ -76,3 +76,38 @@ impl InputFormat {
         }
     }
 }
+
+/// The first bytes of a zip archive (an `.xlsx` workbook).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// Byte order marks: UTF-8, UTF-16 LE, UTF-16 BE.
+const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"];
+
+impl InputFormat {
+    /// The format the start of an input shows: a zip archive is a workbook, a
+    /// first character `{` JSON Lines, anything else CSV. Blanks (ASCII white
+    /// space, and NUL for UTF-16) and a byte order mark before it are skipped.
+    /// `None` when `head` cannot tell yet: it is all blank, or (unless `at_end`)
+    /// it could still be the start of a zip archive or a byte order mark.
+    pub fn from_content(head: &[u8], at_end: bool) -> Option<InputFormat> {
+        if head.starts_with(ZIP_MAGIC) {
+            return Some(InputFormat::Xlsx);
+        }
+        let is_start_of = |whole: &[u8]| head.len() < whole.len() && whole.starts_with(head);
+        if !at_end && (is_start_of(ZIP_MAGIC) || BOMS.iter().any(|b| is_start_of(b))) {
+            return None;
+        }
+        let text = BOMS
+            .iter()
+            .find_map(|b| head.strip_prefix(*b))
+            .unwrap_or(head);
+        let first = text
+            .iter()
+            .find(|&&b| !(b.is_ascii_whitespace() || b == 0))?;
+        Some(if *first == b'{' {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Csv
+        })
+    }
+}

@@ -110,7 +110,7 @@ impl Category {
     }
 
     /// What every contribution of the category's entries is multiplied by: the
-    /// `[weights]` table's value (above 0, at most [`MAX_MULTIPLIER`]), else 1.
+    /// `[weights]` table's value (above 0, at most 10), else 1.
     pub fn multiplier(&self) -> f64 {
         self.multiplier.unwrap_or(1.0)
     }
@@ -156,7 +156,7 @@ impl Entry {
         self.role
     }
 
-    /// How strongly one match indicates the role: above 0, at most [`MAX_WEIGHT`].
+    /// How strongly one match indicates the role: above 0, at most 10.
     pub fn weight(&self) -> f64 {
         self.weight
     }
@@ -394,6 +394,11 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The text of the default lexicon file, as embedded in the binary.
+    pub fn default_text() -> &'static str {
+        DEFAULT_LEXICON
+    }
+
     /// Parses the embedded default lexicon.
     ///
     /// # Panics
@@ -466,7 +471,7 @@ impl Lexicon {
     /// # Errors
     ///
     /// When the count differs from the categories', or a multiplier is not
-    /// above 0 and at most [`MAX_MULTIPLIER`].
+    /// above 0 and at most 10.
     pub fn with_multipliers(mut self, multipliers: &[Option<f64>]) -> crate::Result<Lexicon> {
         if multipliers.len() != self.categories.len() {
             return Err(crate::Error::lexicon(

@@ -13,7 +13,7 @@
 //! on the training postings. The multipliers are `v_c` scaled so that the
 //! contribution-weighted mean multiplier over the training postings is 1
 //! (the label thresholds keep their meaning), rounded to two decimals and kept
-//! within [`MIN_MULTIPLIER`]–[`crate::MAX_MULTIPLIER`]. A category matched in
+//! within [`MIN_MULTIPLIER`]–10. A category matched in
 //! fewer than [`MIN_POSTINGS`] training postings is too thin to fit: it keeps
 //! its hand weight (multiplier 1, not listed).
 //!
@@ -334,7 +334,7 @@ fn fit_rows(d: &Data, rows: &[usize], p: usize) -> Fit {
         let k = total / weighted;
         for &c in &cols {
             let m = ((k * v[c]) * 100.0).round() / 100.0;
-            multipliers[c] = Some(m.clamp(MIN_MULTIPLIER, crate::MAX_MULTIPLIER));
+            multipliers[c] = Some(m.clamp(MIN_MULTIPLIER, crate::lexicon::MAX_MULTIPLIER));
         }
     }
     Fit {
@@ -581,7 +581,7 @@ entries = [{ phrase = "pricing", weight = 2 }]
         assert_eq!(f.thin, vec![3]);
         assert_eq!(f.postings[3], 1);
         for x in [backlog, noise, roadmap] {
-            assert!((MIN_MULTIPLIER..=crate::MAX_MULTIPLIER).contains(&x));
+            assert!((MIN_MULTIPLIER..=crate::lexicon::MAX_MULTIPLIER).contains(&x));
         }
     }
 

@@ -515,40 +515,7 @@ fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
     }
 }
 
-/// The first bytes of a zip archive (an `.xlsx` workbook).
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-
-/// Byte order marks: UTF-8, UTF-16 LE, UTF-16 BE.
-const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"];
-
-/// The format the start of a result shows: a zip archive is a workbook, a
-/// first character `{` JSON Lines, anything else CSV. Blanks (ASCII white
-/// space, and NUL for UTF-16) and a byte order mark before it are skipped.
-/// `None` when `head` cannot tell yet: it is all blank, or (unless `at_end`)
-/// it could still be the start of a zip archive or a byte order mark.
-fn format_of(head: &[u8], at_end: bool) -> Option<InputFormat> {
-    if head.starts_with(ZIP_MAGIC) {
-        return Some(InputFormat::Xlsx);
-    }
-    let is_start_of = |whole: &[u8]| head.len() < whole.len() && whole.starts_with(head);
-    if !at_end && (is_start_of(ZIP_MAGIC) || BOMS.iter().any(|b| is_start_of(b))) {
-        return None;
-    }
-    let text = BOMS
-        .iter()
-        .find_map(|b| head.strip_prefix(*b))
-        .unwrap_or(head);
-    let first = text
-        .iter()
-        .find(|&&b| !(b.is_ascii_whitespace() || b == 0))?;
-    Some(if *first == b'{' {
-        InputFormat::Jsonl
-    } else {
-        InputFormat::Csv
-    })
-}
-
-/// Reads the start of `reader` until its format shows ([`format_of`]):
+/// Reads the start of `reader` until its format shows ([`InputFormat::from_content`]):
 /// returns the bytes read (to be read again) and the format.
 ///
 /// # Errors
@@ -564,7 +531,7 @@ fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputForm
             Err(e) => return Err(Error::io(name, e)),
         };
         head.extend_from_slice(&chunk[..n]);
-        if let Some(format) = format_of(&head, n == 0) {
+        if let Some(format) = InputFormat::from_content(&head, n == 0) {
             return Ok((head, format));
         }
         if n == 0 {
@@ -1357,7 +1324,11 @@ entries = [{ phrase = "roadmap", weight = 3 }]
             (b" \n\n", true, None),
             (b"", true, None),
         ] {
-            assert_eq!(format_of(head, at_end), want, "{head:?} {at_end}");
+            assert_eq!(
+                InputFormat::from_content(head, at_end),
+                want,
+                "{head:?} {at_end}"
+            );
         }
         let lex = lexicon();
         for blank in [&b""[..], b"\n\n  \r\n", b"\xef\xbb\xbf"] {
