@@ -51,6 +51,11 @@ pub const MISMATCH_LEAN: f64 = 0.5;
 /// the evaluation data whose gold label is another job (see docs/ACCURACY.md).
 pub const OTHER_CONFIDENCE: f64 = 0.991;
 
+/// The confidence of a label the posting's own naming chose over the scores'
+/// call: of the evaluation postings labelled as the role they name themselves,
+/// 74 of 75 are right, `(74 + 1) / (75 + 2)` smoothed (see docs/ACCURACY.md).
+pub const SELF_NAMED_CONFIDENCE: f64 = 0.974;
+
 /// The confidence mapping used when the lexicon carries no fitted calibration.
 pub const UNCALIBRATED: Calibration = Calibration::IDENTITY;
 
@@ -361,6 +366,7 @@ pub fn judge_posting(
         Some(SelfRole::ProductManager) if !names_other(0) => Some(Label::ProductManager),
         _ => None,
     };
+    let by_scores = v.label;
     if let Some(own) = own {
         if matches!(
             v.label,
@@ -374,6 +380,11 @@ pub fn judge_posting(
         if let Some(role) = named_role(score.named_self).or_else(|| named_role(score.named)) {
             v.label = role;
         }
+    }
+    if v.label != by_scores {
+        // The scores' confidence is about the role they lean to; a label the
+        // posting's own naming chose carries how often such labels are right.
+        v.confidence = SELF_NAMED_CONFIDENCE;
     }
     let names_itself = score.named_self.iter().any(|&n| n > 0);
     if self_role.is_some_and(SelfRole::is_other_job)
@@ -407,6 +418,67 @@ fn named_role([po, pm]: [usize; 2]) -> Option<Label> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_posting_naming_itself_is_that_role_with_the_naming_confidence() {
+        let t = Thresholds::default();
+        // Names itself a Product Owner ("as a Product Owner"), describes PM work.
+        let score = Score {
+            po: 9.0,
+            pm: 20.0,
+            content_po: 0.0,
+            content_pm: 20.0,
+            named_self: [1, 0],
+            named: [1, 0],
+            role_names: 1,
+            ..Score::default()
+        };
+        let v = judge_posting(
+            decide(score.po, score.pm, &t, None),
+            &score,
+            Some(SelfRole::ProductOwner),
+            &t,
+            true,
+        );
+        assert_eq!(v.label, Label::ProductOwner);
+        assert_eq!(v.confidence, SELF_NAMED_CONFIDENCE);
+        assert!(v.mismatch && v.content_lean == 1.0);
+        // Naming both roles in the title leaves the scores' call.
+        let both = Score {
+            named_in_title: [1, 1],
+            ..score.clone()
+        };
+        let v = judge_posting(
+            decide(both.po, both.pm, &t, None),
+            &both,
+            Some(SelfRole::ProductOwner),
+            &t,
+            true,
+        );
+        assert_eq!(v.label, Label::ProductManager);
+        // Another job named, nothing strong: other.
+        let eng = Score {
+            po: 4.0,
+            pm: 6.0,
+            role_names: 1,
+            ..Score::default()
+        };
+        let v = judge_posting(
+            decide(4.0, 6.0, &t, None),
+            &eng,
+            Some(SelfRole::Engineer),
+            &t,
+            true,
+        );
+        assert_eq!((v.label, v.confidence), (Label::Other, OTHER_CONFIDENCE));
+        // No role named at all and a weak case: unclear.
+        let weak = Score {
+            pm: 4.0,
+            ..Score::default()
+        };
+        let v = judge_posting(decide(0.0, 4.0, &t, None), &weak, None, &t, true);
+        assert_eq!(v.label, Label::Unclear);
+    }
 
     #[test]
     fn labels_by_threshold() {
