@@ -49,7 +49,7 @@ pub const MISMATCH_LEAN: f64 = 0.5;
 
 /// The confidence of an `other` call: the share of postings labelled `other` in
 /// the evaluation data whose gold label is another job (see docs/ACCURACY.md).
-pub const OTHER_CONFIDENCE: f64 = 0.991;
+pub const OTHER_CONFIDENCE: f64 = 0.987;
 
 /// The confidence of a label the posting's own naming chose over the scores'
 /// call: of the evaluation postings labelled as the role they name themselves,

@@ -359,6 +359,10 @@ impl SectionDetector {
         if rest_trimmed.starts_with(':') {
             return Some(kind);
         }
+        // A heading asked as a question that fills its line: "Who are we?", "Qui sommes-nous ?".
+        if rest_trimmed.trim_end_matches(' ') == "?" {
+            return Some(kind);
+        }
         let extra = count_words_up_to(rest, MAX_EXTRA_WORDS + 1);
         let line = text[line_start..line_end].trim_end_matches(' ');
         if line.ends_with(':')
@@ -506,6 +510,18 @@ mod tests {
         for (needle, want) in cases {
             assert_eq!(kind_of(text, needle), want, "{needle}");
         }
+    }
+
+    #[test]
+    fn a_heading_asked_as_a_question_opens_its_section() {
+        let text = "Who we are?\nWe lead the market in pricing.\n\nQui sommes-nous ?\n\
+                    Nous sommes leader de la tarification.\n\nYour role\nYou own the backlog.\n\
+                    Who owns the roadmap? You do.";
+        assert_eq!(kind_of(text, "we lead the market"), SectionKind::About);
+        assert_eq!(kind_of(text, "nous sommes leader"), SectionKind::About);
+        assert_eq!(kind_of(text, "you own the backlog"), SectionKind::Role);
+        // A question that is a sentence opens nothing.
+        assert_eq!(kind_of(text, "you do"), SectionKind::Role);
     }
 
     #[test]

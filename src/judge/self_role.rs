@@ -236,6 +236,10 @@ impl SelfRoleDetector {
                 continue;
             }
             let after = text[end..].trim_start_matches(' ');
+            if starts_with_cue(after, "turned") {
+                // "an engineer-turned-product-manager": what the hire was, not the job.
+                continue;
+            }
             if is_colleague {
                 // "work closely with the Product Owner": a colleague, even on the first line.
                 continue;
@@ -305,6 +309,16 @@ mod tests {
 
     fn det() -> SelfRoleDetector {
         SelfRoleDetector::new(Lexicon::embedded().context())
+    }
+
+    #[test]
+    fn a_former_role_turned_into_another_is_not_the_job() {
+        let d = det();
+        let text = normalize(
+            "We build payment tools.\nYou should ideally be an engineer-turned-product-manager \
+             with 8 years of experience.",
+        );
+        assert_eq!(d.in_description(text.text()), None);
     }
 
     #[test]
