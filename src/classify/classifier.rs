@@ -137,7 +137,8 @@ impl ClassifierBuilder {
         // The legal cues are found in the lexicon's pass over the text, not in one of their own.
         let scanner = Scanner::with_markers(&lexicon, workload, &sections.legal_cues())?;
         let rules = ContextRules::new(lexicon.context());
-        let self_roles = SelfRoleDetector::new(lexicon.context());
+        let self_roles =
+            SelfRoleDetector::for_many_texts(lexicon.context(), workload == Workload::Batch);
         let is_role_name: Vec<bool> = lexicon
             .entries()
             .iter()
