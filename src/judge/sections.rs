@@ -39,7 +39,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::lexicon::{HeadingKind, SectionCues};
-use crate::text::normalize::{is_break_byte, is_word_byte, normalize};
+use crate::matching::scan::fold_pattern;
+use crate::text::normalize::{is_break_byte, is_word_byte};
 
 /// Words a heading line may have after its cue ("About Acme Corp").
 pub const MAX_EXTRA_WORDS: usize = 3;
@@ -138,9 +139,10 @@ enum Fit {
 use Fit::{Alone, Lead};
 
 /// A heading or legal statement folded like text (lower case, hyphens and
-/// slashes as spaces), as it appears in normalized text.
+/// slashes as spaces), as it appears in normalized text: the same folding as
+/// a lexicon phrase's.
 fn fold(cue: &str) -> String {
-    normalize(cue).text().trim_matches(' ').to_string()
+    fold_pattern(cue)
 }
 
 /// One section: where it starts in the folded text and its kind.
@@ -429,6 +431,7 @@ fn count_words_up_to(s: &str, limit: usize) -> usize {
 mod tests {
     use super::*;
     use crate::lexicon::Lexicon;
+    use crate::text::normalize::normalize;
 
     /// The detector of the default lexicon's headings, built once.
     fn default_detector() -> &'static SectionDetector {

@@ -410,26 +410,9 @@ fn class_metrics(conf: &[LabelCounts; 2], class: usize) -> ClassMetrics {
     } else {
         Label::ProductManager
     });
-    let tp = conf[class].get(label) as f64;
-    let predicted = (conf[0].get(label) + conf[1].get(label)) as f64;
-    let support = conf[class].total();
-    let precision = if predicted > 0.0 { tp / predicted } else { 0.0 };
-    let recall = if support > 0 {
-        tp / support as f64
-    } else {
-        0.0
-    };
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
-    ClassMetrics {
-        precision,
-        recall,
-        f1,
-        support,
-    }
+    let right = conf[class].get(label);
+    let called = conf[0].get(label) + conf[1].get(label);
+    f1_of(right, called, conf[class].total())
 }
 
 /// Evaluates the cases: overall and per-group figures, and the phrases behind wrong calls.
