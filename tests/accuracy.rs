@@ -28,8 +28,8 @@ const AS_WRITTEN: Floor = Floor {
 
 /// The work described alone (`--mask-roles`).
 const MASKED: Floor = Floor {
-    macro_f1: 0.70,
-    coverage: 0.73,
+    macro_f1: 0.72,
+    coverage: 0.74,
     other_as_role: 0.06,
 };
 

@@ -289,27 +289,41 @@ impl SectionDetector {
                 }
                 None => {}
             }
-            push(&mut list, line_start, current);
-            // Legal sentences inside the line, each from the break before it to the one after.
-            while let Some(&p) = legal.peek() {
-                if p >= line_end {
-                    break;
+            // A line is cut where a heading opens inside it; each part holds
+            // its own legal sentences.
+            let mut part_start = line_start;
+            loop {
+                let inline = self.next_inline_heading(text, part_start, line_end);
+                let part_end = inline.map_or(line_end, |(at, _)| at);
+                push(&mut list, part_start, current);
+                // Legal sentences inside the part, each from the break before it to the one after.
+                while let Some(&p) = legal.peek() {
+                    if p >= part_end {
+                        break;
+                    }
+                    legal.next();
+                    if p < part_start || p < legal_end {
+                        continue;
+                    }
+                    let start = b[part_start..p]
+                        .iter()
+                        .rposition(|&c| is_break_byte(c))
+                        .map_or(part_start, |q| part_start + q + 1);
+                    let end = b[p..part_end]
+                        .iter()
+                        .position(|&c| is_break_byte(c))
+                        .map_or(part_end, |q| p + q);
+                    push(&mut list, start, SectionKind::Legal);
+                    push(&mut list, end, current);
+                    legal_end = end;
                 }
-                legal.next();
-                if p < line_start || p < legal_end {
-                    continue;
+                match inline {
+                    Some((at, kind)) => {
+                        current = kind;
+                        part_start = at;
+                    }
+                    None => break,
                 }
-                let start = b[line_start..p]
-                    .iter()
-                    .rposition(|&c| is_break_byte(c))
-                    .map_or(line_start, |q| line_start + q + 1);
-                let end = b[p..line_end]
-                    .iter()
-                    .position(|&c| is_break_byte(c))
-                    .map_or(line_end, |q| p + q);
-                push(&mut list, start, SectionKind::Legal);
-                push(&mut list, end, current);
-                legal_end = end;
             }
             line_start = line_end + 1;
         }
@@ -338,6 +352,51 @@ impl SectionDetector {
             }
         }
         found
+    }
+
+    /// The first heading that opens inside a line after `from` and before
+    /// `end`: a heading cue that starts a sentence and is followed by a colon
+    /// ("… to give life. Job description: Champion …"), as in postings
+    /// flattened to one line. Its start and the section it opens.
+    fn next_inline_heading(
+        &self,
+        text: &str,
+        from: usize,
+        end: usize,
+    ) -> Option<(usize, SectionKind)> {
+        let b = text.as_bytes();
+        let mut at = from + 1;
+        while at < end {
+            let p = at + memchr::memchr3(b'.', b'!', b'?', &b[at..end])?;
+            at = p + 1;
+            let s = p + 2;
+            if b.get(p + 1) != Some(&b' ') || s >= end || !is_word_byte(b[s]) {
+                continue;
+            }
+            let Some((pattern, len)) = self.longest_cue(&b[s..end]) else {
+                continue;
+            };
+            let e = s + len;
+            if e < end && is_word_byte(b[e]) {
+                continue;
+            }
+            let (_, kind, fit) = self.cues[pattern];
+            let rest = &text[e..end];
+            let Some(colon) = rest.find(':') else {
+                continue;
+            };
+            let extra = match fit {
+                Alone => 0,
+                Lead => MAX_EXTRA_WORDS,
+            };
+            let words = &rest[..colon];
+            if !words.contains(['.', '!', '?', ',', ';'])
+                && count_words_up_to(words, extra + 1) <= extra
+            {
+                return Some((s, kind));
+            }
+        }
+        None
     }
 
     /// The section a line opens, if it is a heading.
@@ -562,6 +621,21 @@ mod tests {
                     Benefits of working at Acme include:\nA market salary";
         assert_eq!(kind_of(text, "user stories"), SectionKind::Role);
         assert_eq!(kind_of(text, "market salary"), SectionKind::Benefits);
+    }
+
+    #[test]
+    fn a_heading_inside_a_flattened_line_opens_its_section() {
+        let text = "Company description: Acme is a bank with a vision. Job description: \
+                    You own the product backlog. Benefits: free lunch and a market salary. \
+                    Responsibilities of the teams we meet every day: nothing";
+        assert_eq!(kind_of(text, "with a vision"), SectionKind::About);
+        assert_eq!(kind_of(text, "product backlog"), SectionKind::Role);
+        assert_eq!(kind_of(text, "market salary"), SectionKind::Benefits);
+        // More words than the cue allows before the colon: a sentence, not a heading.
+        assert_eq!(kind_of(text, "nothing"), SectionKind::Benefits);
+        // A heading cue that only starts a sentence, with no colon after it, opens nothing.
+        let text = "Responsibilities: you own the backlog. About the market we know little.";
+        assert_eq!(kind_of(text, "the market"), SectionKind::Role);
     }
 
     #[test]
