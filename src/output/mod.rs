@@ -23,6 +23,7 @@
 //! be classified has `label` `error` and none of the score fields.
 
 pub mod evidence_cell;
+mod json_line;
 pub mod number;
 pub mod row;
 #[cfg(feature = "xlsx")]

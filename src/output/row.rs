@@ -13,6 +13,7 @@ use crate::judge::label::Label;
 use crate::lexicon::{Lexicon, Role};
 use crate::output::evidence_cell::compact_evidence;
 use crate::output::evidence_cell::{compact_evidence_len_hint, write_compact_evidence};
+use crate::output::json_line::{JsonRow, JsonVerdict, Kept};
 use crate::output::number::{round, write_fixed};
 use crate::text::snippet::{snippet, CharIndex};
 
@@ -336,11 +337,7 @@ impl Layout {
                     c.score.evidence.iter().map(|e| e.occurrences.len()).sum()
                 });
                 let mut line = Vec::with_capacity(1024 + 512 * matches);
-                if let Err(e) =
-                    serde_json::to_writer(&mut line, &self.json_row(info, result, lexicon))
-                {
-                    line = format!("{{\"error\":\"{e}\"}}").into_bytes();
-                }
+                self.json_row(info, result, lexicon).write(&mut line);
                 line.push(b'\n');
                 line
             }
@@ -439,80 +436,6 @@ impl Layout {
             }),
             warnings: &info.warnings,
         }
-    }
-}
-
-/// One JSON Lines object; field order is the output's key order.
-#[derive(Serialize)]
-struct JsonRow<'a> {
-    schema_version: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'a str>,
-    row: u64,
-    id: &'a str,
-    label: &'static str,
-    #[serde(flatten)]
-    verdict: Option<JsonVerdict>,
-    lexicon: &'a str,
-    evidence: Vec<EvidenceItem<'a>>,
-    error: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kept: Option<Kept<'a>>,
-    warnings: &'a [String],
-}
-
-/// The score fields after `label`, shared by JSON Lines and `check --json`.
-#[derive(Serialize)]
-struct JsonVerdict {
-    confidence: f64,
-    lean: f64,
-    content_lean: f64,
-    self_role: Option<&'static str>,
-    mismatch: bool,
-    language: &'static str,
-    po_score: f64,
-    pm_score: f64,
-    calibrated: bool,
-}
-
-impl JsonVerdict {
-    fn new(c: &Classification) -> JsonVerdict {
-        JsonVerdict {
-            confidence: round(c.verdict.confidence, 3),
-            lean: round(c.verdict.lean, 3),
-            content_lean: round(c.verdict.content_lean, 3),
-            self_role: c.self_role.map(|r| r.as_str()),
-            mismatch: c.verdict.mismatch,
-            language: c.language,
-            po_score: round(c.score.po, 2),
-            pm_score: round(c.score.pm, 2),
-            calibrated: c.verdict.is_calibrated,
-        }
-    }
-}
-
-/// The kept input columns as a JSON object; a repeated name keeps its first
-/// place and its last value.
-struct Kept<'a> {
-    names: &'a [String],
-    values: &'a [Cow<'a, str>],
-}
-
-impl Serialize for Kept<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let pairs: Vec<(&String, &Cow<'_, str>)> = self.names.iter().zip(self.values).collect();
-        let mut map = serializer.serialize_map(None)?;
-        for (i, (name, _)) in pairs.iter().enumerate() {
-            if pairs[..i].iter().any(|(n, _)| n == name) {
-                continue;
-            }
-            let last = pairs.iter().rev().find(|(n, _)| n == name);
-            if let Some((_, value)) = last {
-                map.serialize_entry(name, value)?;
-            }
-        }
-        map.end()
     }
 }
 

@@ -49,41 +49,67 @@ impl CharIndex {
 
 /// The original text around `start..end`, whitespace collapsed, `…` where cut.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
-    let (mut before, matched, after) = snippet_parts(text, start, end);
-    before.reserve(matched.len() + after.len());
-    before.push_str(&matched);
-    before.push_str(&after);
-    before
+    let (s, start, end, e) = bounds(text, start, end);
+    // One allocation: the snippet is never longer than its text and the two `…`.
+    let mut out = String::with_capacity(e - s + 2 * '…'.len_utf8());
+    if s > 0 {
+        out.push('…');
+    }
+    // The parts are collapsed one by one, as `snippet_parts` does (a match
+    // never starts or ends with white space, so no run spans two parts).
+    collapse_into(&mut out, &text[s..start]);
+    collapse_into(&mut out, &text[start..end]);
+    collapse_into(&mut out, &text[end..e]);
+    if e < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// The snippet in three parts: before the match, the match, after it.
 pub fn snippet_parts(text: &str, start: usize, end: usize) -> (String, String, String) {
-    let start = start.min(text.len());
-    let end = end.clamp(start, text.len());
-    let mut s = start.saturating_sub(SNIPPET_CONTEXT);
-    while s > 0 && !text.is_char_boundary(s) {
-        s -= 1;
-    }
-    let mut e = (end + SNIPPET_CONTEXT).min(text.len());
-    while e < text.len() && !text.is_char_boundary(e) {
-        e += 1;
-    }
-    let mut before = collapse(text.get(s..start).unwrap_or(""));
+    let (s, start, end, e) = bounds(text, start, end);
+    let mut before = String::new();
     if s > 0 {
-        before.insert(0, '…');
+        before.push('…');
     }
-    let matched = collapse(text.get(start..end).unwrap_or(""));
-    let mut after = collapse(text.get(end..e).unwrap_or(""));
+    collapse_into(&mut before, &text[s..start]);
+    let mut matched = String::new();
+    collapse_into(&mut matched, &text[start..end]);
+    let mut after = String::new();
+    collapse_into(&mut after, &text[end..e]);
     if e < text.len() {
         after.push('…');
     }
     (before, matched, after)
 }
 
-/// Collapses runs of white space (line breaks included) to one space.
-fn collapse(s: &str) -> String {
+/// The snippet's start, the match's start and end, and the snippet's end:
+/// [`SNIPPET_CONTEXT`] bytes each side of the match, widened to character
+/// boundaries (the match's own ends too, and all within the text).
+fn bounds(text: &str, start: usize, end: usize) -> (usize, usize, usize, usize) {
+    let floor = |mut at: usize| {
+        while at > 0 && !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let ceil = |mut at: usize| {
+        while at < text.len() && !text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    };
+    let start = floor(start.min(text.len()));
+    let end = ceil(end.clamp(start, text.len()));
+    let s = floor(start.saturating_sub(SNIPPET_CONTEXT));
+    let e = ceil((end + SNIPPET_CONTEXT).min(text.len()));
+    (s, start, end, e)
+}
+
+/// Appends `s` to `out` with runs of white space (line breaks included) collapsed to one space.
+fn collapse_into(out: &mut String, s: &str) {
     let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
     // Spans of prose with single spaces are copied whole; only a flagged
     // byte (always the start of a character) is decoded and tested.
     let mut span = 0;
@@ -126,6 +152,13 @@ fn collapse(s: &str) -> String {
         span = i;
     }
     out.push_str(&s[span..]);
+}
+
+/// [`collapse_into`] a new string.
+#[cfg(test)]
+fn collapse(s: &str) -> String {
+    let mut out = String::new();
+    collapse_into(&mut out, s);
     out
 }
 
@@ -239,6 +272,20 @@ mod tests {
                     "{b}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A snippet is its three parts joined, for any match in any text.
+        #[test]
+        fn a_snippet_is_its_parts_joined(
+            picks in proptest::collection::vec(0..SNIPPET_PIECES.len(), 0..80),
+            at in 0usize..400,
+            len in 0usize..40,
+        ) {
+            let s: String = picks.iter().map(|&k| SNIPPET_PIECES[k]).collect();
+            let (before, matched, after) = snippet_parts(&s, at, at + len);
+            proptest::prop_assert_eq!(snippet(&s, at, at + len), before + &matched + &after);
         }
     }
 
