@@ -91,7 +91,7 @@ impl<'a> Kept<'a> {
             if pairs().take(i).any(|(n, _)| n == name) {
                 return None;
             }
-            let value = pairs().filter(|(n, _)| *n == name).next_back()?.1;
+            let value = pairs().rfind(|(n, _)| *n == name)?.1;
             Some((name.as_str(), value.as_ref()))
         })
     }
