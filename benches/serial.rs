@@ -1,0 +1,231 @@
+//! What stays on one thread in `popm classify`, timed alone: the reading
+//! thread (records cut from CSV, fields left for the workers) and the writing
+//! thread (finished rows, CSV or JSON Lines, appended in order to the output
+//! file). Whatever these sustain on one core bounds `classify` however many
+//! workers it has.
+//!
+//! ```sh
+//! cargo bench --bench serial                                      # samples/postings.csv, repeated to 20 MB
+//! POPM_CORPUS=/tmp/popm_postings_100mb.csv cargo bench --bench serial   # e.g. scripts/make_corpus.py 100
+//! ```
+//!
+//! The corpus is read from memory (no disk), the rows are made once before
+//! the timing (classified on every core) and written to a file in the system's
+//! temporary folder, as a user's `-o FILE` is. Each figure is the median of
+//! `POPM_ROUNDS` rounds (default 5), in MB of *input* per second, so the
+//! reading and writing figures add up as times: the last line is the two
+//! threads' work done one after the other on one core.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{BufWriter, Write};
+use std::time::{Duration, Instant};
+
+use popm::io::{
+    ColumnChoice, ColumnPlan, Format, InputFormat, Layout, ReadOptions, Record, RowInfo, Source,
+};
+use popm::{Classifier, Label, Lexicon};
+use rayon::prelude::*;
+
+/// The smallest corpus timed: the bundled samples are repeated up to this size.
+const MIN_BYTES: usize = 20 << 20;
+
+/// Rows handed to the writer at a time, as `classify` hands over a batch.
+const WRITE_BATCH: usize = 1024;
+
+fn main() {
+    let (corpus, name) = load_corpus();
+    // Read by `Box<dyn Read + 'static>` sources, as a file would be.
+    let corpus: &'static [u8] = Vec::leak(corpus);
+    let rounds: usize = std::env::var("POPM_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let mb = corpus.len() as f64 / 1e6;
+    let records = read_all(corpus);
+    let lexicon = Lexicon::embedded();
+    let classifier = Classifier::new(lexicon.clone()).unwrap_or_else(|e| fail(&e.to_string()));
+    let csv_rows = make_rows(corpus, &records, &classifier, Format::Csv);
+    let jsonl_rows = make_rows(corpus, &records, &classifier, Format::Jsonl);
+    let out_bytes =
+        |rows: &[(Option<Label>, Vec<u8>)]| rows.iter().map(|r| r.1.len()).sum::<usize>();
+    println!(
+        "corpus: {name}, {mb:.1} MB, {} rows (CSV out {:.1} MB, JSON Lines out {:.1} MB); one thread; median of {rounds} rounds",
+        records.len(),
+        out_bytes(&csv_rows) as f64 / 1e6,
+        out_bytes(&jsonl_rows) as f64 / 1e6,
+    );
+    println!();
+    println!("| thread | time | MB/s of input |");
+    println!("| --- | --- | --- |");
+    let read = median(rounds, || {
+        black_box(read_through(corpus));
+    });
+    let write_csv = median(rounds, || write_rows(&csv_rows));
+    let write_jsonl = median(rounds, || write_rows(&jsonl_rows));
+    let line = |what: &str, t: Duration| {
+        println!(
+            "| {what} | {:.1} ms | {:.0} |",
+            t.as_secs_f64() * 1e3,
+            mb / t.as_secs_f64()
+        );
+    };
+    line("reading: CSV records cut, fields left to the workers", read);
+    line("writing: CSV rows appended to the output file", write_csv);
+    line(
+        "writing: JSON Lines rows appended to the output file",
+        write_jsonl,
+    );
+    line("reading + writing, CSV out", read + write_csv);
+    line("reading + writing, JSON Lines out", read + write_jsonl);
+}
+
+/// The corpus as a CSV source, read from memory.
+fn source(corpus: &'static [u8]) -> Source {
+    Source::from_reader(
+        "corpus",
+        Box::new(corpus),
+        InputFormat::Csv,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()))
+}
+
+/// Reads every record the way `classify`'s reading thread does (two batches
+/// in turn, their records reused); returns how many there were.
+fn read_through(corpus: &'static [u8]) -> usize {
+    let mut src = source(corpus);
+    let mut batches = [Vec::new(), Vec::new()];
+    let mut n = 0;
+    for turn in 0.. {
+        let batch = &mut batches[turn % 2];
+        let more = src
+            .read_batch_deferred(batch)
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        n += batch.len();
+        if !more {
+            break;
+        }
+    }
+    n
+}
+
+/// Every record of the corpus, kept.
+fn read_all(corpus: &'static [u8]) -> Vec<Record> {
+    let mut src = source(corpus);
+    let mut all = Vec::new();
+    let mut batch = Vec::new();
+    loop {
+        let more = src
+            .read_batch_deferred(&mut batch)
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        all.append(&mut batch);
+        if !more {
+            return all;
+        }
+    }
+}
+
+/// Each record's output row in `format`, with its label, made on every core.
+fn make_rows(
+    corpus: &'static [u8],
+    records: &[Record],
+    classifier: &Classifier,
+    format: Format,
+) -> Vec<(Option<Label>, Vec<u8>)> {
+    let src = source(corpus);
+    let plan = ColumnPlan::resolve(&src, &ColumnChoice::default())
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let names = plan.field_names();
+    let layout = Layout::new(format, &[], false, classifier.lexicon());
+    records
+        .par_iter()
+        .map(|rec| {
+            let mut rec = rec.clone();
+            rec.with_fields(|rec| {
+                let texts = plan.texts(rec, "corpus");
+                let c = classifier.classify(&texts.posting());
+                let id = rec.row.to_string();
+                let info = RowInfo {
+                    file: None,
+                    id: &id,
+                    row: rec.row,
+                    kept: Vec::new(),
+                    fields: texts
+                        .fields
+                        .iter()
+                        .map(|f| Cow::Borrowed(f.as_ref()))
+                        .collect(),
+                    field_names: &names,
+                    warnings: Vec::new(),
+                };
+                let row = layout.row(&info, Ok(&c), classifier.lexicon());
+                (Some(c.verdict.label), row)
+            })
+        })
+        .collect()
+}
+
+/// What the writing thread does with finished rows: count each row's label
+/// and append its bytes, a batch at a time, to a buffered output file.
+fn write_rows(rows: &[(Option<Label>, Vec<u8>)]) {
+    let path = std::env::temp_dir().join(format!("popm-serial-bench-{}.out", std::process::id()));
+    let file = File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let mut counts = [0usize; Label::ALL.len() + 1];
+    for batch in rows.chunks(WRITE_BATCH) {
+        for (label, bytes) in batch {
+            counts[label.map_or(Label::ALL.len(), |l| l as usize)] += 1;
+            out.write_all(bytes)
+                .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+        }
+    }
+    out.flush()
+        .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    black_box(counts);
+    let _ = std::fs::remove_file(&path);
+}
+
+/// The median time of `rounds` runs of `f`.
+fn median(rounds: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..rounds.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The corpus named by `POPM_CORPUS`, or the bundled samples repeated.
+fn load_corpus() -> (Vec<u8>, String) {
+    if let Ok(path) = std::env::var("POPM_CORPUS") {
+        return match std::fs::read(&path) {
+            Ok(data) => (data, path),
+            Err(e) => fail(&format!("POPM_CORPUS={path}: {e}")),
+        };
+    }
+    let samples = include_bytes!("../samples/postings.csv");
+    let header_end = samples
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(samples.len(), |p| p + 1);
+    let (header, rows) = samples.split_at(header_end);
+    let mut data = header.to_vec();
+    while data.len() < MIN_BYTES {
+        data.extend_from_slice(rows);
+        if !data.ends_with(b"\n") {
+            data.push(b'\n');
+        }
+    }
+    let name = format!("samples/postings.csv repeated to {} MB", MIN_BYTES >> 20);
+    (data, name)
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("serial bench: {message}");
+    std::process::exit(2);
+}
