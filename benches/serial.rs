@@ -22,6 +22,7 @@ use std::hint::black_box;
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
+use popm::internals::csv_split::RecordSplitter;
 use popm::io::{
     ColumnChoice, ColumnPlan, Format, InputFormat, Layout, ReadOptions, Record, RowInfo, Source,
 };
@@ -33,6 +34,10 @@ const MIN_BYTES: usize = 20 << 20;
 
 /// Rows handed to the writer at a time, as `classify` hands over a batch.
 const WRITE_BATCH: usize = 1024;
+
+/// Blocks taken at a time and their size, as `classify` takes them on two threads.
+const BLOCKS_PER_CALL: usize = 2;
+const BLOCK_BYTES: usize = 128 * 1024;
 
 fn main() {
     let (corpus, name) = load_corpus();
@@ -59,6 +64,9 @@ fn main() {
     println!();
     println!("| thread | time | MB/s of input |");
     println!("| --- | --- | --- |");
+    let blocks = median(rounds, || {
+        black_box(take_blocks(corpus));
+    });
     let read = median(rounds, || {
         black_box(read_through(corpus));
     });
@@ -71,14 +79,30 @@ fn main() {
             mb / t.as_secs_f64()
         );
     };
-    line("reading: CSV records cut, fields left to the workers", read);
+    line(
+        "reading thread: blocks of whole records taken from the input",
+        blocks,
+    );
+    line(
+        &format!(
+            "reading, blocks cut into records on {} threads",
+            rayon::current_num_threads()
+        ),
+        read,
+    );
     line("writing: CSV rows appended to the output file", write_csv);
     line(
         "writing: JSON Lines rows appended to the output file",
         write_jsonl,
     );
-    line("reading + writing, CSV out", read + write_csv);
-    line("reading + writing, JSON Lines out", read + write_jsonl);
+    line(
+        "reading thread + writing thread, CSV out",
+        blocks + write_csv,
+    );
+    line(
+        "reading thread + writing thread, JSON Lines out",
+        blocks + write_jsonl,
+    );
 }
 
 /// The corpus as a CSV source, read from memory.
@@ -109,6 +133,23 @@ fn read_through(corpus: &'static [u8]) -> usize {
         }
     }
     n
+}
+
+/// What the reading thread alone does with CSV: the input taken in blocks
+/// that end at a record's end (their records are cut on the workers); returns
+/// the number of blocks.
+fn take_blocks(corpus: &'static [u8]) -> usize {
+    let mut splitter = RecordSplitter::new(corpus, b',');
+    let mut n = 0;
+    loop {
+        let blocks = splitter
+            .next_blocks(BLOCKS_PER_CALL, BLOCK_BYTES)
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        n += blocks.len();
+        if blocks.len() < BLOCKS_PER_CALL {
+            return n;
+        }
+    }
 }
 
 /// Every record of the corpus, kept.

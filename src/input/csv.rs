@@ -15,11 +15,15 @@ use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::input::csv_split::{split_fields, RecordSplitter};
+use rayon::prelude::*;
+
+use crate::input::csv_split::{split_fields, BlockRecords, RecordSplitter};
 use crate::input::decode::{decode, read_head, SAMPLE_SIZE};
-use crate::input::record::{
-    ColumnSel, Header, ReadOptions, Record, BATCH_SIZE, DELIMITER_CANDIDATES,
-};
+use crate::input::record::{ColumnSel, Header, ReadOptions, Record, DELIMITER_CANDIDATES};
+
+/// Bytes of input cut at a time by one worker: a batch is one such block per
+/// worker thread (at least two), each ended at the last record that ends in it.
+const BLOCK_BYTES: usize = 128 * 1024;
 
 /// An open CSV input.
 pub struct CsvSource {
@@ -180,7 +184,8 @@ impl CsvSource {
         self.header.column_list()
     }
 
-    /// Fills `batch` with up to [`BATCH_SIZE`] records, reusing its allocations.
+    /// Replaces `batch` with the next records: those of one block of about
+    /// [`BLOCK_BYTES`] per worker thread, cut into records on the workers.
     ///
     /// Returns `false` once the input is exhausted (the batch may still hold records).
     ///
@@ -204,38 +209,45 @@ impl CsvSource {
     ///
     /// When reading fails; the message names the file.
     pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
-        let mut n = 0;
-        while n < BATCH_SIZE {
-            if n == batch.len() {
-                batch.push(Record::default());
-            }
-            let rec = &mut batch[n];
-            rec.recycle();
-            let line = match self.pending.take() {
-                Some((first, line)) => {
-                    rec.raw = first;
-                    Some(line)
-                }
-                None => self
-                    .splitter
-                    .next_record(&mut rec.raw)
-                    .map_err(|e| Error::io(&self.name, e))?,
-            };
-            let Some(line) = line else {
-                batch.truncate(n);
-                return Ok(false);
-            };
-            self.rows += 1;
-            rec.fields.clear();
-            rec.unsplit = Some(self.delimiter);
-            rec.note_size();
-            rec.row = self.rows;
-            rec.line = line;
-            rec.error = None;
-            n += 1;
+        // The last batch's records are dropped on the workers, not here.
+        let old = std::mem::take(batch);
+        rayon::spawn(move || drop(old));
+        if let Some((raw, line)) = self.pending.take() {
+            let mut rec = Record::default();
+            rec.raw = raw;
+            self.number(&mut rec, line);
+            batch.push(rec);
         }
-        batch.truncate(n);
-        Ok(true)
+        let count = rayon::current_num_threads().max(2);
+        let blocks = self
+            .splitter
+            .next_blocks(count, BLOCK_BYTES)
+            .map_err(|e| Error::io(&self.name, e))?;
+        let more = blocks.len() == count;
+        let delimiter = self.delimiter;
+        let cut: Vec<BlockRecords> = blocks
+            .into_par_iter()
+            .map(|block| BlockRecords::cut(block, delimiter))
+            .collect();
+        for mut block in cut {
+            self.splitter.account(&mut block);
+            for (raw, line) in block.records {
+                let mut rec = Record::default();
+                rec.raw = raw;
+                self.number(&mut rec, line);
+                batch.push(rec);
+            }
+        }
+        Ok(more)
+    }
+
+    /// Gives a record read from the input its row and line, its fields still to split.
+    fn number(&mut self, rec: &mut Record, line: u64) {
+        self.rows += 1;
+        rec.unsplit = Some(self.delimiter);
+        rec.note_size();
+        rec.row = self.rows;
+        rec.line = line;
     }
 
     /// After the input is read: when its quote characters are unbalanced, the

@@ -1,11 +1,18 @@
-//! Cutting CSV into records on the reading thread, and records into fields on the workers.
+//! Cutting CSV into blocks on the reading thread, blocks into records and
+//! records into fields on the workers.
 //!
-//! Reading CSV is two jobs of very different cost. Finding where a record ends
-//! only needs the quotes and line breaks, which [`RecordSplitter`] jumps
-//! between with `memchr` (a long quoted description is crossed in a few
-//! vector steps per line). Splitting a record into its fields and undoing the
-//! quote escapes is the per-byte part: [`split_fields`] runs it later, on the
-//! worker thread that classifies the record, so it scales with `-j`.
+//! Reading CSV is three jobs of very different cost. Finding a place where a
+//! record surely ends, somewhere near the end of a large block, only needs the
+//! quotes: [`RecordSplitter::next_blocks`] jumps from quote to quote with
+//! `memchr` (the quote state is exact, malformed quoting included) and looks
+//! back from the block's end for the last line break outside quotes. Cutting
+//! the block into records needs every line break as well: [`BlockRecords::cut`]
+//! does that on a worker, and [`RecordSplitter::account`] then numbers the
+//! records' lines and rows in input order, which costs nothing per byte.
+//! Splitting a record into its fields and undoing the quote escapes is the
+//! per-byte part: [`split_fields`] runs it on the worker thread that
+//! classifies the record. [`RecordSplitter::next_record`] still cuts one
+//! record at a time (a header, or a caller that wants records one by one).
 //!
 //! Both follow the csv crate's reader (csv-core with its defaults: `"` quotes,
 //! doubled quotes, CR / LF / CR LF record ends, no comments) byte for byte, for
@@ -60,6 +67,8 @@ pub struct RecordSplitter<R> {
     quotes: u64,
     /// 1-based line where the quote count last turned odd.
     odd_quote_line: u64,
+    /// 1-based line where the quote count last turned even (for combining blocks).
+    even_quote_line: u64,
     /// The line of the next record.
     next_line: u64,
 }
@@ -83,6 +92,7 @@ impl<R: Read> RecordSplitter<R> {
             last_cr: None,
             quotes: 0,
             odd_quote_line: 0,
+            even_quote_line: 0,
             next_line: 1,
         }
     }
@@ -175,6 +185,130 @@ impl<R: Read> RecordSplitter<R> {
         self.quotes += 1;
         if self.quotes % 2 == 1 {
             self.odd_quote_line = self.breaks + 1;
+        } else {
+            self.even_quote_line = self.breaks + 1;
+        }
+    }
+
+    /// Takes up to `count` blocks of whole records, each of about
+    /// `block_bytes` (more when one record is longer), from where the last
+    /// record or block ended; fewer, or none, at the end of the input.
+    ///
+    /// Only the quotes are looked at here (see the module docs): the blocks'
+    /// records are cut by [`BlockRecords::cut`], and each block must then be
+    /// handed, in order, to [`RecordSplitter::account`] for the line numbers
+    /// and the quote balance to stay right.
+    ///
+    /// # Errors
+    ///
+    /// When reading fails.
+    pub fn next_blocks(&mut self, count: usize, block_bytes: usize) -> io::Result<Vec<Block>> {
+        let mut blocks = Vec::with_capacity(count);
+        let block_bytes = block_bytes.max(1);
+        while blocks.len() < count {
+            // A block reaches `block_bytes`, plus one byte to know what follows a line break.
+            while self.end - self.start <= block_bytes && !self.eof {
+                self.fill()?;
+            }
+            if self.start == self.end {
+                break;
+            }
+            if self.buf[self.start] == b'\n'
+                && self
+                    .last_cr
+                    .is_some_and(|cr| cr + 1 == self.base + self.start as u64)
+            {
+                // The LF of a CR LF that ended the last record read one at a time.
+                self.start += 1;
+                self.scan = self.start;
+                continue;
+            }
+            let mut limit = (self.start + block_bytes).min(self.end);
+            let cut = loop {
+                if self.eof && limit == self.end {
+                    break self.end;
+                }
+                if let Some(cut) = last_record_end(
+                    &self.buf,
+                    self.start,
+                    limit,
+                    self.end,
+                    self.eof,
+                    self.delimiter,
+                ) {
+                    break cut;
+                }
+                // No record ends in the block so far: look further, reading more when needed.
+                if limit < self.end {
+                    limit = (self.start + 2 * (limit - self.start)).min(self.end);
+                } else {
+                    self.fill()?;
+                    limit = self.end;
+                }
+            };
+            if cut - self.start > LARGE_BLOCK_FACTOR * block_bytes {
+                // A long record: its bytes go with the buffer, not in a copy,
+                // and what was read after it starts a new buffer.
+                let mut rest = vec![0; (self.end - cut).max(INITIAL_CAPACITY)];
+                rest[..self.end - cut].copy_from_slice(&self.buf[cut..self.end]);
+                let bytes = std::mem::replace(&mut self.buf, rest);
+                blocks.push(Block {
+                    bytes,
+                    range: self.start..cut,
+                });
+                self.base += cut as u64;
+                self.end -= cut;
+                self.start = 0;
+                self.scan = 0;
+            } else {
+                blocks.push(Block {
+                    bytes: self.buf[self.start..cut].to_vec(),
+                    range: 0..cut - self.start,
+                });
+                self.start = cut;
+                self.scan = cut;
+            }
+        }
+        Ok(blocks)
+    }
+
+    /// Counts in what [`BlockRecords::cut`] found in the next block taken by
+    /// [`RecordSplitter::next_blocks`], and turns its records' lines, counted
+    /// from the block's start, into lines of the input.
+    pub fn account(&mut self, block: &mut BlockRecords) {
+        let lines_before = self.breaks;
+        // The block's quotes continue the count: with an odd count before it,
+        // the count turns odd at the block's even quotes.
+        let turned_odd = if self.quotes % 2 == 0 {
+            (block.quotes >= 1).then_some(block.odd_quote_line)
+        } else {
+            (block.quotes >= 2).then_some(block.even_quote_line)
+        };
+        if let Some(line) = turned_odd {
+            self.odd_quote_line = lines_before + line;
+        }
+        let turned_even = if self.quotes % 2 == 1 {
+            (block.quotes >= 1).then_some(block.odd_quote_line)
+        } else {
+            (block.quotes >= 2).then_some(block.even_quote_line)
+        };
+        if let Some(line) = turned_even {
+            self.even_quote_line = lines_before + line;
+        }
+        self.quotes += block.quotes;
+        self.breaks += block.breaks;
+        // A record's line is the one after the previous record's end, blank
+        // lines before it included: for the block's first record, that end
+        // lies before the block.
+        for (k, (_, line)) in block.records.iter_mut().enumerate() {
+            *line = if k == 0 {
+                self.next_line
+            } else {
+                lines_before + *line
+            };
+        }
+        if !block.records.is_empty() {
+            self.next_line = lines_before + block.next_line;
         }
     }
 
@@ -212,6 +346,143 @@ impl<R: Read> RecordSplitter<R> {
             }
         }
     }
+}
+
+/// A block is handed over in its reading buffer, not copied, past this many
+/// times the block size asked for (a record that long).
+const LARGE_BLOCK_FACTOR: usize = 4;
+
+/// Whole records taken from the input by [`RecordSplitter::next_blocks`].
+#[derive(Debug)]
+pub struct Block {
+    bytes: Vec<u8>,
+    /// Where the records are in `bytes`.
+    range: std::ops::Range<usize>,
+}
+
+impl Block {
+    /// The block's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.range.clone()]
+    }
+}
+
+/// The records of one block from [`RecordSplitter::next_blocks`], cut on a worker.
+#[derive(Debug, Default)]
+pub struct BlockRecords {
+    /// Each record's bytes (without its line break) and its line: counted from
+    /// 1 at the block's start, then, after [`RecordSplitter::account`], the input's.
+    pub records: Vec<(Vec<u8>, u64)>,
+    /// Line breaks in the block.
+    breaks: u64,
+    /// The line (from 1 at the block's start) after its last record.
+    next_line: u64,
+    /// Quote characters in the block.
+    quotes: u64,
+    /// Lines (from 1 at the block's start) of the block's last odd and last even quote.
+    odd_quote_line: u64,
+    even_quote_line: u64,
+}
+
+impl BlockRecords {
+    /// Cuts `block` into records as [`RecordSplitter::next_record`] would.
+    pub fn cut(block: Block, delimiter: u8) -> BlockRecords {
+        let mut s = RecordSplitter {
+            buf: block.bytes,
+            start: block.range.start,
+            scan: block.range.start,
+            end: block.range.end,
+            eof: true,
+            ..RecordSplitter::new(io::empty(), delimiter)
+        };
+        let mut records = Vec::new();
+        loop {
+            let mut raw = Vec::new();
+            // Reading an in-memory block cannot fail.
+            match s.next_record(&mut raw) {
+                Ok(Some(line)) => records.push((raw, line)),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        BlockRecords {
+            records,
+            breaks: s.breaks,
+            next_line: s.next_line,
+            quotes: s.quotes,
+            odd_quote_line: s.odd_quote_line,
+            even_quote_line: s.even_quote_line,
+        }
+    }
+}
+
+/// Where the last record that ends inside `buf[from..limit]` ends, just after
+/// its line break (CR LF taken whole), or `None` when no record ends there;
+/// `from` is the start of a record. Only quotes are visited: each stretch
+/// outside quotes is searched backwards for a line break. `end` is how far
+/// `buf` holds input, `eof` whether the input ends there (what follows a quote
+/// or a CR at the limit decides how it reads).
+fn last_record_end(
+    buf: &[u8],
+    from: usize,
+    limit: usize,
+    end: usize,
+    eof: bool,
+    delimiter: u8,
+) -> Option<usize> {
+    // Without the input's end, a break is only taken where the byte after it is known.
+    let limit = if eof {
+        limit
+    } else {
+        limit.min(end.saturating_sub(1))
+    };
+    let mut best: Option<usize> = None;
+    let mut last_break_in = |a: usize, b: usize| {
+        if a < b {
+            if let Some(k) = memchr::memrchr2(b'\n', b'\r', &buf[a..b]) {
+                best = Some(a + k);
+            }
+        }
+    };
+    let mut quoted = false;
+    // Start of the stretch outside quotes being crossed.
+    let mut outside = from;
+    let mut i = from;
+    while i < limit {
+        let Some(k) = memchr(b'"', &buf[i..limit]) else {
+            break;
+        };
+        let at = i + k;
+        if quoted {
+            if at + 1 >= end && !eof {
+                // `""` or a closing quote? Undecided: what went before stands.
+                break;
+            }
+            if buf.get(at + 1) == Some(&b'"') {
+                i = at + 2;
+            } else {
+                quoted = false;
+                outside = at + 1;
+                i = at + 1;
+            }
+        } else {
+            // A quote opens a quoted field only at the start of a field.
+            if at == from || matches!(buf[at - 1], b'\n' | b'\r') || buf[at - 1] == delimiter {
+                last_break_in(outside, at);
+                quoted = true;
+            }
+            i = at + 1;
+        }
+    }
+    if !quoted {
+        last_break_in(outside, limit);
+    }
+    best.map(|b| {
+        if buf[b] == b'\r' && buf.get(b + 1) == Some(&b'\n') && b + 1 < end {
+            b + 2
+        } else {
+            b + 1
+        }
+    })
 }
 
 /// Splits one raw record from [`RecordSplitter`] into `out`'s fields, undoing
@@ -397,13 +668,23 @@ mod tests {
     }
 
     #[test]
+    fn a_record_larger_than_a_block_comes_whole_in_its_own_buffer() {
+        let long = "w\n".repeat(3 * INITIAL_CAPACITY);
+        let text = format!("id,text\n1,\"{long}\"\n2,x\n3,y\n");
+        let (recs, _) = by_blocks(text.as_bytes(), vec![100_000], 1024, 2, true);
+        assert_eq!(recs, ours(text.as_bytes(), b',', vec![usize::MAX]).0);
+        assert_eq!(recs[1].1[1].len(), long.len());
+        assert_eq!(recs[2].0, 3 + 3 * INITIAL_CAPACITY as u64);
+    }
+
+    #[test]
     fn reports_the_line_of_an_unbalanced_quote() {
         let (_, line) = ours(b"a,b\n1,\"ok\"\n2,\"open\n3,x\n", b',', vec![7]);
         assert_eq!(line, 3);
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(ProptestConfig::with_cases(500))]
 
         /// Any mix of CSV's special bytes and text, read in any pieces, gives
         /// the csv crate's records, fields and lines.
@@ -426,5 +707,71 @@ mod tests {
             let quotes = data.iter().filter(|&&b| b == b'"').count();
             prop_assert_eq!(odd_line != 0, quotes % 2 == 1);
         }
+
+        /// Records taken a block at a time (after a first record taken alone,
+        /// as a header is), cut and counted in, are the records, lines and
+        /// odd-quote line of the splitter read one record at a time, for any
+        /// block size and reads.
+        #[test]
+        fn blocks_give_the_same_records_as_one_at_a_time(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("\""), Just("\"\""), Just(","), Just("\n"), Just("\r"), Just("\r\n"),
+                    Just("\n\n"), Just("a"), Just("bc d"), Just("é"), Just("x\"y"),
+                ],
+                0..60,
+            ),
+            sizes in proptest::collection::vec(1usize..12, 1..4),
+            block_bytes in 1usize..24,
+            count in 1usize..4,
+            header in any::<bool>(),
+        ) {
+            let data = pieces.concat().into_bytes();
+            let want = ours(&data, b',', vec![usize::MAX]);
+            prop_assert_eq!(by_blocks(&data, sizes, block_bytes, count, header), want);
+        }
+    }
+
+    /// [`ours`], but with the records after the first taken by blocks.
+    fn by_blocks(
+        data: &[u8],
+        sizes: Vec<usize>,
+        block_bytes: usize,
+        count: usize,
+        header: bool,
+    ) -> (Records, u64) {
+        let reader = Chunked {
+            data: data.to_vec(),
+            at: 0,
+            sizes,
+            call: 0,
+        };
+        let mut s = RecordSplitter::new(reader, b',');
+        let mut rec = ByteRecord::new();
+        let mut out = Vec::new();
+        if header {
+            let mut raw = Vec::new();
+            if let Some(line) = s.next_record(&mut raw).unwrap() {
+                split_fields(&raw, b',', &mut rec);
+                out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+            }
+        }
+        loop {
+            let blocks = s.next_blocks(count, block_bytes).unwrap();
+            let taken = blocks.len();
+            for block in blocks {
+                assert!(!block.as_bytes().is_empty());
+                let mut records = BlockRecords::cut(block, b',');
+                s.account(&mut records);
+                for (raw, line) in records.records {
+                    split_fields(&raw, b',', &mut rec);
+                    out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+                }
+            }
+            if taken < count {
+                break;
+            }
+        }
+        (out, s.unbalanced_quote_line().unwrap_or(0))
     }
 }
