@@ -389,3 +389,195 @@ fn evidence_html(row: &ReportRow) -> String {
     s.push_str("</tbody></table>\n");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::html::highlight::{text_pieces, Highlight};
+    use crate::report::html::row::{MatchMark, PhraseEvidence};
+
+    /// Markup that must only ever show as text.
+    const EVIL: &str = r#"<script>alert(1)</script>"><img src=x onerror=alert(2)>' onmouseover='alert(3)' <a href="javascript:alert(4)">x</a> </style><!-- &amp;"#;
+
+    /// The tags popm writes; anything else in a page came from the input.
+    const TAGS: &[&str] = &[
+        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3",
+        "p", "b", "section", "div", "span", "svg", "text", "rect", "line", "footer", "table",
+        "thead", "tbody", "tr", "th", "td", "mark", "noscript", "code", "label", "select",
+        "option", "input", "script",
+    ];
+
+    /// Checks every tag of `html` (up to the first script) against [`TAGS`], and
+    /// that no tag carries an event handler or a link.
+    fn assert_only_own_tags(html: &str) {
+        let markup = html.split("<script").next().unwrap_or(html);
+        for tag in markup.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').expect("an unclosed tag")];
+            let name = tag
+                .trim_start_matches('/')
+                .split([' ', '/'])
+                .next()
+                .unwrap_or("");
+            assert!(TAGS.contains(&name), "foreign tag <{tag}>");
+            // Attribute values are quoted, and quotes inside them escaped: an even count.
+            assert_eq!(tag.matches('"').count() % 2, 0, "<{tag}>");
+            // The attribute names, with the quoted values taken out.
+            let names: String = tag
+                .split('"')
+                .step_by(2)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            assert!(!names.contains(" on"), "handler in <{tag}>");
+            assert!(
+                !names.contains("href") && !names.contains("src"),
+                "link in <{tag}>"
+            );
+        }
+    }
+
+    fn hostile_row(text: &str, highlights: &mut [Highlight]) -> ReportRow {
+        ReportRow {
+            id: EVIL.into(),
+            kept: vec![EVIL.into(), EVIL.into()],
+            label: Some(Label::ProductOwner),
+            confidence: Some(0.9),
+            lean: Some(-0.4),
+            content_lean: Some(-0.2),
+            self_role: Some(EVIL.into()),
+            mismatch: true,
+            po_score: Some(9.0),
+            pm_score: Some(1.0),
+            error: Some(EVIL.into()),
+            evidence: vec![PhraseEvidence {
+                phrase: EVIL.into(),
+                role: Role::Po,
+                category: EVIL.into(),
+                count: 1,
+                counted: 0,
+                contribution: Some(0.0),
+            }],
+            texts: vec![(EVIL.into(), text_pieces(text, highlights))],
+        }
+    }
+
+    fn hostile_info() -> PageInfo {
+        PageInfo {
+            title: EVIL.into(),
+            sources: vec![EVIL.into()],
+            lexicon: EVIL.into(),
+            settings: vec![(EVIL.into(), EVIL.into())],
+            notes: vec![EVIL.into()],
+        }
+    }
+
+    fn report_html(data: &ReportData, info: &PageInfo) -> String {
+        let mut out = Vec::new();
+        write_report(data, info, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_field_of_a_posting_page_is_escaped() {
+        let text = format!("Own the {EVIL} backlog");
+        let at = text.find("<script>").unwrap();
+        let mut h = [Highlight {
+            start: at,
+            end: at + 8,
+            evidence: 0,
+            mark: MatchMark::Colleague,
+        }];
+        let page = posting_page(&hostile_row(&text, &mut h), &hostile_info());
+        assert_only_own_tags(&page);
+        assert!(!page.contains("<script"));
+        assert!(page.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"
+        ));
+        // The match's title attribute holds the phrase, quotes escaped.
+        assert!(page.contains("<mark class=\"hl po m-c\" data-e=\"0\" title=\"&lt;script&gt;"));
+        assert!(page.contains("&#39; onmouseover=&#39;alert(3)&#39;"));
+    }
+
+    #[test]
+    fn every_field_of_a_report_is_escaped_in_markup_and_data() {
+        let mut data = ReportData::new(vec![EVIL.into(), EVIL.into()], TextKind::Full);
+        let text = EVIL.to_string();
+        data.add(hostile_row(
+            &text,
+            &mut [Highlight {
+                start: 0,
+                end: 8,
+                evidence: 0,
+                mark: MatchMark::Plain,
+            }],
+        ));
+        let html = report_html(&data, &hostile_info());
+        assert_only_own_tags(&html);
+        assert_eq!(html.matches("<script").count(), 2);
+        let raw = html
+            .split("<script type=\"application/json\" id=\"popm-data\">")
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .unwrap();
+        assert!(!raw.contains('<') && !raw.contains('>') && !raw.contains('&'));
+        let v: serde_json::Value = serde_json::from_str(raw).unwrap();
+        for got in [
+            &v["rows"][0][0],
+            &v["rows"][0][1][0],
+            &v["rows"][0][6],
+            &v["rows"][0][10],
+            &v["columns"][1],
+            &v["phrases"][0][0],
+            &v["phrases"][0][2],
+            &v["details"][0]["t"][0][0],
+        ] {
+            assert_eq!(got, EVIL);
+        }
+        // Text and match pieces give the text back.
+        assert_eq!(v["details"][0]["t"][0][1][0][0], "<script>");
+        assert_eq!(
+            v["details"][0]["t"][0][1][1].as_str().unwrap(),
+            &EVIL["<script>".len()..]
+        );
+    }
+
+    #[test]
+    fn a_50_mb_posting_keeps_a_small_page() {
+        let unit = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
+        let mut text = unit.repeat(50_000_000 / unit.len());
+        text.push_str(" own the product backlog");
+        let mut highlights: Vec<Highlight> = (0..2000)
+            .map(|i| {
+                let start = i * 25_000 * unit.len() / 1000;
+                let start = start - start % unit.len();
+                Highlight {
+                    start,
+                    end: start + 5,
+                    evidence: 0,
+                    mark: MatchMark::Plain,
+                }
+            })
+            .collect();
+        let end = text.len();
+        highlights.push(Highlight {
+            start: end - 15,
+            end,
+            evidence: 0,
+            mark: MatchMark::Plain,
+        });
+        let row = ReportRow {
+            id: "big".into(),
+            ..hostile_row(&text, &mut highlights)
+        };
+        let kept = row.text_len();
+        assert!(kept <= MAX_SHOWN * (2 * CONTEXT_BYTES + 5), "{kept}");
+        let page = posting_page(&row, &PageInfo::default());
+        assert!(page.len() < 2_000_000, "{}", page.len());
+        let mut data = ReportData::new(Vec::new(), TextKind::Full);
+        data.add(row);
+        let html = report_html(&data, &PageInfo::default());
+        assert!(html.len() < 2_000_000, "{}", html.len());
+        assert!(html.contains("[\"Lorem\",0,\"p\"]"));
+    }
+
+    use crate::report::html::highlight::{CONTEXT_BYTES, MAX_SHOWN_MATCHES as MAX_SHOWN};
+}
