@@ -26,6 +26,7 @@
 //! text was left out.
 
 use std::collections::HashMap;
+use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
@@ -34,7 +35,15 @@ use crate::lexicon::Role;
 use crate::output::round;
 use crate::report::summary::{PhraseHit, Tally};
 
+use super::escape::escape_json_for_script;
 use super::row::{ReportRow, TextKind};
+
+/// Appends `value` as JSON escaped for a script block: the buffers hold the
+/// page's data as it is written, so writing it needs no copy.
+fn push_escaped(out: &mut Vec<u8>, value: &Value) {
+    let json = value.to_string();
+    out.extend_from_slice(escape_json_for_script(&json).as_bytes());
+}
 
 /// Bytes of posting text a report keeps (see the [module docs](self)).
 pub const TEXT_BUDGET: usize = 8_000_000;
@@ -188,11 +197,13 @@ impl ReportData {
             self.rows.push(b',');
             self.details.push(b',');
         }
-        // Serializing a Value into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.rows, &table);
-
+        push_escaped(&mut self.rows, &table);
         let detail = self.detail(&row);
-        let _ = serde_json::to_writer(&mut self.details, &detail);
+        let before = self.details.len();
+        push_escaped(&mut self.details, &detail);
+        if detail.is_object() {
+            self.detail_used += self.details.len() - before;
+        }
     }
 
     /// The detail of one posting, within the budgets.
@@ -228,7 +239,6 @@ impl ReportData {
             self.text_used = self.text_budget;
             self.left_out.texts += 1;
         }
-        self.detail_used += detail.to_string().len();
         detail
     }
 
@@ -269,8 +279,13 @@ impl ReportData {
         self.left_out
     }
 
-    /// Writes the data as one JSON object (not yet escaped for a script block).
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    /// Writes the data as one JSON object, escaped for a script block
+    /// ([`escape_json_for_script`]).
+    ///
+    /// # Errors
+    ///
+    /// When writing to `out` fails.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let phrases: Vec<Value> = self
             .phrases
             .iter()
@@ -287,14 +302,15 @@ impl ReportData {
             "phrases": phrases,
             "text": text,
         });
-        let head = head.to_string();
+        let mut escaped = Vec::new();
+        push_escaped(&mut escaped, &head);
         // `head` is an object: drop its closing brace and append the arrays.
-        out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
-        out.extend_from_slice(b",\"rows\":[");
-        out.extend_from_slice(&self.rows);
-        out.extend_from_slice(b"],\"details\":[");
-        out.extend_from_slice(&self.details);
-        out.extend_from_slice(b"]}");
+        out.write_all(&escaped[..escaped.len() - 1])?;
+        out.write_all(b",\"rows\":[")?;
+        out.write_all(&self.rows)?;
+        out.write_all(b"],\"details\":[")?;
+        out.write_all(&self.details)?;
+        out.write_all(b"]}")
     }
 }
 
@@ -325,7 +341,8 @@ mod tests {
 
     fn parse(data: &ReportData) -> Value {
         let mut out = Vec::new();
-        data.write_json(&mut out);
+        data.write_json(&mut out).unwrap();
+        assert!(!out.contains(&b'<'), "the data is escaped");
         serde_json::from_slice(&out).unwrap()
     }
 

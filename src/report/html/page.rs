@@ -12,7 +12,7 @@ use crate::report::summary::{share, Tally, LEAN_BINS};
 
 use super::csp::policy;
 use super::data::ReportData;
-use super::escape::{escape_html, escape_json_for_script};
+use super::escape::escape_html;
 use super::highlight::Piece;
 use super::row::{ReportRow, TextKind};
 use super::svg::{bar_chart, lean_histogram, Bar};
@@ -254,11 +254,7 @@ pub fn write_report(data: &ReportData, info: &PageInfo, out: &mut dyn Write) -> 
     body.push_str(&footer(info));
     out.write_all(body.as_bytes())?;
     out.write_all(b"<script type=\"application/json\" id=\"popm-data\">")?;
-    let mut json = Vec::new();
-    data.write_json(&mut json);
-    // Serialized JSON is UTF-8.
-    let json = String::from_utf8_lossy(&json);
-    out.write_all(escape_json_for_script(&json).as_bytes())?;
+    data.write_json(out)?;
     out.write_all(b"</script>\n<script>")?;
     out.write_all(SCRIPT.as_bytes())?;
     out.write_all(b"</script>\n</body>\n</html>\n")?;
