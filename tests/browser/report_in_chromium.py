@@ -12,7 +12,9 @@ Builds, with the given popm binary, in WORKDIR:
   `javascript:` links, `</script>` in the data), written by classify and by `popm report` from
   JSON Lines, and checks that no injected script ran: the page's title and a sentinel global
   are unchanged, the markup shows as text, and no injected element exists;
-* the one-posting page of `check --html`, whose matches are <mark> elements without a script.
+* the one-posting page of `check --html`, whose matches are <mark> elements without a script;
+* a report of 160,000 rows, taller than the browser lets an element be: its scrollbar reaches
+  the first, the middle and the last row.
 
 Chromium and chromedriver come from Debian's `chromium` and `chromium-driver` packages
 (POPM_CHROMIUM and POPM_CHROMEDRIVER override /usr/bin/chromium and /usr/bin/chromedriver).
@@ -324,6 +326,45 @@ def check_hostile(driver, binary, work):
     print("ok: injected markup shows as text and runs nothing (classify, JSON Lines and CSV reports)")
 
 
+def check_many_rows(driver, binary, work):
+    """A table taller than the browser's largest element scrolls to its last row."""
+    rows = 160_000
+    results = work / "many.csv"
+    with open(results, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "label", "confidence", "lean", "po_evidence", "pm_evidence"])
+        for i in range(1, rows + 1):
+            writer.writerow([f"m{i}", "product_owner", "0.9", "-0.5", "product backlog×1", ""])
+    page = work / "many.html"
+    popm(binary, "report", str(results), "-q", "-o", str(page))
+    open_report(driver, page)
+    check(driver.find_element(By.ID, "count").text == f"{rows} postings", "count of many rows")
+    ends = driver.execute_script(
+        """
+        const vp = document.getElementById('viewport'), out = [];
+        for (const top of [0, vp.scrollHeight / 2, vp.scrollHeight]) {
+          vp.scrollTop = top;
+          vp.dispatchEvent(new Event('scroll'));
+          await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const box = vp.getBoundingClientRect(), shown = [];
+          for (const tr of document.querySelectorAll('#rows .tr')) {
+            const r = tr.getBoundingClientRect();
+            if (r.top >= box.top - 1 && r.bottom <= box.bottom + 1) shown.push(tr.firstChild.textContent);
+          }
+          out.push(shown);
+        }
+        return out;
+        """
+    )
+    first, middle, last = ends
+    check(first[0] == "m1", f"top of many rows: {first[:3]}")
+    check(last[-1] == f"m{rows}", f"bottom of many rows: {last[-3:]}")
+    numbers = [int(x[1:]) for x in middle]
+    check(numbers == list(range(numbers[0], numbers[0] + len(numbers))) and
+          abs(numbers[0] - rows // 2) < rows // 20, f"middle of many rows: {middle[:3]}")
+    print(f"ok: {rows} rows scroll from the first to the last")
+
+
 def check_single(driver, binary, work):
     page = work / "check.html"
     description = work / "description.txt"
@@ -353,6 +394,7 @@ def main():
         check_samples(driver, binary, work)
         check_hostile(driver, binary, work)
         check_single(driver, binary, work)
+        check_many_rows(driver, binary, work)
         errors = [
             e for e in driver.get_log("browser")
             if e.get("level") == "SEVERE" and "favicon" not in e.get("message", "")

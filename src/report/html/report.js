@@ -1,10 +1,11 @@
 // popm report: the postings table (virtualised: only the rows in view are in
 // the page, so 100,000 rows scroll like 100), its sorting and filters, and the
-// view of one posting. Every text from the data goes in through textContent or
+// view of one posting. Past MAX_PX of rows (browsers cap an element's height
+// near 17 million pixels) the scrollbar maps onto the rows proportionally. Every text from the data goes in through textContent or
 // createTextNode, never as markup.
 (function () {
   "use strict";
-  var ROW_H = 28, EXTRA = 8;
+  var ROW_H = 28, EXTRA = 8, MAX_PX = 4000000;
   var data = JSON.parse(document.getElementById("popm-data").textContent);
   var labels = data.labels, rows = data.rows, details = data.details, phrases = data.phrases;
   var $ = function (id) { return document.getElementById(id); };
@@ -113,11 +114,39 @@
     render();
   }
 
+  // The first row in view, and where the drawn rows start, for the scroll position.
+  function geometry() {
+    var total = order.length * ROW_H, height = Math.min(total, MAX_PX);
+    var inView = Math.ceil(viewport.clientHeight / ROW_H), top = viewport.scrollTop;
+    if (total === height) return { height: height, first: Math.floor(top / ROW_H), y: top - top % ROW_H, inView: inView };
+    // Rows that fit whole: at the bottom of the scrollbar the last row shows in full.
+    var fit = Math.max(1, Math.floor(viewport.clientHeight / ROW_H));
+    var share = top / Math.max(1, height - viewport.clientHeight);
+    var first = Math.min(Math.max(0, order.length - fit), Math.round(share * Math.max(0, order.length - fit)));
+    return { height: height, first: first, y: top, inView: inView };
+  }
+
+  function scrollToPosition(p) {
+    var total = order.length * ROW_H;
+    if (total <= MAX_PX) {
+      var top = p * ROW_H;
+      if (top < viewport.scrollTop) viewport.scrollTop = top;
+      else if (top + ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_H - viewport.clientHeight;
+      return;
+    }
+    var g = geometry();
+    if (p < g.first || p >= g.first + g.inView) {
+      var share = Math.max(0, Math.min(1, (p - (p < g.first ? 0 : g.inView - 1)) / Math.max(1, order.length - g.inView)));
+      viewport.scrollTop = share * (MAX_PX - viewport.clientHeight);
+    }
+  }
+
   function render() {
-    sizer.style.height = order.length * ROW_H + "px";
-    var first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - EXTRA);
-    var last = Math.min(order.length, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_H) + EXTRA);
-    box.style.transform = "translateY(" + first * ROW_H + "px)";
+    var g = geometry();
+    sizer.style.height = g.height + "px";
+    var first = Math.max(0, g.first - EXTRA);
+    var last = Math.min(order.length, g.first + g.inView + EXTRA);
+    box.style.transform = "translateY(" + (g.y - (g.first - first) * ROW_H) + "px)";
     var frag = document.createDocumentFragment();
     for (var p = first; p < last; p++) {
       var i = order[p], r = rows[i], tr = el("div", "tr" + (i === selected ? " sel" : ""));
@@ -155,9 +184,7 @@
     var p = order.indexOf(selected) + (ev.key === "ArrowDown" ? 1 : -1);
     if (p < 0 || p >= order.length) return;
     select(order[p]);
-    var top = p * ROW_H;
-    if (top < viewport.scrollTop) viewport.scrollTop = top;
-    else if (top + ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_H - viewport.clientHeight;
+    scrollToPosition(p);
   });
   var timer = 0;
   search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(applyFilter, 150); });
