@@ -283,7 +283,7 @@ pub fn posting_page(row: &ReportRow, info: &PageInfo) -> String {
         );
     }
     s.push_str(LEGEND);
-    s.push_str("</div>\n<div class=\"evidence\">\n");
+    s.push_str("</div>\n<div class=\"evidence\">\n<h3>Evidence</h3>\n");
     s.push_str(&evidence_html(row));
     s.push_str("</div>\n</div>\n</section>\n");
     s.push_str(&footer(info));
