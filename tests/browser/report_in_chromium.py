@@ -191,6 +191,18 @@ def check_samples(driver, binary, work):
         postings = {row["id"]: row for row in csv.DictReader(f)}
 
     open_report(driver, html)
+    # As first drawn, the viewport is filled with rows, as many as fit.
+    drawn, fit = driver.execute_script(
+        """
+        const vp = document.getElementById('viewport'), box = vp.getBoundingClientRect();
+        const shown = [...document.querySelectorAll('#rows .tr')].filter(tr => {
+          const r = tr.getBoundingClientRect();
+          return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+        });
+        return [shown.length, Math.floor(vp.clientHeight / 28)];
+        """
+    )
+    check(fit > 0 and drawn == min(fit, len(results)), f"first drawing: {drawn} rows in view, {fit} fit")
     id_col, label_col = header_index(driver, "id"), header_index(driver, "label")
     rows = visible_rows(driver)
     check(

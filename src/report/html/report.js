@@ -142,8 +142,9 @@
   }
 
   function render() {
+    // The height first: with few rows the viewport shrinks to it, and the rows in view follow.
+    sizer.style.height = Math.min(order.length * ROW_H, MAX_PX) + "px";
     var g = geometry();
-    sizer.style.height = g.height + "px";
     var first = Math.max(0, g.first - EXTRA);
     var last = Math.min(order.length, g.first + g.inView + EXTRA);
     box.style.transform = "translateY(" + (g.y - (g.first - first) * ROW_H) + "px)";
