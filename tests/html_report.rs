@@ -202,6 +202,26 @@ fn report_reads_every_result_format_and_says_what_each_leaves_out() {
             assert!(data["details"][0]["e"][0][3].is_null(), "{ext}");
         }
     }
+    // The lexicon comes from the results: JSON Lines always name it, CSV with --provenance.
+    let jsonl = String::from_utf8(wd.read("jsonl.html")).unwrap();
+    assert!(
+        jsonl.contains("<th>lexicon</th><td>popm-default@"),
+        "lexicon of JSON Lines"
+    );
+    let csv = String::from_utf8(wd.read("csv.html")).unwrap();
+    assert!(
+        csv.contains("not recorded in the results"),
+        "lexicon of plain CSV"
+    );
+    wd.run(&["classify", &postings, "--provenance", "-q", "-o", "p.csv"])
+        .expect_code(0);
+    wd.run(&["report", "p.csv", "-q", "-o", "p.html"])
+        .expect_code(0);
+    let p = String::from_utf8(wd.read("p.html")).unwrap();
+    assert!(
+        p.contains("<th>lexicon</th><td>popm-default@"),
+        "lexicon of --provenance CSV"
+    );
     // Several results add up; a mix says what the poorest leaves out.
     wd.run(&["report", "r.jsonl", "r.csv", "-q", "-o", "both.html"])
         .expect_code(0);

@@ -12,6 +12,17 @@ use super::atomic_file::write_atomically;
 use super::{load_lexicon, print_warning};
 use crate::cli::ReportArgs;
 
+/// The lexicons the results name, or why none is known.
+fn lexicon_line(data: &ReportData) -> String {
+    let named: Vec<&str> = data.lexicons().collect();
+    if named.is_empty() {
+        "not recorded in the results (`classify --provenance` adds it to CSV, TSV and xlsx)"
+            .to_string()
+    } else {
+        named.join(", ")
+    }
+}
+
 /// Runs `popm report`.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let files = if args.files.is_empty() {
@@ -54,14 +65,17 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 }
             })
             .collect(),
-        lexicon: format!(
-            "{} (categories of CSV/TSV/xlsx phrases)",
-            lexicon.identity()
-        ),
-        settings: vec![(
-            "popm version".to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
-        )],
+        lexicon: lexicon_line(&data),
+        settings: vec![
+            (
+                "popm version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+            (
+                "categories of CSV, TSV and xlsx phrases".to_string(),
+                lexicon.identity(),
+            ),
+        ],
         notes: Vec::new(),
     };
     write_atomically(&output, |w| write_report(&data, &info, w))?;

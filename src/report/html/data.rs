@@ -25,7 +25,7 @@
 //! the budget left its details out, and an object without `t` when only its
 //! text was left out.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 
 use serde_json::{json, Value};
@@ -85,6 +85,7 @@ pub struct ReportData {
     details: Vec<u8>,
     tally: Tally,
     left_out: LeftOut,
+    lexicons: BTreeSet<String>,
 }
 
 fn label_index(label: Option<Label>) -> usize {
@@ -120,6 +121,7 @@ impl ReportData {
             details: Vec::new(),
             tally: Tally::new(),
             left_out: LeftOut::default(),
+            lexicons: BTreeSet::new(),
         }
     }
 
@@ -147,6 +149,19 @@ impl ReportData {
         }
         row.kept = kept;
         self.add(row);
+    }
+
+    /// Records the identity of a lexicon that made some of the postings (ignored when empty).
+    pub fn note_lexicon(&mut self, identity: &str) {
+        let identity = identity.trim();
+        if !identity.is_empty() && !self.lexicons.contains(identity) {
+            self.lexicons.insert(identity.to_string());
+        }
+    }
+
+    /// The lexicons the results name (`lexicon` field or `--provenance` column), in order.
+    pub fn lexicons(&self) -> impl Iterator<Item = &str> {
+        self.lexicons.iter().map(String::as_str)
     }
 
     /// Records that some postings' texts are of `kind`: the report says what the

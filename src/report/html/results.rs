@@ -19,8 +19,10 @@ use crate::input::{InputFormat, ReadOptions, Source};
 use crate::lexicon::{Lexicon, Role};
 use crate::output::evidence_cell::parse_compact_evidence;
 use crate::output::OUTPUT_COLUMNS;
+#[cfg(feature = "xlsx")]
+use crate::report::summary::read_all;
 use crate::report::summary::{
-    field, for_each_record, note_encoding, parse_label, parse_number, read_all, required_columns,
+    field, for_each_record, note_encoding, parse_label, parse_number, required_columns,
     sniff_format, CategoryIndex, NOT_IN_LEXICON,
 };
 #[cfg(feature = "xlsx")]
@@ -31,7 +33,7 @@ use super::highlight::Piece;
 use super::row::{MatchMark, PhraseEvidence, ReportRow, TextKind};
 
 /// The fields of a JSON Lines result that a report reads, in this order.
-const JSON_KEYS: [&str; 13] = [
+const JSON_KEYS: [&str; 14] = [
     "id",
     "label",
     "confidence",
@@ -45,6 +47,7 @@ const JSON_KEYS: [&str; 13] = [
     "error",
     "kept",
     "file",
+    "lexicon",
 ];
 
 /// Reads the popm result at `path` (`-`: stdin) into `data`, decoding text
@@ -138,7 +141,7 @@ fn read_table(
     let required = required_columns(src.headers(), header_name)?;
     let headers = src.headers().to_vec();
     let col = |n: &str| headers.iter().position(|h| h == n);
-    let [id, content_lean, self_role, mismatch, po_score, pm_score, error] = [
+    let [id, content_lean, self_role, mismatch, po_score, pm_score, error, lexicon] = [
         "id",
         "content_lean",
         "self_role",
@@ -146,6 +149,7 @@ fn read_table(
         "po_score",
         "pm_score",
         "error",
+        "lexicon",
     ]
     .map(col);
     // Everything popm did not compute is a kept input column (or `file`).
@@ -202,6 +206,7 @@ fn read_table(
             .iter()
             .map(|(i, h)| (h.clone(), field(rec, *i).into_owned()))
             .collect();
+        data.note_lexicon(&get(lexicon));
         data.add_named(row, &named);
         Ok(())
     })
@@ -248,6 +253,7 @@ fn read_lines(src: &mut Source, data: &mut ReportData) -> Result<()> {
             texts,
             ..ReportRow::default()
         };
+        data.note_lexicon(&f[13]);
         let mut named = Vec::new();
         if !f[12].is_empty() {
             named.push(("file".to_string(), f[12].clone()));
