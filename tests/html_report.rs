@@ -84,7 +84,7 @@ fn classify_writes_one_self_contained_page_with_every_row() {
         .iter()
         .all(|d| d["t"].is_array()));
     // The summary band is drawn as SVG in the file.
-    assert_eq!(html.matches("<svg class=\"chart\"").count(), 6);
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 7);
     assert!(html.contains("popm-default@"), "lexicon identity");
     assert!(html.contains("--min-score"), "settings");
 }

@@ -70,6 +70,15 @@ pub struct LeftOut {
     pub details: usize,
 }
 
+/// Postings whose own role and content disagree, by the role they name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mismatches {
+    /// Name themselves a Product Owner and describe Product Manager work.
+    pub named_po: usize,
+    /// Name themselves a Product Manager and describe Product Owner work.
+    pub named_pm: usize,
+}
+
 /// Collects the postings of a report (see the [module docs](self)).
 #[derive(Debug)]
 pub struct ReportData {
@@ -86,6 +95,7 @@ pub struct ReportData {
     tally: Tally,
     left_out: LeftOut,
     lexicons: BTreeSet<String>,
+    mismatches: Mismatches,
 }
 
 fn label_index(label: Option<Label>) -> usize {
@@ -122,6 +132,7 @@ impl ReportData {
             tally: Tally::new(),
             left_out: LeftOut::default(),
             lexicons: BTreeSet::new(),
+            mismatches: Mismatches::default(),
         }
     }
 
@@ -191,6 +202,17 @@ impl ReportData {
             .collect();
         if row.mismatch {
             self.tally.add_mismatch();
+            // A mismatch names one role (self_role) and its content leans to the other.
+            let named_po = match row.self_role.as_deref() {
+                Some("product_owner") => true,
+                Some("product_manager") => false,
+                _ => row.content_lean.unwrap_or(0.0) > 0.0,
+            };
+            if named_po {
+                self.mismatches.named_po += 1;
+            } else {
+                self.mismatches.named_pm += 1;
+            }
         }
         self.tally
             .add(row.label, row.confidence, row.lean, hits.as_slice());
@@ -289,6 +311,11 @@ impl ReportData {
         self.text_kind
     }
 
+    /// The mismatches, by the role the postings name.
+    pub fn mismatches(&self) -> Mismatches {
+        self.mismatches
+    }
+
     /// How many postings lost detail to the budgets.
     pub fn left_out(&self) -> LeftOut {
         self.left_out
@@ -381,6 +408,29 @@ mod tests {
         assert_eq!(v["details"][0]["t"][0], json!(["description", ["backlog"]]));
         assert_eq!(v["details"][1], Value::Null);
         assert_eq!(data.tally().total(), 2);
+    }
+
+    #[test]
+    fn mismatches_are_counted_by_the_role_they_name() {
+        let mut data = ReportData::new(vec![], TextKind::None);
+        let mismatch = |self_role: &str, content_lean: f64| ReportRow {
+            mismatch: true,
+            self_role: Some(self_role.into()),
+            content_lean: Some(content_lean),
+            ..row("m", "")
+        };
+        data.add(mismatch("product_owner", 0.8));
+        data.add(mismatch("product_owner", 0.6));
+        data.add(mismatch("product_manager", -0.7));
+        data.add(row("plain", ""));
+        assert_eq!(
+            data.mismatches(),
+            Mismatches {
+                named_po: 2,
+                named_pm: 1
+            }
+        );
+        assert_eq!(data.tally().mismatches(), 3);
     }
 
     #[test]

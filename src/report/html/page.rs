@@ -11,7 +11,7 @@ use crate::output::fixed;
 use crate::report::summary::{share, Tally, LEAN_BINS};
 
 use super::csp::policy;
-use super::data::ReportData;
+use super::data::{Mismatches, ReportData};
 use super::escape::escape_html;
 use super::highlight::Piece;
 use super::row::{ReportRow, TextKind};
@@ -87,7 +87,7 @@ fn head(title: &str, script: Option<&str>) -> String {
 }
 
 /// The summary band: counts, the charts, the notes.
-fn summary_band(t: &Tally, notes: &[String]) -> String {
+fn summary_band(t: &Tally, mismatches: Mismatches, notes: &[String]) -> String {
     let mut s = String::from("<section class=\"band\" id=\"summary\">\n<h2>Summary</h2>\n");
     let c = t.label_counts();
     let _ = write!(
@@ -121,6 +121,20 @@ fn summary_band(t: &Tally, notes: &[String]) -> String {
         "Lean (−1 all PO … +1 all PM)",
         &t.lean_histogram(LEAN_BINS),
     ));
+    let named = [
+        ("named PO, PM work", mismatches.named_po, "pm"),
+        ("named PM, PO work", mismatches.named_pm, "po"),
+    ];
+    let mismatch_bars: Vec<Bar> = named
+        .into_iter()
+        .map(|(name, n, class)| Bar {
+            name: name.to_string(),
+            value: n as f64,
+            note: format!("{n} ({}%)", fixed(100.0 * share(n, t.total()), 1)),
+            class,
+        })
+        .collect();
+    s.push_str(&bar_chart("Mismatches", &mismatch_bars));
     for role in [Role::Po, Role::Pm] {
         let bars: Vec<Bar> = t
             .top_phrases(role, TOP_PHRASES)
@@ -236,7 +250,7 @@ pub fn write_report(data: &ReportData, info: &PageInfo, out: &mut dyn Write) -> 
         escape_html(&info.title),
         escape_html(&info.sources.join(", ")),
         escape_html(&info.lexicon),
-        summary_band(data.tally(), &notes)
+        summary_band(data.tally(), data.mismatches(), &notes)
     );
     body.push_str(
         "<section id=\"postings\">\n<h2>Postings</h2>\n\
