@@ -285,3 +285,25 @@ fn format_html_is_chosen_by_flag_or_extension_and_refuses_csv_flags() {
     run.expect_code(2);
     assert!(run.err().contains("not HTML"), "{}", run.err());
 }
+
+#[test]
+fn report_reads_stdin_once_and_writes_stdout() {
+    let wd = Workdir::new();
+    let run = wd.run(&[
+        "classify",
+        &sample("postings.csv"),
+        "-q",
+        "--format",
+        "jsonl",
+    ]);
+    run.expect_code(0);
+    let piped = wd.run_with_stdin(&["report", "-", "-q"], &run.stdout);
+    piped.expect_code(0);
+    let html = piped.out();
+    assert!(html.contains("<p class=\"sub\">&lt;stdin&gt; · lexicon popm-default@"));
+    assert_eq!(data_of(&html)["rows"].as_array().unwrap().len(), 16);
+    let twice = wd.run_with_stdin(&["report", "-", "-", "-o", "r.html"], &run.stdout);
+    twice.expect_code(2);
+    assert!(twice.err().contains("read only once"), "{}", twice.err());
+    assert!(!wd.file("r.html").exists());
+}
