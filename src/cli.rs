@@ -26,6 +26,7 @@ const CHECK_EXAMPLES: &str = "\
 Examples:
   popm check \"As Product Owner you own the backlog and write user stories\"
   popm check -f samples/description.txt
+  popm check -f samples/description.txt --html posting.html
   pbpaste | popm check --json";
 
 const LEARN_EXAMPLES: &str = "\
@@ -80,6 +81,10 @@ pub enum Command {
     /// Summarise result files of `popm classify`: labels, lean, top phrases, categories.
     #[command(after_help = format!("{SUMMARY_EXAMPLES}\n\n{EXIT_CODES}"))]
     Summary(SummaryArgs),
+    /// Write a self-contained HTML report of result files of `popm classify`: summary charts,
+    /// a sortable, filterable table, and each posting's evidence.
+    #[command(after_help = format!("{REPORT_EXAMPLES}\n\n{EXIT_CODES}"))]
+    Report(ReportArgs),
     /// Validate or list a lexicon.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
@@ -267,6 +272,9 @@ pub enum FormatArg {
     Jsonl,
     /// An Excel workbook: sheets "Postings" and "Summary" (-o FILE.xlsx, or a redirected stdout).
     Xlsx,
+    /// A self-contained HTML report: summary charts, a sortable table, each posting's text
+    /// with its matches highlighted (-o FILE.html).
+    Html,
 }
 
 /// When to use colour.
@@ -289,7 +297,7 @@ pub struct ClassifyArgs {
     /// Write here instead of stdout (atomically: a temporary file renamed on success).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Output format [default: from the -o extension (.tsv, .jsonl, .xlsx), else csv].
+    /// Output format [default: from the -o extension (.tsv, .jsonl, .xlsx, .html), else csv].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// CSV for Excel: UTF-8 with a BOM, CR LF line ends, and formula-like input cells made
@@ -363,6 +371,10 @@ pub struct CheckArgs {
     /// Print one JSON object instead of the explanation.
     #[arg(long)]
     pub json: bool,
+    /// Also write the posting's page to this HTML file (`-`: stdout, instead of the
+    /// explanation): its text with every match a <mark>, and the evidence table; no script.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Highlight matches in colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -439,6 +451,41 @@ pub struct SummaryArgs {
     /// warning).
     #[arg(long, value_name = "LABEL", default_value = "auto")]
     pub encoding: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lexicon: LexiconArgs,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  popm report results.jsonl -o report.html
+  popm report week1.csv week2.csv -o report.html --title \"Postings, March\"
+  popm classify postings.csv -o report.html          # the same report, with whole texts
+
+The report is one HTML file with its script, style and charts inline: it makes no network
+request and opens from disk. JSON Lines results show each match in its snippet; CSV, TSV and
+xlsx results carry phrases and counts only (the report says so); `classify -o report.html`
+keeps the texts themselves, in full up to a size budget (see README, \"HTML report\").";
+
+/// `popm report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Result files of `popm classify` (CSV, TSV, JSON Lines, .xlsx); `-` or nothing reads stdin.
+    #[arg(value_name = "RESULTS")]
+    pub files: Vec<String>,
+    /// Write the report here (atomically: a temporary file renamed on success) [default: stdout].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The report's title.
+    #[arg(long, value_name = "TEXT", default_value = "popm report")]
+    pub title: String,
+    /// Text encoding of CSV/TSV/JSON input: `auto`, or a label such as utf-8, utf-16le,
+    /// windows-1252.
+    #[arg(long, value_name = "LABEL", default_value = "auto")]
+    pub encoding: String,
+    /// No closing line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub lexicon: LexiconArgs,

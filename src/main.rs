@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Eval(args) => app::eval::run(args),
         cli::Command::Learn(args) => app::learn::run(args),
         cli::Command::Summary(args) => app::summary::run(args),
+        cli::Command::Report(args) => app::report::run(args),
         cli::Command::Lexicon(cmd) => app::lexicon::run(cmd),
         cli::Command::Completions(args) => app::shell::completions(args.shell),
         cli::Command::Man => app::shell::man(),

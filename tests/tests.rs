@@ -7,6 +7,8 @@ mod util;
 
 // The accuracy floor on ../shared/data (optional: skipped when it is absent).
 mod accuracy;
+// The HTML report in headless Chromium (opt-in: `POPM_TEST_BROWSER=1`).
+mod browser;
 // Bad and unusual input (encodings, ragged rows, huge fields, HTML) and the exit codes.
 mod bad_input;
 // `popm check`: context rules end to end and the human output.
@@ -19,6 +21,8 @@ mod cli_extras;
 mod eval;
 // `popm learn --fit`: category weights fitted and checked leave one group out.
 mod fit;
+// The HTML report as files: completeness, escaping, the policy, each result format.
+mod html_report;
 // Input formats and encodings: Windows-1252, UTF-16, JSON Lines, JSON arrays, xlsx.
 mod input_formats;
 // French, Dutch and German postings: native phrases, context cues, headings, per-language eval.

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use popm::io::{evidence_json, fixed, snippet_parts, verdict_fields, SCHEMA_VERSION};
+use popm::report::html::{posting_page, PageInfo, ReportRow};
 use popm::{Classification, Lexicon, Mark, Posting, Role, Workload};
 use serde_json::{json, Map, Value};
 
+use super::atomic_file::write_atomically;
 use super::{classifier_for, use_color};
 use crate::cli::CheckArgs;
 
@@ -50,6 +52,26 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut names = vec!["text".to_string()];
     if args.title.is_some() {
         names.push("title".to_string());
+    }
+    if let Some(path) = &args.html {
+        let mut row = ReportRow::from_classification(&result, c.lexicon(), &texts, &names);
+        row.id = "1".to_string();
+        let info = PageInfo {
+            title: "popm check".to_string(),
+            sources: vec![match (&args.text, &args.file) {
+                (None, Some(p)) if p.as_os_str() != "-" => p.display().to_string(),
+                (None, _) => "<stdin>".to_string(),
+                (Some(_), _) => "the command line".to_string(),
+            }],
+            lexicon: c.lexicon().identity(),
+            settings: Vec::new(),
+            notes: Vec::new(),
+        };
+        let page = posting_page(&row, &info);
+        write_atomically(path, |w| w.write_all(page.as_bytes()))?;
+        if path.as_os_str() == "-" {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let out = if args.json {
         let mut o = Map::new();

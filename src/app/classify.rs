@@ -14,6 +14,7 @@ use popm::io::{
     decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record, RecordTexts,
 };
 use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
+use popm::report::html::{write_report, PageInfo, ReportData, ReportRow, TextKind};
 use popm::report::summary::Tally;
 use popm::{run_ordered, thread_pool};
 use popm::{Classifier, Label, LabelCounts};
@@ -34,6 +35,8 @@ struct RowOut {
     cells: Vec<Cell<'static>>,
     /// The classification, for the xlsx Summary sheet.
     result: Option<popm::Classification>,
+    /// The posting as an HTML report shows it.
+    report: Option<ReportRow>,
     /// The row's label; `None` for a row that could not be classified.
     label: Option<Label>,
     confidence: f64,
@@ -305,6 +308,7 @@ impl RowMaker<'_> {
             })
             .collect();
         let mut warnings = texts.warnings.clone();
+        let is_html = config.format == Format::Html;
         let (result, label) = match &texts.error {
             Some(e) => {
                 warnings.push(format!("{source_name}:{}: row {}: {e}", rec.line, rec.row));
@@ -316,6 +320,23 @@ impl RowMaker<'_> {
                 (Ok(c), Some(l))
             }
         };
+        let report = is_html.then(|| {
+            let mut row = match &result {
+                Ok(c) => {
+                    let fields: Vec<&str> = texts.fields.iter().map(|f| f.as_ref()).collect();
+                    ReportRow::from_classification(c, lexicon, &fields, &self.field_names)
+                }
+                Err(e) => ReportRow::error(e),
+            };
+            row.id = id.to_string();
+            row.kept = self
+                .file_label
+                .iter()
+                .cloned()
+                .chain(kept.iter().map(|k| k.to_string()))
+                .collect();
+            row
+        });
         let info = RowInfo {
             file: self.file_label.as_deref(),
             id: &id,
@@ -342,6 +363,7 @@ impl RowMaker<'_> {
             cells,
             // The Summary sheet of a workbook tallies the evidence.
             result: result.ok().filter(|_| is_xlsx),
+            report,
             label,
             confidence,
             warnings,
@@ -420,6 +442,8 @@ impl Totals {
 struct Output {
     sink: Sink,
     workbook: Option<(XlsxWriter, Tally)>,
+    /// The HTML report's postings, written when the run ends (its summary comes first).
+    report: Option<ReportData>,
 }
 
 impl Output {
@@ -439,11 +463,27 @@ impl Output {
             Format::Xlsx => Some((XlsxWriter::new(&layout.columns())?, Tally::new())),
             _ => None,
         };
-        Ok(Output { sink, workbook })
+        let report = (config.format == Format::Html).then(|| {
+            let mut columns: Vec<String> = Vec::new();
+            if config.has_file_column() {
+                columns.push("file".to_string());
+            }
+            columns.extend(layout.kept_names().iter().cloned());
+            ReportData::new(columns, TextKind::Full)
+        });
+        Ok(Output {
+            sink,
+            workbook,
+            report,
+        })
     }
 
     /// Writes one kept row; warnings of the workbook go to `totals`.
-    fn write(&mut self, o: &RowOut, config: &Config, totals: &mut Totals) -> popm::Result<()> {
+    fn write(&mut self, o: &mut RowOut, config: &Config, totals: &mut Totals) -> popm::Result<()> {
+        if let (Some(data), Some(row)) = (self.report.as_mut(), o.report.take()) {
+            data.add(row);
+            return Ok(());
+        }
         match self.workbook.as_mut() {
             Some((wb, tally)) => {
                 for w in wb.write_row(&o.cells)? {
@@ -476,6 +516,18 @@ impl Output {
                 &config.settings,
                 self.sink.writer(),
             )?;
+        }
+        if let Some(data) = self.report.take() {
+            let info = PageInfo {
+                title: "popm report".to_string(),
+                sources: config.files.clone(),
+                lexicon: config.classifier.lexicon().identity(),
+                settings: config.settings.clone(),
+                notes: Vec::new(),
+            };
+            let name = self.sink.name();
+            write_report(&data, &info, self.sink.writer())
+                .map_err(|e| popm::Error::write(&name, e))?;
         }
         self.sink.finish()
     }
@@ -529,9 +581,9 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             &config.pool,
             |batch| src.read_batch_deferred(batch),
             process,
-            |outs: Vec<RowOut>| {
+            |mut outs: Vec<RowOut>| {
                 progress.update(bytes_read.load(Ordering::Relaxed), totals.rows + outs.len());
-                for o in &outs {
+                for o in &mut outs {
                     if config.filter.keeps(o.label, o.confidence) {
                         totals.written += 1;
                         output.write(o, &config, &mut totals)?;
@@ -565,12 +617,16 @@ fn output_format(args: &ClassifyArgs) -> Format {
         (Some(FormatArg::Tsv), _) => Format::Tsv,
         (Some(FormatArg::Jsonl), _) => Format::Jsonl,
         (Some(FormatArg::Xlsx), _) => Format::Xlsx,
+        (Some(FormatArg::Html), _) => Format::Html,
         (None, Some(p)) => match p.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("tsv") => Format::Tsv,
             Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => {
                 Format::Jsonl
             }
             Some(e) if e.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
+            Some(e) if e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm") => {
+                Format::Html
+            }
             _ => Format::Csv,
         },
         (None, None) => Format::Csv,
@@ -587,6 +643,7 @@ fn dialect(args: &ClassifyArgs, format: Format) -> Result<Dialect> {
              not {}; xlsx cells are already typed (text stays text, numbers stay numbers)",
             match format {
                 Format::Jsonl => "JSON Lines",
+                Format::Html => "HTML",
                 _ => "xlsx",
             }
         );

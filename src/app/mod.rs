@@ -1,5 +1,6 @@
 //! The glue between the command line and the library: one module per subcommand.
 
+pub mod atomic_file;
 pub mod check;
 pub mod classify;
 pub mod eval;
@@ -8,6 +9,7 @@ pub mod learn;
 pub mod lexicon;
 pub mod messages;
 pub mod progress;
+pub mod report;
 pub mod settings;
 pub mod shell;
 pub mod summary;

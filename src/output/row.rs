@@ -51,6 +51,8 @@ pub enum Format {
     Jsonl,
     /// An Excel workbook: rows come from [`Layout::cells`] ([`Layout::row`] is empty).
     Xlsx,
+    /// An HTML report: rows come from `crate::report::html` ([`Layout::row`] is empty).
+    Html,
 }
 
 /// How CSV/TSV text is written for whatever reads it (a spreadsheet, a script).
@@ -293,9 +295,9 @@ impl Layout {
         &self.kept_names
     }
 
-    /// The header line (empty for JSON Lines and xlsx), after a BOM when the dialect asks.
+    /// The header line (empty for JSON Lines, xlsx and HTML), after a BOM when the dialect asks.
     pub fn header(&self) -> Vec<u8> {
-        if matches!(self.format, Format::Jsonl | Format::Xlsx) {
+        if matches!(self.format, Format::Jsonl | Format::Xlsx | Format::Html) {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -331,7 +333,7 @@ impl Layout {
                 self.csv_line(&mut out, cells.into_iter());
                 out
             }
-            Format::Xlsx => Vec::new(),
+            Format::Xlsx | Format::Html => Vec::new(),
             Format::Jsonl => {
                 let matches = result.map_or(0, |c| {
                     c.score.evidence.iter().map(|e| e.occurrences.len()).sum()

@@ -433,7 +433,7 @@ pub fn read_results_with(
 const JSON_FIELDS: [&str; 5] = ["label", "confidence", "lean", "evidence", "mismatch"];
 
 /// Where a result comes from.
-enum Origin<'a> {
+pub(crate) enum Origin<'a> {
     /// A file, by path (a workbook is read from it without loading it whole).
     Path(&'a str),
     /// A stream.
@@ -501,7 +501,7 @@ fn read_origin(
     Ok(tally)
 }
 
-fn read_all(mut reader: Box<dyn Read + Send>, name: &str) -> Result<Vec<u8>> {
+pub(crate) fn read_all(mut reader: Box<dyn Read + Send>, name: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
@@ -509,7 +509,7 @@ fn read_all(mut reader: Box<dyn Read + Send>, name: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
+pub(crate) fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
     if let Some(note) = src.encoding_note() {
         warn(format!("{}: {note}", src.name()));
     }
@@ -521,7 +521,7 @@ fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
 /// # Errors
 ///
 /// When reading fails, or the input holds nothing but blanks.
-fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputFormat)> {
+pub(crate) fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputFormat)> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -545,13 +545,13 @@ fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputForm
 }
 
 /// Phrase → category lookups for the phrases of CSV/TSV results.
-struct CategoryIndex {
+pub(crate) struct CategoryIndex {
     exact: HashMap<(Role, String), String>,
     folded: HashMap<(Role, String), String>,
 }
 
 impl CategoryIndex {
-    fn new(lexicon: &Lexicon) -> CategoryIndex {
+    pub(crate) fn new(lexicon: &Lexicon) -> CategoryIndex {
         let mut exact = HashMap::new();
         let mut folded = HashMap::new();
         for e in lexicon.entries() {
@@ -566,7 +566,7 @@ impl CategoryIndex {
         CategoryIndex { exact, folded }
     }
 
-    fn category(&self, role: Role, phrase: &str) -> String {
+    pub(crate) fn category(&self, role: Role, phrase: &str) -> String {
         self.exact
             .get(&(role, phrase.to_string()))
             .or_else(|| self.folded.get(&(role, phrase.to_lowercase())))
@@ -575,7 +575,7 @@ impl CategoryIndex {
 }
 
 /// Finds [`REQUIRED_COLUMNS`] in a header, or says which are missing.
-fn required_columns(header: &[String], name: &str) -> Result<[usize; 5]> {
+pub(crate) fn required_columns(header: &[String], name: &str) -> Result<[usize; 5]> {
     let mut idx = [0usize; 5];
     let mut missing = Vec::new();
     for (k, col) in REQUIRED_COLUMNS.iter().enumerate() {
@@ -636,7 +636,7 @@ fn add_row(
     Ok(())
 }
 
-fn parse_label(s: &str) -> std::result::Result<Option<Label>, String> {
+pub(crate) fn parse_label(s: &str) -> std::result::Result<Option<Label>, String> {
     Label::parse_row(s).ok_or_else(|| {
         format!(
             "unknown label `{s}` (expected one of {})",
@@ -647,7 +647,7 @@ fn parse_label(s: &str) -> std::result::Result<Option<Label>, String> {
 
 /// An empty cell is `None`; anything else must be a finite number, written
 /// with a decimal point or (`classify --decimal-comma`) a decimal comma.
-fn parse_number(s: &str, col: &str) -> std::result::Result<Option<f64>, String> {
+pub(crate) fn parse_number(s: &str, col: &str) -> std::result::Result<Option<f64>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -663,14 +663,17 @@ fn parse_number(s: &str, col: &str) -> std::result::Result<Option<f64>, String> 
 }
 
 /// Field `i` of a record as text (invalid UTF-8 replaced); empty when the record is short.
-fn field(rec: &Record, i: usize) -> Cow<'_, str> {
+pub(crate) fn field(rec: &Record, i: usize) -> Cow<'_, str> {
     rec.fields
         .get(i)
         .map_or(Cow::Borrowed(""), |f| decode_field(f).0)
 }
 
 /// Calls `f` on every record of `src`, in order.
-fn for_each_record(src: &mut Source, mut f: impl FnMut(&Record) -> Result<()>) -> Result<()> {
+pub(crate) fn for_each_record(
+    src: &mut Source,
+    mut f: impl FnMut(&Record) -> Result<()>,
+) -> Result<()> {
     let mut batch = Vec::new();
     loop {
         let more = src.read_batch(&mut batch)?;
@@ -807,14 +810,14 @@ fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
 
 /// A workbook result: a file (read sheet by sheet, never whole) or its bytes (stdin).
 #[cfg(feature = "xlsx")]
-enum Workbook<'a> {
+pub(crate) enum Workbook<'a> {
     File(&'a str),
     Bytes(Arc<[u8]>),
 }
 
 #[cfg(feature = "xlsx")]
 impl Workbook<'_> {
-    fn sheet_names(&self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn sheet_names(&self, name: &str) -> Result<Vec<String>> {
         match self {
             Workbook::File(p) => {
                 let file = File::open(p).map_err(|e| Error::io(*p, e))?;
@@ -825,7 +828,7 @@ impl Workbook<'_> {
     }
 
     /// One sheet, as a [`Source`] called `name`.
-    fn open_sheet(&self, name: &str, sheet: &str, opts: &ReadOptions) -> Result<Source> {
+    pub(crate) fn open_sheet(&self, name: &str, sheet: &str, opts: &ReadOptions) -> Result<Source> {
         let opts = ReadOptions {
             sheet: Some(sheet.to_string()),
             ..opts.clone()
@@ -851,6 +854,22 @@ fn read_workbook(
     index: &CategoryIndex,
     tally: &mut Tally,
 ) -> Result<()> {
+    for sheet in postings_sheets(book, name)? {
+        let mut src = book.open_sheet(name, &sheet, opts)?;
+        let header_name = format!("{name} (sheet {sheet})");
+        read_table(&mut src, name, &header_name, index, tally, Table::Sheet)?;
+    }
+    Ok(())
+}
+
+/// The postings sheets of a workbook result, in workbook order: [`XLSX_SHEET`],
+/// then "Postings 2", "Postings 3", ...
+///
+/// # Errors
+///
+/// When the workbook cannot be read or has no sheet [`XLSX_SHEET`].
+#[cfg(feature = "xlsx")]
+pub(crate) fn postings_sheets(book: &Workbook<'_>, name: &str) -> Result<Vec<String>> {
     let names = book.sheet_names(name)?;
     if !names.iter().any(|s| s == XLSX_SHEET) {
         return Err(Error::csv(
@@ -868,12 +887,7 @@ fn read_workbook(
                 .and_then(|n| n.strip_prefix(' '))
                 .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
     };
-    for sheet in names.iter().filter(|s| is_postings(s)) {
-        let mut src = book.open_sheet(name, sheet, opts)?;
-        let header_name = format!("{name} (sheet {sheet})");
-        read_table(&mut src, name, &header_name, index, tally, Table::Sheet)?;
-    }
-    Ok(())
+    Ok(names.into_iter().filter(|s| is_postings(s)).collect())
 }
 
 #[cfg(test)]
