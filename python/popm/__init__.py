@@ -24,6 +24,7 @@ import threading
 from typing import Iterable, List, Optional
 
 from popm._popm import (
+    BATCH_BYTES,
     BATCH_ROWS,
     OUTPUT_COLUMNS,
     Classifier,
@@ -38,6 +39,7 @@ from popm._popm import (
 from popm.frame import classify_frame
 
 __all__ = [
+    "BATCH_BYTES",
     "BATCH_ROWS",
     "LEXICON",
     "OUTPUT_COLUMNS",

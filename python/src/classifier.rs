@@ -20,6 +20,10 @@ use crate::result::{compact, evidence_dicts, PostingResult as ClassResult};
 /// the whole input.
 pub const BATCH_ROWS: usize = 4096;
 
+/// A `classify_many` batch also ends once its texts reach this many bytes,
+/// so that the copies the workers read stay small whatever the texts' size.
+pub const BATCH_BYTES: usize = 8 << 20;
+
 /// The note on a result whose text is `None` or NaN.
 const MISSING_TEXT: &str = "no text (None or NaN): classified as an empty posting";
 
@@ -50,13 +54,16 @@ pub struct PyClassifier {
     pub inner: Classifier,
 }
 
-/// A text argument: `str`, or `None`/NaN for a missing one.
-fn optional_text(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Option<String>> {
+/// A text argument: a `str`, or `None`/NaN for a missing one.
+fn optional_str<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &dyn Fn() -> String,
+) -> PyResult<Option<Bound<'py, PyString>>> {
     if obj.is_none() {
         return Ok(None);
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Some(s.to_cow()?.into_owned()));
+        return Ok(Some(s.clone()));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         if f.value().is_nan() {
@@ -70,35 +77,86 @@ fn optional_text(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<
     )))
 }
 
-/// One posting as Python gave it: its text (`None`: missing) and title.
+/// One posting as Python gave it: its text (`None`: missing) and title,
+/// copied for the workers, with the `str` objects its result refers to.
 struct Input {
     text: Option<String>,
     title: Option<String>,
+    objects: Vec<Py<PyString>>,
 }
 
 impl Input {
-    /// Classifies it; a missing text is classified as an empty posting, with a note.
-    fn classify(self, classifier: &Classifier, names: &Names) -> ClassResult {
-        let Some(text) = self.text else {
-            let c = classifier.classify(&Posting::new(""));
-            return ClassResult::new(
-                c,
-                classifier.clone(),
-                vec![String::new()],
-                Arc::clone(&names.text),
-                Some(MISSING_TEXT.to_string()),
-            );
+    /// The posting's text and title argument, checked.
+    fn new(
+        text: &Bound<'_, PyAny>,
+        title: Option<&Bound<'_, PyAny>>,
+        index: Option<usize>,
+    ) -> PyResult<Input> {
+        let name = |what: &str| match index {
+            Some(i) => format!("{what}s[{i}]"),
+            None => what.to_string(),
         };
-        let mut posting = Posting::new(&text);
+        let text_obj = optional_str(text, &|| name("text"))?;
+        let title_obj = match title {
+            Some(t) if text_obj.is_some() => optional_str(t, &|| name("title"))?,
+            Some(t) => {
+                // Checked, but a posting without text is not classified.
+                optional_str(t, &|| name("title"))?;
+                None
+            }
+            None => None,
+        };
+        let copy = |o: &Option<Bound<'_, PyString>>| -> PyResult<Option<String>> {
+            o.as_ref().map(|s| Ok(s.to_cow()?.into_owned())).transpose()
+        };
+        Ok(Input {
+            text: copy(&text_obj)?,
+            title: copy(&title_obj)?,
+            objects: text_obj
+                .into_iter()
+                .chain(title_obj)
+                .map(Bound::unbind)
+                .collect(),
+        })
+    }
+
+    /// The bytes of its text and title.
+    fn len(&self) -> usize {
+        self.text.as_ref().map_or(0, String::len) + self.title.as_ref().map_or(0, String::len)
+    }
+
+    /// Classifies it; a missing text is classified as an empty posting, with a note.
+    fn classify(&self, classifier: &Classifier) -> (Classification, Option<&'static str>) {
+        let Some(text) = &self.text else {
+            return (classifier.classify(&Posting::new("")), Some(MISSING_TEXT));
+        };
+        let mut posting = Posting::new(text);
         if let Some(title) = &self.title {
             posting = posting.with_title(title);
         }
-        let c = classifier.classify(&posting);
-        let (fields, names) = match self.title {
-            Some(title) => (vec![text, title], Arc::clone(&names.text_and_title)),
-            None => (vec![text], Arc::clone(&names.text)),
+        (classifier.classify(&posting), None)
+    }
+
+    /// The result of its classification `c`.
+    fn into_result(
+        self,
+        c: Classification,
+        error: Option<&str>,
+        classifier: &Classifier,
+        names: &Names,
+    ) -> ClassResult {
+        let field_names = if self.title.is_some() {
+            &names.text_and_title
+        } else {
+            &names.text
         };
-        ClassResult::new(c, classifier.clone(), fields, names, None)
+        ClassResult::new(
+            c,
+            classifier.clone(),
+            self.objects,
+            Arc::clone(field_names),
+            error.map(str::to_string),
+        )
     }
 }
 
@@ -128,18 +186,18 @@ impl PyClassifier {
         out: &Bound<'_, PyList>,
     ) -> PyResult<()> {
         let classifier = &self.inner;
-        let results = py.detach(|| {
+        let classified = py.detach(|| {
             guarded(|| {
                 install(pool, || {
                     inputs
-                        .into_par_iter()
-                        .map(|input| input.classify(classifier, names))
+                        .par_iter()
+                        .map(|input| input.classify(classifier))
                         .collect::<Vec<_>>()
                 })
             })
         })?;
-        for r in results {
-            out.append(Py::new(py, r)?)?;
+        for (input, (c, error)) in inputs.into_iter().zip(classified) {
+            out.append(Py::new(py, input.into_result(c, error, classifier, names))?)?;
         }
         Ok(())
     }
@@ -249,23 +307,18 @@ impl PyClassifier {
         text: &Bound<'_, PyAny>,
         title: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ClassResult> {
-        let input = Input {
-            text: optional_text(text, &|| "text".to_string())?,
-            title: match title {
-                Some(t) => optional_text(t, &|| "title".to_string())?,
-                None => None,
-            },
-        };
-        let names = Names::new();
+        let input = Input::new(text, title, None)?;
         let classifier = &self.inner;
-        py.detach(|| guarded(|| input.classify(classifier, &names)))
+        let (c, error) = py.detach(|| guarded(|| input.classify(classifier)))?;
+        Ok(input.into_result(c, error, classifier, &Names::new()))
     }
 
     /// Classifies many postings in parallel (rayon, the GIL released), in order.
     ///
     /// ``texts`` is any iterable of ``str`` (``None``/NaN allowed), taken
-    /// ``BATCH_ROWS`` at a time; ``titles``, when given, one title per text
-    /// (``None`` for none). ``threads`` sets the worker count (default: one
+    /// ``BATCH_ROWS`` (at most ``BATCH_BYTES`` of text) at a time; ``titles``,
+    /// when given, one title per text (``None`` for none). A result refers to
+    /// its text and title objects (for its evidence), it does not copy them. ``threads`` sets the worker count (default: one
     /// per core). The results equal calling ``classify`` on each posting.
     ///
     /// Example::
@@ -297,14 +350,15 @@ impl PyClassifier {
         let mut title_iter = titles.map(|t| t.try_iter()).transpose()?;
         let mut index = 0usize;
         loop {
-            let mut batch = Vec::with_capacity(BATCH_ROWS);
-            while batch.len() < BATCH_ROWS {
+            let mut batch: Vec<Input> = Vec::with_capacity(BATCH_ROWS);
+            let mut bytes = 0;
+            while batch.len() < BATCH_ROWS && bytes < BATCH_BYTES {
                 let Some(text) = text_iter.next().transpose()? else {
                     break;
                 };
                 let title = match &mut title_iter {
                     Some(it) => match it.next().transpose()? {
-                        Some(t) => optional_text(&t, &|| format!("titles[{index}]"))?,
+                        Some(t) => Some(t),
                         None => {
                             return Err(PyValueError::new_err(format!(
                             "titles has {index} items but texts has more; give one title per text"
@@ -313,8 +367,9 @@ impl PyClassifier {
                     },
                     None => None,
                 };
-                let text = optional_text(&text, &|| format!("texts[{index}]"))?;
-                batch.push(Input { text, title });
+                let input = Input::new(&text, title.as_ref(), Some(index))?;
+                bytes += input.len();
+                batch.push(input);
                 index += 1;
             }
             if batch.is_empty() {

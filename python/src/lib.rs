@@ -24,6 +24,7 @@ mod result;
 fn _popm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("BATCH_ROWS", classifier::BATCH_ROWS)?;
+    m.add("BATCH_BYTES", classifier::BATCH_BYTES)?;
     m.add("OUTPUT_COLUMNS", popm::io::OUTPUT_COLUMNS.to_vec())?;
     m.add("PopmError", m.py().get_type::<errors::PopmError>())?;
     m.add("LexiconError", m.py().get_type::<errors::LexiconError>())?;

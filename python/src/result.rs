@@ -5,13 +5,15 @@
 //! decimals, scores to 2), so a result equals the CLI's row field by field.
 //! The evidence objects are built when `evidence` is read, not when the
 //! posting is classified: a batch pays for snippets only where they are used.
+//! For that a result refers to its posting's `str` objects (no copy): a
+//! batch's results take little memory beyond the texts the caller has.
 
 use std::sync::Arc;
 
 use popm::io::{compact_evidence, evidence_items, round, EvidenceItem};
 use popm::{Classification, Classifier, Role};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
 /// One classified posting: label, confidence, lean, scores and evidence.
 ///
@@ -30,8 +32,9 @@ use pyo3::types::{PyDict, PyList};
 pub struct PostingResult {
     classification: Classification,
     classifier: Classifier,
-    /// The texts, then the title: the fields evidence offsets point into.
-    fields: Vec<String>,
+    /// The text, then the title: the fields evidence offsets point into
+    /// (the caller's `str` objects; none for a missing text).
+    fields: Vec<Py<PyString>>,
     /// Their names (`text`, `title`, or a frame's column names).
     field_names: Arc<[String]>,
     error: Option<String>,
@@ -42,7 +45,7 @@ impl PostingResult {
     pub fn new(
         classification: Classification,
         classifier: Classifier,
-        fields: Vec<String>,
+        fields: Vec<Py<PyString>>,
         field_names: Arc<[String]>,
         error: Option<String>,
     ) -> PostingResult {
@@ -55,14 +58,27 @@ impl PostingResult {
         }
     }
 
-    fn items(&self) -> Vec<EvidenceItem<'_>> {
-        let fields: Vec<&str> = self.fields.iter().map(String::as_str).collect();
+    /// The evidence items, given the fields' texts (see [`PostingResult::texts`]).
+    fn items<'a>(&'a self, texts: &'a [std::borrow::Cow<'a, str>]) -> Vec<EvidenceItem<'a>> {
+        let fields: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
         evidence_items(
             &self.classification,
             self.classifier.lexicon(),
             &fields,
             &self.field_names,
         )
+    }
+
+    /// The texts of the fields, from their `str` objects.
+    fn texts<'py>(&self, py: Python<'py>) -> PyResult<Vec<std::borrow::Cow<'py, str>>> {
+        self.fields
+            .iter()
+            .map(|f| {
+                f.bind(py)
+                    .to_cow()
+                    .map(|c| std::borrow::Cow::Owned(c.into_owned()))
+            })
+            .collect()
     }
 }
 
@@ -150,7 +166,8 @@ impl PostingResult {
     /// Every matched phrase with its matches (``Evidence`` objects, strongest first).
     #[getter]
     fn evidence(&self, py: Python<'_>) -> PyResult<Vec<Py<PyEvidence>>> {
-        self.items()
+        let texts = self.texts(py)?;
+        self.items(&texts)
             .into_iter()
             .map(|item| Py::new(py, PyEvidence::with_matches(py, item)?))
             .collect()
@@ -188,7 +205,8 @@ impl PostingResult {
         d.set_item("pm_score", self.pm_score())?;
         d.set_item("calibrated", self.calibrated())?;
         d.set_item("lexicon", self.lexicon())?;
-        d.set_item("evidence", evidence_dicts(py, &self.items())?)?;
+        let texts = self.texts(py)?;
+        d.set_item("evidence", evidence_dicts(py, &self.items(&texts))?)?;
         d.set_item("error", self.error())?;
         Ok(d)
     }
