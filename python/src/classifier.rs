@@ -1,17 +1,17 @@
 //! `popm.Classifier`: a compiled lexicon with its thresholds; classifies one
 //! posting, a batch in parallel, or the Arrow columns of a data frame.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use popm::{Classification, Classifier, Lexicon, Posting, Role, ScoringParams, Thresholds};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use rayon::prelude::*;
 
 use crate::arrow::StringColumn;
 use crate::errors::{to_py, PopmError};
-use crate::guard::{guarded, install, pool};
+use crate::guard::{catch_panic, guarded, install, pool};
 use crate::lexicon::PyLexicon;
 use crate::result::{compact, evidence_dicts, PostingResult as ClassResult};
 
@@ -77,16 +77,40 @@ fn optional_str<'py>(
     )))
 }
 
-/// One posting as Python gave it: its text (`None`: missing) and title,
-/// copied for the workers, with the `str` objects its result refers to.
-struct Input {
+/// One posting's text (`None`: missing) and title, copied for the workers.
+struct Owned {
     text: Option<String>,
     title: Option<String>,
+}
+
+impl Owned {
+    /// The bytes of its text and title.
+    fn len(&self) -> usize {
+        self.text.as_ref().map_or(0, String::len) + self.title.as_ref().map_or(0, String::len)
+    }
+
+    /// Classifies it; a missing text is classified as an empty posting, with a note.
+    fn classify(&self, classifier: &Classifier) -> (Classification, Option<&'static str>) {
+        let Some(text) = &self.text else {
+            return (classifier.classify(&Posting::new("")), Some(MISSING_TEXT));
+        };
+        let mut posting = Posting::new(text);
+        if let Some(title) = &self.title {
+            posting = posting.with_title(title);
+        }
+        (classifier.classify(&posting), None)
+    }
+}
+
+/// One posting as Python gave it: its copy for the workers, and the `str`
+/// objects its result refers to.
+struct Input {
+    posting: Owned,
     objects: Vec<Py<PyString>>,
 }
 
 impl Input {
-    /// The posting's text and title argument, checked.
+    /// The posting's text and title arguments, checked.
     fn new(
         text: &Bound<'_, PyAny>,
         title: Option<&Bound<'_, PyAny>>,
@@ -110,8 +134,10 @@ impl Input {
             o.as_ref().map(|s| Ok(s.to_cow()?.into_owned())).transpose()
         };
         Ok(Input {
-            text: copy(&text_obj)?,
-            title: copy(&title_obj)?,
+            posting: Owned {
+                text: copy(&text_obj)?,
+                title: copy(&title_obj)?,
+            },
             objects: text_obj
                 .into_iter()
                 .chain(title_obj)
@@ -119,45 +145,64 @@ impl Input {
                 .collect(),
         })
     }
+}
 
-    /// The bytes of its text and title.
-    fn len(&self) -> usize {
-        self.text.as_ref().map_or(0, String::len) + self.title.as_ref().map_or(0, String::len)
-    }
+/// The result of classifying `posting` (`c`, with `error`), referring to its `objects`.
+fn into_result(
+    posting: &Owned,
+    objects: Vec<Py<PyString>>,
+    (c, error): (Classification, Option<&str>),
+    classifier: &Classifier,
+    names: &Names,
+) -> ClassResult {
+    let field_names = if posting.title.is_some() {
+        &names.text_and_title
+    } else {
+        &names.text
+    };
+    ClassResult::new(
+        c,
+        classifier.clone(),
+        objects,
+        Arc::clone(field_names),
+        error.map(str::to_string),
+    )
+}
 
-    /// Classifies it; a missing text is classified as an empty posting, with a note.
-    fn classify(&self, classifier: &Classifier) -> (Classification, Option<&'static str>) {
-        let Some(text) = &self.text else {
-            return (classifier.classify(&Posting::new("")), Some(MISSING_TEXT));
-        };
-        let mut posting = Posting::new(text);
-        if let Some(title) = &self.title {
-            posting = posting.with_title(title);
-        }
-        (classifier.classify(&posting), None)
-    }
+/// A batch's postings back from the workers, with their classifications (or a panic's message).
+type Classified = (
+    Vec<Owned>,
+    Result<Vec<(Classification, Option<&'static str>)>, String>,
+);
 
-    /// The result of its classification `c`.
-    fn into_result(
-        self,
-        c: Classification,
-        error: Option<&str>,
-        classifier: &Classifier,
-        names: &Names,
-    ) -> ClassResult {
-        let field_names = if self.title.is_some() {
-            &names.text_and_title
-        } else {
-            &names.text
-        };
-        ClassResult::new(
-            c,
-            classifier.clone(),
-            self.objects,
-            Arc::clone(field_names),
-            error.map(str::to_string),
-        )
+/// A batch being classified: where its results will come from, and its postings' `str` objects.
+type Pending = (mpsc::Receiver<Classified>, Vec<Vec<Py<PyString>>>);
+
+/// Starts classifying `batch` on `pool` (or the global pool) and returns at
+/// once: the caller reads the next batch from Python meanwhile, as the CLI
+/// reads the next records while the last are classified.
+fn spawn_batch(
+    classifier: &Classifier,
+    pool: Option<&Arc<rayon::ThreadPool>>,
+    batch: Vec<Owned>,
+) -> mpsc::Receiver<Classified> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let classifier = classifier.clone();
+    let job = move || {
+        let classified = catch_panic(|| {
+            batch
+                .par_iter()
+                .map(|p| p.classify(&classifier))
+                .collect::<Vec<_>>()
+        });
+        // The receiver is gone only when the call already failed.
+        let _ = tx.send((batch, classified));
+    };
+    match pool {
+        Some(p) => p.spawn(job),
+        None => rayon::spawn(job),
     }
+    rx
 }
 
 /// The field names evidence uses for `classify` and `classify_many`.
@@ -176,28 +221,23 @@ impl Names {
 }
 
 impl PyClassifier {
-    /// Classifies `inputs` on `pool` with the GIL released, keeping their order.
-    fn run_batch(
+    /// Waits (the GIL released) for a batch started by [`spawn_batch`] and
+    /// appends its results to `out`.
+    fn collect_batch(
         &self,
         py: Python<'_>,
-        inputs: Vec<Input>,
-        pool: Option<&rayon::ThreadPool>,
+        pending: mpsc::Receiver<Classified>,
+        objects: Vec<Vec<Py<PyString>>>,
         names: &Names,
         out: &Bound<'_, PyList>,
     ) -> PyResult<()> {
-        let classifier = &self.inner;
-        let classified = py.detach(|| {
-            guarded(|| {
-                install(pool, || {
-                    inputs
-                        .par_iter()
-                        .map(|input| input.classify(classifier))
-                        .collect::<Vec<_>>()
-                })
-            })
-        })?;
-        for (input, (c, error)) in inputs.into_iter().zip(classified) {
-            out.append(Py::new(py, input.into_result(c, error, classifier, names))?)?;
+        let (postings, classified) = py
+            .detach(move || pending.recv())
+            .map_err(|_| PyRuntimeError::new_err("popm: a worker thread stopped unexpectedly"))?;
+        let classified = classified.map_err(PyRuntimeError::new_err)?;
+        for ((posting, objects), c) in postings.iter().zip(objects).zip(classified) {
+            let r = into_result(posting, objects, c, &self.inner, names);
+            out.append(Py::new(py, r)?)?;
         }
         Ok(())
     }
@@ -309,14 +349,21 @@ impl PyClassifier {
     ) -> PyResult<ClassResult> {
         let input = Input::new(text, title, None)?;
         let classifier = &self.inner;
-        let (c, error) = py.detach(|| guarded(|| input.classify(classifier)))?;
-        Ok(input.into_result(c, error, classifier, &Names::new()))
+        let c = py.detach(|| guarded(|| input.posting.classify(classifier)))?;
+        Ok(into_result(
+            &input.posting,
+            input.objects,
+            c,
+            classifier,
+            &Names::new(),
+        ))
     }
 
     /// Classifies many postings in parallel (rayon, the GIL released), in order.
     ///
     /// ``texts`` is any iterable of ``str`` (``None``/NaN allowed), taken
-    /// ``BATCH_ROWS`` (at most ``BATCH_BYTES`` of text) at a time; ``titles``,
+    /// ``BATCH_ROWS`` (at most ``BATCH_BYTES`` of text) at a time, the next
+    /// batch read while the workers classify the last; ``titles``,
     /// when given, one title per text (``None`` for none). A result refers to
     /// its text and title objects (for its evidence), it does not copy them. ``threads`` sets the worker count (default: one
     /// per core). The results equal calling ``classify`` on each posting.
@@ -349,10 +396,13 @@ impl PyClassifier {
         let mut text_iter = texts.try_iter()?;
         let mut title_iter = titles.map(|t| t.try_iter()).transpose()?;
         let mut index = 0usize;
+        // The batch the workers are classifying while the next one is read.
+        let mut pending: Option<Pending> = None;
         loop {
-            let mut batch: Vec<Input> = Vec::with_capacity(BATCH_ROWS);
+            let mut postings: Vec<Owned> = Vec::with_capacity(BATCH_ROWS);
+            let mut objects = Vec::with_capacity(BATCH_ROWS);
             let mut bytes = 0;
-            while batch.len() < BATCH_ROWS && bytes < BATCH_BYTES {
+            while postings.len() < BATCH_ROWS && bytes < BATCH_BYTES {
                 let Some(text) = text_iter.next().transpose()? else {
                     break;
                 };
@@ -368,14 +418,18 @@ impl PyClassifier {
                     None => None,
                 };
                 let input = Input::new(&text, title.as_ref(), Some(index))?;
-                bytes += input.len();
-                batch.push(input);
+                bytes += input.posting.len();
+                postings.push(input.posting);
+                objects.push(input.objects);
                 index += 1;
             }
-            if batch.is_empty() {
+            if let Some((rx, objects)) = pending.take() {
+                self.collect_batch(py, rx, objects, &names, &out)?;
+            }
+            if postings.is_empty() {
                 break;
             }
-            self.run_batch(py, batch, pool.as_deref(), &names, &out)?;
+            pending = Some((spawn_batch(&self.inner, pool.as_ref(), postings), objects));
         }
         if let Some(it) = &mut title_iter {
             if it.next().transpose()?.is_some() {

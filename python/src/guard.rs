@@ -20,7 +20,7 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> PyResult<T> {
 }
 
 /// Runs `f`; a panic becomes the message `guarded` raises.
-fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let what = payload
             .downcast_ref::<&str>()

@@ -66,7 +66,9 @@ def test_the_gil_is_released_while_classifying():
     """Two Python threads classify at once. With a switch interval longer than the
     test, the main thread gives up the GIL only where popm releases it: a count
     kept by the other thread can then only move while the main thread is inside
-    classify_many if classify_many released the GIL."""
+    classify_many if classify_many released the GIL. (The second batch is read
+    while the first is classified; the wait for the first comes before the
+    third batch is read.)"""
     ticks = [0]
     started = threading.Event()
     stop = threading.Event()
@@ -80,8 +82,8 @@ def test_the_gil_is_released_while_classifying():
     seen = []
 
     def batch():
-        for i in range(2 * popm.BATCH_ROWS):
-            if i in (0, popm.BATCH_ROWS):  # first item of the first and second batch
+        for i in range(3 * popm.BATCH_ROWS):
+            if i in (0, 2 * popm.BATCH_ROWS):  # first item of the first and third batch
                 seen.append(ticks[0])
             yield f"{PO} {PM} {PO}"
 
