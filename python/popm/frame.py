@@ -1,4 +1,4 @@
-"""``classify_frame``: a pandas or Polars frame in, the same kind of frame out.
+"""``classify_frame``: a pandas or Polars frame (or an Arrow table) in, the same kind out.
 
 Columns are read through Arrow: a pandas column backed by Arrow (``str`` in
 pandas 3, ``string[pyarrow]``, ``ArrowDtype``) or a Polars column is handed
@@ -16,19 +16,24 @@ ColumnNames = Union[str, Sequence[str]]
 
 
 def _kind(df: Any) -> str:
-    """``pandas`` or ``polars``, from the frame's type; ``TypeError`` otherwise."""
+    """``pandas``, ``polars`` or ``pyarrow``, from the frame's type; ``TypeError`` otherwise."""
     module = type(df).__module__.split(".")[0]
-    if module in ("pandas", "polars") and type(df).__name__ == "DataFrame":
+    name = type(df).__name__
+    if module in ("pandas", "polars") and name == "DataFrame":
+        return module
+    if module == "pyarrow" and name in ("Table", "RecordBatch"):
         return module
     raise TypeError(
-        f"classify_frame takes a pandas or Polars DataFrame, not {type(df).__module__}."
-        f"{type(df).__name__}; for a list of texts use classify_many"
+        f"classify_frame takes a pandas or Polars DataFrame (or a pyarrow Table), not "
+        f"{type(df).__module__}.{name}; for a list of texts use classify_many"
     )
 
 
 def _column(df: Any, kind: str, i: int) -> Any:
-    """The ``i``-th column of ``df`` (a pandas or Polars Series)."""
-    return df.iloc[:, i] if kind == "pandas" else df.to_series(i)
+    """The ``i``-th column of ``df`` (a pandas or Polars Series, an Arrow array)."""
+    if kind == "pandas":
+        return df.iloc[:, i]
+    return df.to_series(i) if kind == "polars" else df.column(i)
 
 
 def _large_strings(col: Any, kind: str, name: str) -> Any:
@@ -36,7 +41,12 @@ def _large_strings(col: Any, kind: str, name: str) -> Any:
     import pyarrow as pa
 
     try:
-        arr = col.to_arrow() if kind == "polars" else pa.array(col, from_pandas=True)
+        if kind == "pyarrow":
+            arr = col
+        elif kind == "polars":
+            arr = col.to_arrow()
+        else:
+            arr = pa.array(col, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as e:
         raise TypeError(
             f"column {name!r} holds values that are not text ({e}); "
@@ -65,6 +75,26 @@ def _buffers(name: str, arr: Any) -> Tuple[str, bytes, bytes, Optional[bytes], i
         arr.offset,
         len(arr),
     )
+
+
+def evidence_arrow_type() -> Any:
+    """The Arrow type of the ``evidence`` column of a classified Arrow table:
+    a list of structs with the fields of JSON Lines evidence.
+
+    Example::
+
+        >>> str(popm.frame.evidence_arrow_type().value_type.field("phrase").type)
+        'string'
+    """
+    import pyarrow as pa
+
+    match = pa.struct([("field", pa.string()), ("text", pa.string()), ("start", pa.int64()),
+                       ("end", pa.int64()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+                       ("snippet", pa.string()), ("mark", pa.string())])
+    return pa.list_(pa.struct([("phrase", pa.string()), ("role", pa.string()), ("category", pa.string()),
+                               ("weight", pa.float64()), ("count", pa.int64()), ("counted", pa.int64()),
+                               ("contribution", pa.float64()), ("credit_other", pa.float64()),
+                               ("matches", pa.list_(match))]))
 
 
 def _kept(names: List[str], keep: Union[bool, ColumnNames, None]) -> List[int]:
@@ -99,6 +129,9 @@ def classify_frame(
 ) -> Any:
     """Classifies every row of a pandas or Polars frame; returns a frame of the same kind.
 
+    A pyarrow ``Table`` or ``RecordBatch`` works too (Spark's ``mapInArrow``
+    hands those out) and gives one back.
+
     The text, title and id columns are found as ``popm classify`` finds them
     in a CSV header (``description``, ``Job Description``, ``text`` …;
     ``title``, ``Job Title`` …; ``id``, ``job_id`` …) unless named with
@@ -128,7 +161,7 @@ def classify_frame(
         from popm import default_classifier
 
         classifier = default_classifier()
-    names = [str(c) for c in df.columns]
+    names = [str(c) for c in (df.schema.names if kind == "pyarrow" else df.columns)]
     if text_col is not None and not isinstance(text_col, str):
         text_col = ",".join(text_col)
     text_idx, title_idx, id_idx = _popm.find_columns(names, text_col, title_col, id_col)
@@ -158,6 +191,13 @@ def classify_frame(
         import pandas as pd
 
         return pd.DataFrame(data, index=df.index)
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        if "evidence" in data:
+            data["evidence"] = pa.array(data["evidence"], type=evidence_arrow_type())
+        cls = pa.RecordBatch if type(df).__name__ == "RecordBatch" else pa.Table
+        return cls.from_pydict(data)
     import polars as pl
 
     return pl.DataFrame([pl.Series(k, v) if not isinstance(v, pl.Series) else v.alias(k)

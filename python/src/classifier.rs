@@ -221,26 +221,32 @@ impl Names {
 }
 
 impl PyClassifier {
-    /// Waits (the GIL released) for a batch started by [`spawn_batch`] and
-    /// appends its results to `out`.
-    fn collect_batch(
+    /// Appends to `out` the results of a batch back from [`wait_batch`].
+    fn append_results(
         &self,
         py: Python<'_>,
-        pending: mpsc::Receiver<Classified>,
+        (postings, classified): Done,
         objects: Vec<Vec<Py<PyString>>>,
         names: &Names,
         out: &Bound<'_, PyList>,
     ) -> PyResult<()> {
-        let (postings, classified) = py
-            .detach(move || pending.recv())
-            .map_err(|_| PyRuntimeError::new_err("popm: a worker thread stopped unexpectedly"))?;
-        let classified = classified.map_err(PyRuntimeError::new_err)?;
         for ((posting, objects), c) in postings.iter().zip(objects).zip(classified) {
             let r = into_result(posting, objects, c, &self.inner, names);
             out.append(Py::new(py, r)?)?;
         }
         Ok(())
     }
+}
+
+/// A batch's postings and their classifications.
+type Done = (Vec<Owned>, Vec<(Classification, Option<&'static str>)>);
+
+/// Waits, the GIL released, for a batch started by [`spawn_batch`].
+fn wait_batch(py: Python<'_>, pending: mpsc::Receiver<Classified>) -> PyResult<Done> {
+    let (postings, classified) = py
+        .detach(move || pending.recv())
+        .map_err(|_| PyRuntimeError::new_err("popm: a worker thread stopped unexpectedly"))?;
+    Ok((postings, classified.map_err(PyRuntimeError::new_err)?))
 }
 
 #[pymethods]
@@ -423,13 +429,21 @@ impl PyClassifier {
                 objects.push(input.objects);
                 index += 1;
             }
-            if let Some((rx, objects)) = pending.take() {
-                self.collect_batch(py, rx, objects, &names, &out)?;
+            // The last batch's results are made while the workers start on this one.
+            let done = match pending.take() {
+                Some((rx, done_objects)) => Some((wait_batch(py, rx)?, done_objects)),
+                None => None,
+            };
+            let is_last = postings.is_empty();
+            if !is_last {
+                pending = Some((spawn_batch(&self.inner, pool.as_ref(), postings), objects));
             }
-            if postings.is_empty() {
+            if let Some((done, done_objects)) = done {
+                self.append_results(py, done, done_objects, &names, &out)?;
+            }
+            if is_last {
                 break;
             }
-            pending = Some((spawn_batch(&self.inner, pool.as_ref(), postings), objects));
         }
         if let Some(it) = &mut title_iter {
             if it.next().transpose()?.is_some() {

@@ -146,3 +146,16 @@ def test_errors_name_the_columns_and_the_argument():
         popm.classify_frame([{"description": PO}])
     with pytest.raises(TypeError, match="not text"):
         popm.classify_frame(pd.DataFrame({"description": [PO, 3]}, dtype=object))
+
+
+def test_arrow_tables_and_record_batches():
+    table = pa.table({"title": ["Product Owner", None], "description": [PO, PM], "team": ["a", "b"]})
+    out = popm.classify_frame(table, keep="team", evidence=True)
+    assert isinstance(out, pa.Table)
+    assert out.column_names == ["team"] + OUTPUT + ["evidence"]
+    assert out.column("label").to_pylist() == ["product_owner", popm.classify(PM, "").label]
+    assert out.schema.field("evidence").type == popm.frame.evidence_arrow_type()
+    assert out.column("evidence").to_pylist()[0][0]["phrase"] == popm.classify(PO, "Product Owner").evidence[0].phrase
+    batch = popm.classify_frame(table.to_batches()[0])
+    assert isinstance(batch, pa.RecordBatch) and batch.num_rows == 2
+    assert batch.column(batch.schema.get_field_index("po_score")).to_pylist() == out.column("po_score").to_pylist()
