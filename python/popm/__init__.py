@@ -107,8 +107,9 @@ def classify_many(
 
     Example::
 
-        >>> [r.label for r in popm.classify_many(["Own the product backlog and user stories.",
-        ...                                       "We need a forklift driver."])]
+        >>> [r.label for r in popm.classify_many(
+        ...     ["Own the product backlog, write user stories and run sprint planning.",
+        ...      "We need a forklift driver."])]
         ['product_owner', 'unclear']
     """
     return default_classifier().classify_many(texts, titles, threads)

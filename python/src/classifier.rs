@@ -377,7 +377,8 @@ impl PyClassifier {
     /// Example::
     ///
     ///     >>> [r.label for r in popm.Classifier().classify_many(
-    ///     ...     ["Own the product backlog and user stories.", "Drive a forklift."])]
+    ///     ...     ["Own the product backlog, write user stories and run sprint planning.",
+    ///     ...      "Drive a forklift."])]
     ///     ['product_owner', 'unclear']
     #[pyo3(signature = (texts, titles = None, threads = None))]
     fn classify_many<'py>(

@@ -25,9 +25,9 @@ use pyo3::types::{PyDict, PyList, PyString};
 ///     >>> r = popm.classify("You own the product backlog and write user stories.",
 ///     ...                   title="Product Owner")
 ///     >>> r.label, r.self_role
-///     ('product_owner', 'po')
-///     >>> r.evidence[0].phrase
-///     'product backlog'
+///     ('product_owner', 'product_owner')
+///     >>> r.evidence[0].phrase, r.evidence[0].matches[0].field
+///     ('product owner', 'title')
 #[pyclass(name = "Result", module = "popm", frozen)]
 pub struct PostingResult {
     classification: Classification,
