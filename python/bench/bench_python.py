@@ -11,7 +11,9 @@ then times, alternating in each round: `popm classify -q -j T CORPUS -o /dev/nul
 (pandas' default string columns, Arrow-backed in pandas 3, and object columns) and
 `popm.classify_frame(polars, threads=T)`; and, when `hyperscan` imports, the hyperscan peer
 of ../shared/peers (one thread, its own CSV reading). Prints a Markdown table of medians:
-seconds, MB/s and the throughput ratio to the CLI at the same thread count and to the peer.
+seconds, MB/s and the throughput ratios to the CLI at the same thread count and to the peer,
+each the median of the rounds' own ratios (a command against the CLI or the peer timed in the
+same round), so that load that changes from round to round cancels out.
 
 Install a release wheel first (`pip install ./python`, release is pip's default) with
 pandas, polars, pyarrow and, for the peer, hyperscan.
@@ -96,14 +98,22 @@ def main():
                 cmd = [sys.executable, str(peer), str(Path(a.peers) / "lexicon.tsv"), str(corpus), str(out)]
                 add("python peer_hyperscan", 1, timed(lambda: subprocess.run(cmd, check=True)))
 
-    peer_time = statistics.median(times[("python peer_hyperscan", 1)]) if has_peer else None
-    print(f"| command | threads | median s | MB/s | × CLI throughput | × hyperscan peer |")
+    def paired(name, threads, ref):
+        """The median over rounds of ref's time / name's time in the same round."""
+        if ref not in times:
+            return None
+        return statistics.median(r / t for r, t in zip(times[ref], times[(name, threads)]))
+
+    print("| command | threads | median s | MB/s | × CLI throughput | × hyperscan peer |")
     print("| --- | --- | --- | --- | --- | --- |")
     for (name, threads), ts in times.items():
         m = statistics.median(ts)
-        cli_m = statistics.median(times[("popm classify (CLI)", threads)])
-        vs_peer = f"{peer_time / m:.1f}" if peer_time else "–"
-        print(f"| {name} | {threads} | {m:.3f} | {mb / m:.0f} | {cli_m / m:.2f} | {vs_peer} |")
+        vs_cli = paired(name, threads, ("popm classify (CLI)", threads))
+        vs_peer = paired(name, threads, ("python peer_hyperscan", 1)) if threads == 1 else None
+        if vs_peer is None and has_peer:  # no peer run at this thread count: the medians' ratio
+            vs_peer = statistics.median(times[("python peer_hyperscan", 1)]) / m
+        print(f"| {name} | {threads} | {m:.3f} | {mb / m:.0f} | {vs_cli:.2f} | "
+              f"{f'{vs_peer:.1f}' if vs_peer else '–'} |")
 
 
 if __name__ == "__main__":
