@@ -159,3 +159,12 @@ def test_arrow_tables_and_record_batches():
     batch = popm.classify_frame(table.to_batches()[0])
     assert isinstance(batch, pa.RecordBatch) and batch.num_rows == 2
     assert batch.column(batch.schema.get_field_index("po_score")).to_pylist() == out.column("po_score").to_pylist()
+
+
+@pytest.mark.parametrize("df", [pd.DataFrame({"description": pd.Series([], dtype=object)}),
+                                pl.DataFrame({"description": []}, schema={"description": pl.String}),
+                                pl.DataFrame({"description": [None, None]})])
+def test_empty_and_all_null_columns(df):
+    out = popm.classify_frame(df)
+    assert list(out.columns) == OUTPUT and len(out) == len(df)
+    assert all(label == "unclear" for label in column(out, "label"))
