@@ -200,5 +200,12 @@ def classify_frame(
         return cls.from_pydict(data)
     import polars as pl
 
-    return pl.DataFrame([pl.Series(k, v) if not isinstance(v, pl.Series) else v.alias(k)
-                         for k, v in data.items()])
+    # The output columns' types do not depend on their values (a column of nulls is still text).
+    types = {"confidence": pl.Float64, "lean": pl.Float64, "content_lean": pl.Float64,
+             "mismatch": pl.Boolean, "po_score": pl.Float64, "pm_score": pl.Float64}
+    return pl.DataFrame([
+        v.alias(k) if isinstance(v, pl.Series)
+        else pl.Series(k, v, dtype=types.get(k, pl.String)) if k in out and k != "evidence"
+        else pl.Series(k, v)
+        for k, v in data.items()
+    ])

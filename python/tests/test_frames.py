@@ -168,3 +168,10 @@ def test_empty_and_all_null_columns(df):
     out = popm.classify_frame(df)
     assert list(out.columns) == OUTPUT and len(out) == len(df)
     assert all(label == "unclear" for label in column(out, "label"))
+
+
+def test_polars_output_types_do_not_depend_on_values():
+    out = popm.classify_frame(pl.DataFrame({"description": ["Drive a forklift.", None]}))
+    assert out.schema["self_role"] == pl.String and out.schema["po_evidence"] == pl.String
+    assert out.schema["confidence"] == pl.Float64 and out.schema["mismatch"] == pl.Boolean
+    assert out.schema["error"] == pl.String and out.schema["id"] == pl.Int64
