@@ -45,6 +45,11 @@ def _large_strings(col: Any, kind: str, name: str) -> Any:
             arr = col
         elif kind == "polars":
             arr = col.to_arrow()
+        elif str(col.dtype) == "object":
+            try:  # straight to large_string: no cast (and copy) afterwards
+                arr = pa.array(col, from_pandas=True, type=pa.large_string())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                arr = pa.array(col, from_pandas=True)
         else:
             arr = pa.array(col, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as e:
