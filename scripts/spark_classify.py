@@ -1,8 +1,29 @@
 #!/usr/bin/env python3
-"""Classify a postings CSV with popm as the map step of a PySpark job.
+"""Classify postings with popm as the map step of a PySpark job.
 
     spark_classify.py INPUT OUTPUT.csv [--shards N] [--master local[2]] [--popm PATH]
                       [--workdir DIR] [-- POPM CLASSIFY ARGS...]
+    spark_classify.py --dataframe INPUT OUTPUT.parquet [--input-format parquet|csv|json]
+                      [--text-col C] [--title-col C] [--id-col C] [--keep C,...]
+                      [--master local[2]]
+
+DataFrame mode (--dataframe) reads INPUT (Parquet, CSV with a header, or JSON Lines; a file or a
+directory, the format from --input-format or the extension) into a Spark DataFrame and classifies
+it with mapInArrow: each Arrow batch goes to `popm.classify_frame` of the popm Python package on
+the executors (one thread a task: Spark owns the cores). OUTPUT is a Parquet directory with the
+columns of `popm classify`'s CSV output: the --keep columns, id, label, confidence, lean,
+content_lean, self_role, mismatch, language, po_score, pm_score, po_evidence, pm_evidence, error;
+numbers unrounded by the CSV's fixed decimals (3 for confidence and leans, 2 for scores) but
+equal to them. The text, title and id columns are found by the CLI's header rules unless named;
+without an id column, id is the 1-based row number of the input (as the CLI numbers rows). The
+package must be importable on every executor: locally it is this Python's; on a cluster ship a
+virtualenv that has it (venv-pack), for example
+
+    python -m venv env && env/bin/pip install ./python venv-pack && env/bin/venv-pack -o env.tar.gz
+    spark-submit --archives env.tar.gz#env --conf spark.pyspark.python=./env/bin/python \
+        scripts/spark_classify.py --dataframe s3://bucket/postings/ s3://bucket/classified/
+
+Pipe mode (the default) runs the popm binary on CSV shards:
 
 INPUT is a CSV file or a directory of CSV shards (*.csv, each with its header,
 taken in file-name order). A single file is first cut into N shards of about
@@ -101,8 +122,117 @@ def classify_partition(popm_name, popm_args):
     return run
 
 
+def dataframe_mode(argv):
+    """--dataframe: read with Spark, classify_frame in mapInArrow, write Parquet."""
+    ap = argparse.ArgumentParser(prog="spark_classify.py --dataframe",
+                                 description="Classify a Spark DataFrame with the popm Python package.")
+    ap.add_argument("input", help="Parquet, CSV (with a header) or JSON Lines: a file or a directory")
+    ap.add_argument("output", help="the result, a Parquet directory (replaced)")
+    ap.add_argument("--input-format", choices=["parquet", "csv", "json"],
+                    help="[default: from the extension, parquet for a directory]")
+    ap.add_argument("--text-col", help="text column(s), comma-separated [default: by header name]")
+    ap.add_argument("--title-col", help="title column [default: by header name]")
+    ap.add_argument("--id-col", help="id column [default: by header name, else the row number]")
+    ap.add_argument("--keep", default="", help="input columns to keep, comma-separated")
+    ap.add_argument("--master", default="local[2]")
+    a = ap.parse_args(argv)
+    try:
+        import popm
+        from popm import _popm
+        from pyspark.sql import SparkSession
+        from pyspark.sql.types import LongType, StructField, StructType
+    except ImportError as e:
+        die(f"--dataframe needs pyspark (and Java 17) and the popm package ({e}): "
+            "pip install pyspark ./python")
+    fmt = a.input_format
+    if fmt is None:
+        ext = os.path.splitext(a.input.rstrip("/"))[1].lower()
+        fmt = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}.get(ext)
+        if fmt is None:
+            fmt = "parquet" if os.path.isdir(a.input) else die(
+                f"cannot tell the format of {a.input}; give --input-format parquet, csv or json")
+    # Local executors run this Python, which has popm.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    t0 = time.monotonic()
+    spark = (SparkSession.builder.master(a.master).appName("popm-classify-dataframe")
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        reader = spark.read
+        if fmt == "csv":  # RFC 4180: quoted fields may hold line breaks and doubled quotes
+            reader = reader.option("header", True).option("multiLine", True).option("escape", '"')
+        df = getattr(reader, fmt)(a.input)
+        names = df.columns
+        try:
+            text, title, id_ = _popm.find_columns(names, a.text_col, a.title_col, a.id_col)
+        except popm.PopmError as e:
+            die(str(e).replace("the frame", a.input))
+        if id_ is None:
+            # The CLI's ids without an id column: 1-based row numbers in input order.
+            schema = StructType(df.schema.fields + [StructField("id", LongType(), False)])
+            df = spark.createDataFrame(df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1)), schema)
+            id_name = "id"
+        else:
+            id_name = names[id_]
+        keep = [k for k in a.keep.split(",") if k]
+        kept = []
+        for k in keep:
+            hits = [n for n in names if n.lower() == k.lower()]
+            if not hits:
+                die(f"{a.input}: no column named {k!r} for --keep; the columns are: {', '.join(names)}")
+            kept.append(hits[0])
+        out_schema = output_schema(df.schema, kept, id_name)
+        text_col = ",".join(names[i] for i in text)
+        title_col = names[title] if title is not None else None
+        result = df.mapInArrow(classify_batches(text_col, title_col, id_name, kept, out_schema), out_schema)
+        result.write.mode("overwrite").parquet(a.output)
+        print(f"spark_classify.py: {a.input} ({fmt}) on {a.master} -> {a.output} "
+              f"in {time.monotonic() - t0:.1f} s (with Spark start)", file=sys.stderr)
+    finally:
+        spark.stop()
+    return 0
+
+
+def output_schema(schema, kept, id_name):
+    """The Spark schema of the result: kept columns, id, then the CSV output's columns."""
+    from popm import _popm
+    from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
+
+    fields = [StructField(out, schema[k].dataType, True)
+              for out, k in zip(_popm.kept_column_names(kept), kept)]
+    fields.append(StructField("id", schema[id_name].dataType, True))
+    types = {"confidence": DoubleType(), "lean": DoubleType(), "content_lean": DoubleType(),
+             "mismatch": BooleanType(), "po_score": DoubleType(), "pm_score": DoubleType()}
+    for name in _popm.OUTPUT_COLUMNS[1:]:
+        fields.append(StructField(name, types.get(name, StringType()), name != "label"))
+    return StructType(fields)
+
+
+def classify_batches(text_col, title_col, id_name, kept, out_schema):
+    """The mapInArrow function: each Arrow batch through popm.classify_frame, one thread a task."""
+
+    def run(batches):
+        import pyarrow as pa
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        import popm
+
+        arrow_schema = to_arrow_schema(out_schema)
+        for batch in batches:
+            out = popm.classify_frame(batch, text_col=text_col, title_col=title_col, id_col=id_name,
+                                      keep=kept, threads=1)
+            yield pa.RecordBatch.from_arrays(
+                [out.column(i).cast(f.type) for i, f in enumerate(arrow_schema)], schema=arrow_schema)
+
+    return run
+
+
 def main():
     argv = sys.argv[1:]
+    if "--dataframe" in argv:
+        argv.remove("--dataframe")
+        return dataframe_mode(argv)
     popm_args = []
     if "--" in argv:
         k = argv.index("--")

@@ -16,8 +16,9 @@ pub use crate::input::decode::EncodingChoice;
 pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
 pub use crate::input::{decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source};
 pub use crate::output::evidence_cell::{
-    format_compact_evidence, parse_compact_evidence, CompactItem,
+    compact_evidence, format_compact_evidence, parse_compact_evidence, CompactItem,
 };
+pub use crate::output::number::round;
 #[cfg(feature = "xlsx")]
 pub use crate::output::xlsx::XlsxWriter;
 pub use crate::output::{

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::classify::Posting;
 use crate::error::{Error, Result};
 use crate::input::record::{
-    decode_field, ColumnSel, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
+    decode_field, ColumnSel, Header, Record, ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES,
 };
 use crate::input::source::Source;
 
@@ -42,12 +42,36 @@ pub struct ColumnPlan {
 
 impl ColumnPlan {
     /// Finds the columns of `src` from the flags, or by header name.
+    ///
+    /// # Errors
+    ///
+    /// When a named column is not in the header, or no description column is found.
     pub fn resolve(src: &Source, args: &ColumnChoice) -> Result<ColumnPlan> {
+        ColumnPlan::for_header(src.header(), args)
+    }
+
+    /// Finds the columns of an input with this header (a data frame's column
+    /// names, say) by the same rules as [`ColumnPlan::resolve`].
+    ///
+    /// ```
+    /// use popm::io::{ColumnChoice, ColumnPlan, Header};
+    ///
+    /// let names = vec!["Job Title".to_string(), "Job Description".to_string()];
+    /// let plan = ColumnPlan::for_header(&Header::new("frame", names), &ColumnChoice::default())
+    ///     .unwrap();
+    /// assert_eq!((plan.text, plan.title), (vec![1], Some(0)));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When a named column is not in the header, or no description column is
+    /// found; the message lists the columns and says which argument to give.
+    pub fn for_header(header: &Header, args: &ColumnChoice) -> Result<ColumnPlan> {
         let ignored = |i: usize| {
             args.ignore.iter().any(|c| match ColumnSel::parse(c) {
                 ColumnSel::Index(n) => n == i + 1,
-                ColumnSel::Name(n) => src
-                    .headers()
+                ColumnSel::Name(n) => header
+                    .names()
                     .get(i)
                     .is_some_and(|h| h.eq_ignore_ascii_case(&n)),
             })
@@ -55,34 +79,35 @@ impl ColumnPlan {
         let text: Vec<usize> = match &args.text {
             Some(cols) => cols
                 .split(',')
-                .map(|c| src.resolve(&ColumnSel::parse(c), "--text-col"))
+                .map(|c| header.resolve(&ColumnSel::parse(c), "--text-col"))
                 .collect::<Result<_>>()?,
-            None if src.headers().is_empty() => vec![0],
-            None => match src.find_column(TEXT_COLUMN_NAMES) {
+            None if header.names().is_empty() => vec![0],
+            None => match header.find_column(TEXT_COLUMN_NAMES) {
                 Some(i) if !ignored(i) => vec![i],
                 _ => {
                     return Err(Error::usage(format!(
                         "{}: no description column found; the columns are: {}. \
                          Name the text column with --text-col NAME (or its number)",
-                        src.name(),
-                        src.column_list()
+                        header.source(),
+                        header.column_list()
                     )))
                 }
             },
         };
         let title = match &args.title {
-            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--title-col")?),
-            None => src.find_column(TITLE_COLUMN_NAMES),
+            Some(c) => Some(header.resolve(&ColumnSel::parse(c), "--title-col")?),
+            None => header.find_column(TITLE_COLUMN_NAMES),
         }
         .filter(|&i| !ignored(i) && !text.contains(&i));
         let id = match &args.id {
-            Some(c) => Some(src.resolve(&ColumnSel::parse(c), "--id-col")?),
-            None => src.find_column(ID_COLUMN_NAMES),
+            Some(c) => Some(header.resolve(&ColumnSel::parse(c), "--id-col")?),
+            None => header.find_column(ID_COLUMN_NAMES),
         };
         let text_names = text
             .iter()
             .map(|&i| {
-                src.headers()
+                header
+                    .names()
                     .get(i)
                     .cloned()
                     .unwrap_or_else(|| format!("column {}", i + 1))

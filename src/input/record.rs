@@ -196,6 +196,11 @@ impl Header {
         }
     }
 
+    /// The name of the input, for messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The column names (empty without a header row).
     pub fn names(&self) -> &[String] {
         &self.names
