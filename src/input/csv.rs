@@ -209,9 +209,7 @@ impl CsvSource {
     ///
     /// When reading fails; the message names the file.
     pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
-        // The last batch's records are dropped on the workers, not here.
-        let old = std::mem::take(batch);
-        rayon::spawn(move || drop(old));
+        batch.clear();
         if let Some((raw, line)) = self.pending.take() {
             let mut rec = Record::default();
             rec.raw = raw;
