@@ -209,12 +209,10 @@ impl CsvSource {
     ///
     /// When reading fails; the message names the file.
     pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
-        batch.clear();
+        // Records of the last batch are reused (their field buffers): `used` counts the filled ones.
+        let mut used = 0;
         if let Some((raw, line)) = self.pending.take() {
-            let mut rec = Record::default();
-            rec.raw = raw;
-            self.number(&mut rec, line);
-            batch.push(rec);
+            self.put(batch, &mut used, raw, line);
         }
         let count = rayon::current_num_threads().max(2);
         let blocks = self
@@ -230,17 +228,25 @@ impl CsvSource {
         for mut block in cut {
             self.splitter.account(&mut block);
             for (raw, line) in block.records {
-                let mut rec = Record::default();
-                rec.raw = raw;
-                self.number(&mut rec, line);
-                batch.push(rec);
+                self.put(batch, &mut used, raw, line);
             }
         }
+        batch.truncate(used);
         Ok(more)
     }
 
-    /// Gives a record read from the input its row and line, its fields still to split.
-    fn number(&mut self, rec: &mut Record, line: u64) {
+    /// Makes `raw` the next record of `batch` (the `used`-th), its fields
+    /// still to split, numbered as the next row and starting on `line`.
+    fn put(&mut self, batch: &mut Vec<Record>, used: &mut usize, raw: Vec<u8>, line: u64) {
+        if *used == batch.len() {
+            batch.push(Record::default());
+        }
+        let rec = &mut batch[*used];
+        *used += 1;
+        rec.recycle();
+        rec.raw = raw;
+        rec.fields.clear();
+        rec.error = None;
         self.rows += 1;
         rec.unsplit = Some(self.delimiter);
         rec.note_size();
