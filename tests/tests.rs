@@ -5,6 +5,8 @@
 // generated postings and evidence checks.
 mod util;
 
+// Inputs as APIs and exports give them: JSON on stdin, nested JSON, non-English headers.
+mod api_inputs;
 // The accuracy floor on ../shared/data (optional: skipped when it is absent).
 mod accuracy;
 // Bad and unusual input (encodings, ragged rows, huge fields, HTML) and the exit codes.

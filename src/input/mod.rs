@@ -16,6 +16,7 @@ pub mod csv_split;
 pub mod decode;
 pub mod format;
 pub mod json;
+pub mod json_array;
 pub mod record;
 pub mod source;
 #[cfg(feature = "xlsx")]

@@ -12,7 +12,8 @@ use crate::input::csv_split::split_fields;
 use crate::input::decode::EncodingChoice;
 use crate::input::format::InputFormat;
 
-/// Header names (lower case, letters and digits only) taken as the text column, in order.
+/// Header names (lower case, letters and digits only) taken as the text
+/// column, in order: English, then German, French and Dutch exports.
 pub const TEXT_COLUMN_NAMES: &[&str] = &[
     "description",
     "jobdescription",
@@ -23,7 +24,44 @@ pub const TEXT_COLUMN_NAMES: &[&str] = &[
     "content",
     "details",
     "jobdetails",
+    // German
+    "beschreibung",
+    "stellenbeschreibung",
+    "jobbeschreibung",
+    "stellenanzeige",
+    "anzeigentext",
+    "stellentext",
+    // French
+    "descriptionduposte",
+    "descriptiondeposte",
+    "descriptiondeloffre",
+    "descriptiondoffre",
+    "texte",
+    "contenu",
+    // Dutch
+    "omschrijving",
+    "functieomschrijving",
+    "vacatureomschrijving",
+    "beschrijving",
+    "vacaturetekst",
+    "tekst",
+    "inhoud",
 ];
+
+/// Words that make a header the text column when only one header holds one
+/// as a whole word (`job_description_text`, `Job Description (full)`).
+pub const TEXT_HEADER_WORDS: &[&str] = &[
+    "description",
+    "beschreibung",
+    "stellenbeschreibung",
+    "omschrijving",
+    "functieomschrijving",
+    "beschrijving",
+];
+
+/// Keys inside a text object of a JSON input that hold its text
+/// (`{"content": {"plain": ...}}`), after [`TEXT_COLUMN_NAMES`].
+pub const NESTED_TEXT_NAMES: &[&str] = &["plain", "plaintext", "html", "value"];
 
 /// Header names taken as the title column, in order.
 pub const TITLE_COLUMN_NAMES: &[&str] = &[
@@ -32,6 +70,34 @@ pub const TITLE_COLUMN_NAMES: &[&str] = &[
     "positiontitle",
     "position",
     "positionname",
+    // German
+    "titel",
+    "stellentitel",
+    "jobtitel",
+    "stellenbezeichnung",
+    "berufsbezeichnung",
+    // French
+    "intitulé",
+    "intitule",
+    "intituléduposte",
+    "intituleduposte",
+    "titre",
+    "titreduposte",
+    // Dutch
+    "functietitel",
+    "functienaam",
+    "vacaturetitel",
+];
+
+/// Words that make a header the title column when only one header holds one.
+pub const TITLE_HEADER_WORDS: &[&str] = &[
+    "title",
+    "titel",
+    "titre",
+    "intitulé",
+    "intitule",
+    "functietitel",
+    "stellentitel",
 ];
 
 /// Header names taken as the id column, in order.
@@ -277,6 +343,13 @@ pub(crate) trait RecordReader: Send {
     /// Fills `rec.fields`, `rec.line` and `rec.error` with the next record;
     /// `false` at the end of the input.
     fn next_record(&mut self, rec: &mut Record) -> Result<bool>;
+
+    /// Adds a column read at a dotted path into nested values
+    /// (`job.description`), after the header's columns; `false` when this
+    /// input has no such path (or no nested values at all).
+    fn add_column(&mut self, _dotted: &str) -> bool {
+        false
+    }
 }
 
 /// What a non-CSV reader found when opened: its header and its records.
@@ -285,6 +358,9 @@ pub(crate) struct Opened {
     pub header: Vec<String>,
     /// Number of columns.
     pub width: usize,
+    /// Dotted paths one level down in the first record (`job.description`),
+    /// for inputs with nested values.
+    pub nested: Vec<String>,
     /// The records.
     pub reader: Box<dyn RecordReader>,
 }

@@ -220,6 +220,7 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
     Ok(Opened {
         header,
         width,
+        nested: Vec::new(),
         reader: Box::new(rows),
     })
 }
