@@ -14,7 +14,10 @@
 pub use crate::input::columns::{resolve_column, ColumnChoice, ColumnPlan, RecordTexts};
 pub use crate::input::decode::EncodingChoice;
 pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
-pub use crate::input::{decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source};
+pub use crate::input::zip_limits::parse_size;
+pub use crate::input::{
+    decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source, ZipLimits,
+};
 pub use crate::output::evidence_cell::{
     format_compact_evidence, parse_compact_evidence, CompactItem,
 };

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::input::csv_split::split_fields;
 use crate::input::decode::EncodingChoice;
 use crate::input::format::InputFormat;
+use crate::input::zip_limits::ZipLimits;
 
 /// Header names (lower case, letters and digits only) taken as the text
 /// column, in order: English, then German, French and Dutch exports.
@@ -157,6 +158,8 @@ pub struct ReadOptions {
     pub format: Option<InputFormat>,
     /// The worksheet of a workbook input; `None` is the first.
     pub sheet: Option<String>,
+    /// How far the parts of a workbook input may inflate (decompression bombs).
+    pub zip_limits: ZipLimits,
 }
 
 impl Default for ReadOptions {
@@ -167,6 +170,7 @@ impl Default for ReadOptions {
             encoding: EncodingChoice::Auto,
             format: None,
             sheet: None,
+            zip_limits: ZipLimits::default(),
         }
     }
 }

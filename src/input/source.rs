@@ -106,8 +106,9 @@ impl Source {
                     io::BufReader::new(file),
                     opts.sheet.as_deref(),
                     opts.has_headers,
+                    opts.zip_limits,
                 )?;
-                // The sheet is read whole: all of the file is behind us.
+                // The zip is read by parts, not front to back: progress counts it as read.
                 counter.store(len, Ordering::Relaxed);
                 Source::records(path, format, opened, None)
             }
@@ -198,7 +199,13 @@ impl Source {
             }
             #[cfg(feature = "xlsx")]
             InputFormat::Xlsx => (
-                crate::input::xlsx::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
+                crate::input::xlsx::open(
+                    name,
+                    reader,
+                    opts.sheet.as_deref(),
+                    opts.has_headers,
+                    opts.zip_limits,
+                )?,
                 None,
             ),
             #[cfg(not(feature = "xlsx"))]

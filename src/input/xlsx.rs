@@ -5,17 +5,26 @@
 //! non-empty row is a record. Cells become text with [`cell_text`]: numbers
 //! without a spurious `.0`, dates as ISO 8601, booleans as `true`/`false`.
 //!
-//! The sheet is loaded whole by `calamine` (one parsed copy of its cells; the
-//! workbook itself is closed once the sheet is loaded) and turned into
-//! records batch by batch. [`Record::line`] is the row number Excel shows.
+//! The sheet streams: `calamine`'s cell reader runs on a thread of its own
+//! and hands the rows over a short queue, so the sheet is never held, only a
+//! few rows of it. What calamine keeps for the whole run is the workbook's
+//! shared-strings table (the text of the string cells, as Excel saves them)
+//! and its styles; [`crate::input::zip_limits`] refuses a workbook whose
+//! parts inflate past its limits before any of that is read.
+//! [`Record::line`] is the row number Excel shows.
 
 use std::borrow::Cow;
 use std::io::{Cursor, Read, Seek};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 
 use crate::error::{Error, Result};
 use crate::input::record::{Opened, Record, RecordReader};
+use crate::input::zip_limits::{check_archive, ZipLimits};
+
+/// Rows read ahead of the worker threads by the sheet's reading thread.
+const ROWS_AHEAD: usize = 64;
 
 /// The text of a cell: integral numbers without `.0`, dates as ISO 8601
 /// (`2024-03-01`, or `2024-03-01T09:30:00` with a time), durations as
@@ -67,33 +76,122 @@ fn number_text(f: f64) -> String {
     }
 }
 
-/// [`RecordReader`] over the rows of a loaded sheet.
+/// The text of a streamed cell (see [`cell_text`]).
+fn cell_ref_text<'a>(cell: &'a DataRef<'_>) -> Cow<'a, str> {
+    match cell {
+        DataRef::SharedString(s) => Cow::Borrowed(s),
+        DataRef::String(s) => Cow::Borrowed(s),
+        DataRef::Empty => Cow::Borrowed(""),
+        other => Cow::Owned(cell_text(&Data::from(other.clone())).into_owned()),
+    }
+}
+
+/// One non-empty row of the sheet: its Excel row number and its cells from
+/// the sheet's first column on.
+struct SheetRow {
+    line: u64,
+    fields: csv::ByteRecord,
+}
+
+/// [`RecordReader`] over the rows the sheet's reading thread sends.
 struct SheetRows {
-    range: Range<Data>,
-    /// Next row to read, relative to the range.
-    next: usize,
-    /// 0-based sheet row of the range's first row.
-    first_row: u32,
+    rows: Receiver<Result<SheetRow>>,
 }
 
 impl RecordReader for SheetRows {
     fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
-        let (height, width) = self.range.get_size();
-        while self.next < height {
-            let r = self.next;
-            self.next += 1;
-            let cell = |c: usize| self.range.get((r, c)).unwrap_or(&Data::Empty);
-            if (0..width).all(|c| matches!(cell(c), Data::Empty)) {
-                continue;
+        match self.rows.recv() {
+            Ok(row) => {
+                let row = row?;
+                rec.fields = row.fields;
+                rec.line = row.line;
+                Ok(true)
             }
-            rec.fields.clear();
-            for c in 0..width {
-                rec.fields.push_field(cell_text(cell(c)).as_bytes());
-            }
-            rec.line = u64::from(self.first_row) + r as u64 + 1;
-            return Ok(true);
+            // The thread has sent its last row and ended.
+            Err(_) => Ok(false),
         }
-        Ok(false)
+    }
+}
+
+/// Reads `sheet` of `wb` cell by cell on the calling thread, sending each
+/// non-empty row from the sheet's first column on (as its `<dimension>`
+/// says), padded to the width of the first; stops when the receiver is gone.
+fn send_rows<RS: Read + Seek>(
+    name: &str,
+    wb: &mut Xlsx<RS>,
+    sheet: &str,
+    out: &SyncSender<Result<SheetRow>>,
+) {
+    let fail = |e: calamine::XlsxError| {
+        Error::input(
+            "xlsx",
+            name,
+            None,
+            format!("cannot read sheet {sheet:?} of the workbook: {e}"),
+        )
+    };
+    let mut cells = match wb.worksheet_cells_reader(sheet) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = out.send(Err(fail(e)));
+            return;
+        }
+    };
+    let dims = cells.dimensions();
+    let first_col = if dims.end == (0, 0) { 0 } else { dims.start.1 };
+    // Every row has at least the fields of the first (the header): a row
+    // whose last cells are empty still has its text column.
+    let mut min_width = 0usize;
+    let mut row: Option<u32> = None;
+    let mut fields = csv::ByteRecord::new();
+    let mut width = 0usize;
+    let mut has_value = false;
+    loop {
+        let next = match cells.next_cell() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = out.send(Err(fail(e)));
+                return;
+            }
+        };
+        let pos = next.as_ref().map(|c| c.get_position());
+        if row.is_some() && pos.map(|p| p.0) != row {
+            if has_value {
+                while fields.len() < min_width {
+                    fields.push_field(b"");
+                }
+                min_width = min_width.max(fields.len());
+                let line = u64::from(row.unwrap_or(0)) + 1;
+                let done = std::mem::take(&mut fields);
+                if out.send(Ok(SheetRow { line, fields: done })).is_err() {
+                    return;
+                }
+            }
+            fields.clear();
+            width = 0;
+            has_value = false;
+        }
+        let Some(cell) = next else {
+            return;
+        };
+        let (r, c) = cell.get_position();
+        row = Some(r);
+        if c < first_col {
+            continue;
+        }
+        let c = (c - first_col) as usize;
+        if c < width {
+            // A cell out of order: rare, written by hand-made files; keep the first.
+            continue;
+        }
+        while width < c {
+            fields.push_field(b"");
+            width += 1;
+        }
+        let value = cell.get_value();
+        has_value |= !matches!(value, DataRef::Empty);
+        fields.push_field(cell_ref_text(value).as_bytes());
+        width += 1;
     }
 }
 
@@ -108,20 +206,23 @@ pub(crate) fn open(
     mut input: Box<dyn Read + Send>,
     sheet: Option<&str>,
     has_headers: bool,
+    limits: ZipLimits,
 ) -> Result<Opened> {
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(name, e))?;
-    open_workbook(name, Cursor::new(bytes), sheet, has_headers)
+    open_workbook(name, Cursor::new(bytes), sheet, has_headers, limits)
 }
 
 /// The names of the worksheets of the workbook in `rs`, in workbook order.
 ///
 /// # Errors
 ///
-/// When `rs` is not an `.xlsx` workbook.
-pub fn sheet_names<RS: Read + Seek>(name: &str, rs: RS) -> Result<Vec<String>> {
+/// When `rs` is not an `.xlsx` workbook, or its parts inflate past the
+/// default [`ZipLimits`].
+pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String>> {
+    check_archive(name, &mut rs, ZipLimits::default())?;
     let wb: Xlsx<RS> = Xlsx::new(rs).map_err(|e| {
         Error::csv(
             name,
@@ -132,19 +233,23 @@ pub fn sheet_names<RS: Read + Seek>(name: &str, rs: RS) -> Result<Vec<String>> {
     Ok(wb.sheet_names())
 }
 
-/// Opens the workbook in `rs` and loads `sheet` (or the first sheet); the
-/// workbook is closed before returning.
+/// Opens the workbook in `rs` after checking its parts against `limits`, and
+/// starts reading `sheet` (or the first sheet) row by row on a thread of its
+/// own; the first row is read before returning.
 ///
 /// # Errors
 ///
-/// When `rs` is not an `.xlsx` workbook, has no sheet named `sheet` (the
-/// message lists the sheets), or the sheet is empty or cannot be read.
-pub(crate) fn open_workbook<RS: Read + Seek>(
+/// When a part of the workbook inflates past `limits`, `rs` is not an
+/// `.xlsx` workbook, has no sheet named `sheet` (the message lists the
+/// sheets), or the sheet is empty or cannot be read.
+pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     name: &str,
-    rs: RS,
+    mut rs: RS,
     sheet: Option<&str>,
     has_headers: bool,
+    limits: ZipLimits,
 ) -> Result<Opened> {
+    check_archive(name, &mut rs, limits)?;
     let mut wb = Xlsx::new(rs).map_err(|e| {
         Error::input(
             "xlsx",
@@ -157,13 +262,11 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
         )
     })?;
     let names = wb.sheet_names();
-    let listed = || {
-        names
-            .iter()
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let listed = names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let chosen = match sheet {
         Some(want) => names
             .iter()
@@ -171,8 +274,7 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
             .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(want)))
             .ok_or_else(|| {
                 Error::usage(format!(
-                    "{name}: no sheet named {want:?} for --sheet; the sheets are: {}",
-                    listed()
+                    "{name}: no sheet named {want:?} for --sheet; the sheets are: {listed}"
                 ))
             })?,
         None => names
@@ -180,49 +282,74 @@ pub(crate) fn open_workbook<RS: Read + Seek>(
             .ok_or_else(|| Error::input("xlsx", name, None, "the workbook has no worksheet"))?,
     }
     .clone();
-    let range = wb.worksheet_range(&chosen).map_err(|e| {
+    let (tx, rx) = sync_channel(ROWS_AHEAD);
+    let thread_name = name.to_string();
+    let thread_sheet = chosen.clone();
+    std::thread::Builder::new()
+        .name("popm-xlsx".to_string())
+        .spawn(move || send_rows(&thread_name, &mut wb, &thread_sheet, &tx))
+        .map_err(|e| Error::io(name, e))?;
+    let empty = || {
         Error::input(
-            "xlsx",
-            name,
-            None,
-            format!("cannot read sheet {chosen:?} of the workbook: {e}"),
-        )
-    })?;
-    drop(wb);
-    let Some((first_row, _)) = range.start() else {
-        return Err(Error::input(
             "xlsx",
             name,
             None,
             format!(
                 "sheet {chosen:?} is empty: expected a header row and one posting per row \
-                 (the sheets are: {}; choose one with --sheet NAME)",
-                listed()
+                 (the sheets are: {listed}; choose one with --sheet NAME)"
             ),
-        ));
+        )
     };
-    let width = range.width();
-    let mut rows = SheetRows {
-        range,
-        next: 0,
-        first_row,
-    };
-    let header = if has_headers {
-        let mut rec = Record::default();
-        rows.next_record(&mut rec)?;
-        rec.fields
+    let first = rx.recv().map_err(|_| empty())??;
+    let width = first.fields.len();
+    let reader = SheetRows { rows: rx };
+    let (header, pending) = if has_headers {
+        let names = first
+            .fields
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect()
+            .collect();
+        (names, None)
     } else {
-        Vec::new()
+        (Vec::new(), Some(first))
     };
+    if let Some(first) = pending {
+        // No header row: the first row is a record, handed out first.
+        return Ok(Opened {
+            header,
+            width,
+            nested: Vec::new(),
+            reader: Box::new(FirstThen {
+                first: Some(first),
+                rest: reader,
+            }),
+        });
+    }
     Ok(Opened {
         header,
         width,
         nested: Vec::new(),
-        reader: Box::new(rows),
+        reader: Box::new(reader),
     })
+}
+
+/// A row read ahead, then the rest of the sheet.
+struct FirstThen {
+    first: Option<SheetRow>,
+    rest: SheetRows,
+}
+
+impl RecordReader for FirstThen {
+    fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
+        match self.first.take() {
+            Some(row) => {
+                rec.fields = row.fields;
+                rec.line = row.line;
+                Ok(true)
+            }
+            None => self.rest.next_record(rec),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +392,7 @@ mod tests {
             Box::new(Cursor::new(workbook())),
             sheet,
             has_headers,
+            ZipLimits::default(),
         )?;
         let mut reader = o.reader;
         let mut recs = Vec::new();
@@ -347,6 +475,7 @@ mod tests {
             Box::new(Cursor::new(b"id,description\n".to_vec())),
             None,
             true,
+            ZipLimits::default(),
         )
         .err()
         .map(|e| e.to_string())
