@@ -9,6 +9,8 @@ mod util;
 mod api_inputs;
 // The accuracy floor on ../shared/data (optional: skipped when it is absent).
 mod accuracy;
+// Bounded inputs: decompression bombs refused; opt-in 1 GB JSON array and workbook in < 64 MB.
+mod bounded;
 // Bad and unusual input (encodings, ragged rows, huge fields, HTML) and the exit codes.
 mod bad_input;
 // `popm check`: context rules end to end and the human output.
