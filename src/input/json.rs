@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::json_array::{ArrayElements, ElementPlace};
-use crate::input::record::{Opened, Record, RecordReader};
+use crate::input::record::{Opened, Record, RecordReader, RECORD_KEEP_BYTES};
 
 /// The line buffer is given back after a line longer than this.
 const LINE_KEEP_BYTES: usize = 1 << 20;
@@ -72,8 +72,19 @@ fn lookup<'a>(obj: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value>
         .try_fold(obj.get(first)?, |v, key| v.as_object()?.get(key))
 }
 
-/// Fills `rec` with the values of `obj` at `keys`, in order.
+/// Fills `rec` with the values of `obj` at `keys`, in order; a large record's
+/// field buffer is sized to its strings first (no doubling past them).
 fn fill(rec: &mut Record, obj: &Map<String, Value>, keys: &[Vec<String>]) {
+    let strings: usize = keys
+        .iter()
+        .filter_map(|path| match lookup(obj, path) {
+            Some(Value::String(s)) => Some(s.len()),
+            _ => None,
+        })
+        .sum();
+    if strings > RECORD_KEEP_BYTES {
+        rec.fields = csv::ByteRecord::with_capacity(strings + 64 * keys.len(), keys.len());
+    }
     rec.fields.clear();
     for path in keys {
         match lookup(obj, path) {
@@ -181,12 +192,21 @@ impl JsonReader {
                 *line += 1;
                 let bytes = buf.trim_ascii();
                 if !bytes.is_empty() {
-                    return Ok(Some((*line, parse_line(bytes, *line))));
+                    let parsed = parse_line(bytes, *line);
+                    if buf.capacity() > LINE_KEEP_BYTES {
+                        *buf = Vec::new();
+                    }
+                    return Ok(Some((*line, parsed)));
                 }
             },
-            Feed::Array(elements) => Ok(elements
-                .next_element()?
-                .map(|(place, bytes)| (place.index, parse_element(place, bytes)))),
+            Feed::Array(elements) => {
+                let parsed = elements
+                    .next_element()?
+                    .map(|(place, bytes)| (place.index, parse_element(place, bytes)));
+                // Parsed: the text of a huge element need not stay beside its values.
+                elements.release_large_buffer();
+                Ok(parsed)
+            }
         }
     }
 

@@ -113,6 +113,13 @@ impl ArrayElements {
         Ok(Some((place, &self.buf[..end])))
     }
 
+    /// Gives back the element buffer if the last element made it large.
+    pub fn release_large_buffer(&mut self) {
+        if self.buf.capacity() > BUF_KEEP_BYTES {
+            self.buf = Vec::new();
+        }
+    }
+
     /// Copies one element into `buf`: a string or an array or object up to
     /// its closing `"`, `]` or `}`, anything else up to the white space, `,`
     /// or `]` after it (not included).

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::input::csv_split::split_fields;
+use crate::input::csv_split::split_fields_in_place;
 use crate::input::decode::EncodingChoice;
 use crate::input::format::InputFormat;
 use crate::input::zip_limits::ZipLimits;
@@ -243,9 +243,20 @@ impl Record {
 
     /// Splits a record read by `CsvSource::read_batch_deferred` into its
     /// `fields`; a record whose fields are already there is left as it is.
+    ///
+    /// The raw bytes are unescaped in place and, for a long record, the field
+    /// buffer is sized to them and the raw bytes given back once split: a
+    /// huge field is held twice only while it is copied into its field.
     pub fn split(&mut self) {
         if let Some(delimiter) = self.unsplit.take() {
-            split_fields(&self.raw, delimiter, &mut self.fields);
+            if self.raw.len() > RECORD_KEEP_BYTES {
+                self.fields = csv::ByteRecord::with_capacity(self.raw.len(), 8);
+            }
+            split_fields_in_place(&mut self.raw, delimiter, &mut self.fields);
+            if self.raw.len() > RECORD_KEEP_BYTES {
+                self.held = self.held.max(self.raw.len());
+                self.raw = Vec::new();
+            }
         }
     }
 }
