@@ -208,11 +208,14 @@ pub struct ScoringArgs {
 /// How to read an input and find its columns.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
-    /// Text column(s), by name or 1-based number, comma-separated
-    /// [default: the first of description, job_description, description_text, text, body, content, details].
+    /// Text column(s), by name, 1-based number or (JSON) dotted path such as job.description,
+    /// comma-separated [default: the first of description, job_description, description_text,
+    /// text, body, content, details or their German, French and Dutch names; else the one header
+    /// holding "description" as a word; JSON: else one level down].
     #[arg(long, value_name = "COLS")]
     pub text_col: Option<String>,
-    /// Title column; its matches count double [default: a column named title/job_title/position].
+    /// Title column; its matches count double [default: a column named title/job_title/position
+    /// or Titel/intitulé/functietitel …, else the one header holding "title" as a word].
     #[arg(long, value_name = "COL")]
     pub title_col: Option<String>,
     /// Id column [default: a column named id/job_id, else the row number].

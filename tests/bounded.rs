@@ -212,19 +212,24 @@ fn huge_workbook_streams_in_bounded_memory() {
         return;
     }
     let wd = Workdir::new();
-    // Excel's limit: a header and 1,048,575 postings, written by popm itself.
+    // Excel's limit: a header and 1,048,575 postings (the first 240 bytes of
+    // each), written as inline strings, row by row, as popm writes its own.
     let (rows, _) = generate_postings(500, 26);
-    let path = wd.path().join("many.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    out.write_all(b"id,description\n").expect("write");
-    for i in 0..1_048_575usize {
-        let desc = &rows[1 + i % (rows.len() - 1)][2];
-        writeln!(out, "{i},\"{}\"", desc.replace('"', "\"\"")).expect("write");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    sheet.write(0, 0, "id").expect("cell");
+    sheet.write(0, 1, "description").expect("cell");
+    for i in 0..1_048_575u32 {
+        let desc = &rows[1 + i as usize % (rows.len() - 1)][2];
+        let mut cut = desc.len().min(240);
+        while !desc.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        sheet.write(i + 1, 0, i).expect("cell");
+        sheet.write(i + 1, 1, &desc[..cut]).expect("cell");
     }
-    out.flush().expect("flush");
-    drop(out);
-    wd.classify(&["many.csv", "-q", "--keep", "description", "-o", "many.xlsx"])
-        .expect_code(0);
+    book.save(wd.path().join("many.xlsx")).expect("save");
+    drop(book);
     let args = ["classify", "many.xlsx", "-q", "-o", "out.csv"];
     let (r, peak_kib) = run_measured(&mut wd.command(&args), &args);
     r.expect_code(0);
@@ -233,4 +238,49 @@ fn huge_workbook_streams_in_bounded_memory() {
     assert_eq!(lines, 1_048_576, "1,048,575 postings and the header");
     eprintln!("workbook of 1,048,576 rows: peak RSS {peak_kib} KiB");
     assert!(peak_kib < BOUND_KIB, "peak {peak_kib} KiB");
+}
+
+/// Sentences of the kind that fill most of a real posting (company, place,
+/// benefits, how to apply) and name no lexicon phrase.
+const FILLER: &[&str] = &[
+    "Our office is a short walk from the central station.",
+    "We offer thirty days of holiday, a pension plan and a yearly training budget.",
+    "The team meets in person twice a week and works from home otherwise.",
+    "Founded in 2009, the company now has offices in four countries.",
+    "Please send your application with your salary expectations and earliest start date.",
+    "We welcome applications from people of every background.",
+];
+
+#[test]
+fn a_huge_field_costs_at_most_three_times_its_size() {
+    if !is_huge_enabled() {
+        eprintln!("skipped: set POPM_TEST_HUGE=1 to classify a CSV with one 92 MB field");
+        return;
+    }
+    let wd = Workdir::new();
+    // Postings with their filler, as one description; quotes doubled as CSV wants.
+    let (rows, _) = generate_postings(200, 27);
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 92_000_000 {
+        text.push_str(&rows[1 + i % (rows.len() - 1)][2]);
+        for k in 0..8 {
+            text.push(' ');
+            text.push_str(FILLER[(i + k) % FILLER.len()]);
+        }
+        text.push('\n');
+        i += 1;
+    }
+    let field = text.len() as u64;
+    wd.create(
+        "one.csv",
+        format!("id,description\n1,\"{}\"\n", text.replace('"', "\"\"")),
+    );
+    drop(text);
+    let args = ["classify", "one.csv", "-q", "-o", "out.csv"];
+    let (r, peak_kib) = run_measured(&mut wd.command(&args), &args);
+    r.expect_code(0);
+    let ratio = (peak_kib * 1024) as f64 / field as f64;
+    eprintln!("one {field}-byte field: peak RSS {peak_kib} KiB, {ratio:.2} times the field");
+    assert!(ratio <= 3.0, "peak {peak_kib} KiB for a {field}-byte field");
 }
