@@ -137,8 +137,15 @@ fn send_rows<RS: Read + Seek>(
             return;
         }
     };
+    // The sheet's first column: its `<dimension>`'s, unless the first cell is
+    // left of it (a dimension can be wrong, or reversed: "K1:C3").
     let dims = cells.dimensions();
-    let first_col = if dims.end == (0, 0) { 0 } else { dims.start.1 };
+    let dim_col = if dims.start.1 <= dims.end.1 {
+        dims.start.1
+    } else {
+        0
+    };
+    let mut first_col: Option<u32> = None;
     // Every row has at least the fields of the first (the header): a row
     // whose last cells are empty still has its text column.
     let mut min_width = 0usize;
@@ -176,10 +183,12 @@ fn send_rows<RS: Read + Seek>(
         };
         let (r, c) = cell.get_position();
         row = Some(r);
-        if c < first_col {
+        let first = *first_col.get_or_insert(dim_col.min(c));
+        if c < first {
+            // Left of the first row's first cell and of the dimension: not read.
             continue;
         }
-        let c = (c - first_col) as usize;
+        let c = (c - first) as usize;
         if c < width {
             // A cell out of order: rare, written by hand-made files; keep the first.
             continue;
@@ -287,7 +296,24 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     let thread_sheet = chosen.clone();
     std::thread::Builder::new()
         .name("popm-xlsx".to_string())
-        .spawn(move || send_rows(&thread_name, &mut wb, &thread_sheet, &tx))
+        .spawn(move || {
+            // A panic in the workbook reader (calamine on a malformed part) must
+            // become an error, not a sheet that silently ends early.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                send_rows(&thread_name, &mut wb, &thread_sheet, &tx)
+            }));
+            if read.is_err() {
+                let _ = tx.send(Err(Error::input(
+                    "xlsx",
+                    &thread_name,
+                    None,
+                    format!(
+                        "cannot read sheet {thread_sheet:?} of the workbook: the xlsx reader \
+                         failed on a malformed part; re-save the file in a spreadsheet program"
+                    ),
+                )));
+            }
+        })
         .map_err(|e| Error::io(name, e))?;
     let empty = || {
         Error::input(
@@ -466,6 +492,65 @@ mod tests {
             e.starts_with("x.xlsx: cannot read the input as an .xlsx workbook"),
             "{e}"
         );
+    }
+
+    /// A workbook of one sheet whose XML is `sheet` (shared strings: none).
+    fn with_sheet(sheet: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Jobs" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// Found by fuzzing (`read_workbook`): a reversed dimension makes calamine
+    /// 0.35 subtract with overflow (a panic where overflow is checked, a wrapped
+    /// dimension elsewhere). Either way no cell is lost and nothing panics.
+    #[test]
+    fn a_reversed_dimension_loses_no_cell() {
+        let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="K1:C3"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>description</t></is></c></row><row r="2"><c r="A2"><v>17</v></c><c r="B2" t="inlineStr"><is><t>Own the backlog</t></is></c></row></sheetData></worksheet>"#;
+        let opened = open(
+            "k.xlsx",
+            Box::new(Cursor::new(with_sheet(sheet))),
+            None,
+            true,
+            ZipLimits::default(),
+        );
+        match opened {
+            Ok(o) => {
+                assert_eq!(o.header, ["id", "description"]);
+                let mut reader = o.reader;
+                let mut rec = Record::default();
+                assert!(reader.next_record(&mut rec).unwrap());
+                assert_eq!(fields(&rec), ["17", "Own the backlog"]);
+            }
+            Err(e) => {
+                let e = e.to_string();
+                assert!(e.starts_with("k.xlsx: cannot read sheet \"Jobs\""), "{e}");
+            }
+        }
     }
 
     #[test]
