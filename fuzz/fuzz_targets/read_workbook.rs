@@ -44,6 +44,13 @@ fuzz_target!(|data: &[u8]| {
     } else {
         // Sheet XML, then (after a NUL) the shared strings.
         let cut = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        // calamine 0.35 subtracts with overflow on a reversed `<dimension>`
+        // ("K1:C3"), a panic in this overflow-checked build (popm turns it into
+        // an error: `a_reversed_dimension_loses_no_cell`); leave it out so the
+        // fuzzer goes on to the rest.
+        if rest[..cut].windows(10).any(|w| w == b"<dimension") {
+            return;
+        }
         let strings = rest.get(cut + 1..).unwrap_or_default();
         workbook(&rest[..cut], strings)
     };

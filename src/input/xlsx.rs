@@ -26,6 +26,10 @@ use crate::input::zip_limits::{check_archive, ZipLimits};
 /// Rows read ahead of the worker threads by the sheet's reading thread.
 const ROWS_AHEAD: usize = 64;
 
+/// Excel's last column (XFD): a cell past it is a broken file, and is never
+/// padded out to (a wrapped column number would ask for billions of fields).
+const MAX_COLUMNS: usize = 16_384;
+
 /// The text of a cell: integral numbers without `.0`, dates as ISO 8601
 /// (`2024-03-01`, or `2024-03-01T09:30:00` with a time), durations as
 /// `HH:MM:SS`, errors as Excel shows them (`#N/A`), empty cells empty.
@@ -189,6 +193,18 @@ fn send_rows<RS: Read + Seek>(
             continue;
         }
         let c = (c - first) as usize;
+        if c >= MAX_COLUMNS {
+            let _ = out.send(Err(Error::input(
+                "xlsx",
+                name,
+                Some(u64::from(r) + 1),
+                format!(
+                    "cannot read sheet {sheet:?} of the workbook: a cell of this row is past \
+                     column XFD (16,384), Excel's last; re-save the file in a spreadsheet program"
+                ),
+            )));
+            return;
+        }
         if c < width {
             // A cell out of order: rare, written by hand-made files; keep the first.
             continue;
@@ -551,6 +567,50 @@ mod tests {
                 assert!(e.starts_with("k.xlsx: cannot read sheet \"Jobs\""), "{e}");
             }
         }
+    }
+
+    /// Found by fuzzing (`read_workbook`): a cell reference with a column of
+    /// a hundred letters overflows calamine's column number (a panic where
+    /// overflow is checked, a wrapped number elsewhere). Either way it is an
+    /// error naming the file, never billions of empty fields.
+    #[test]
+    fn a_cell_past_the_last_column_is_an_error() {
+        let letters = "W".repeat(100);
+        let sheet = format!(
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>description</t></is></c></row><row r="2"><c r="{letters}2" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#
+        );
+        let e = read_all("c.xlsx", with_sheet(&sheet))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.xlsx"), "{e}");
+        for col in ["XFD", "XFE"] {
+            let sheet = format!(
+                r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>description</t></is></c><c r="{col}1" t="inlineStr"><is><t>far</t></is></c></row></sheetData></worksheet>"#
+            );
+            let read = read_all("c.xlsx", with_sheet(&sheet));
+            match col {
+                "XFD" => assert_eq!(read.unwrap().0.len(), 16_384),
+                _ => assert!(read.unwrap_err().to_string().contains("past column XFD")),
+            }
+        }
+    }
+
+    /// The header and records of a workbook's first sheet.
+    fn read_all(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Record>)> {
+        let o = open(
+            name,
+            Box::new(Cursor::new(bytes)),
+            None,
+            true,
+            ZipLimits::default(),
+        )?;
+        let mut reader = o.reader;
+        let mut recs = Vec::new();
+        let mut rec = Record::default();
+        while reader.next_record(&mut rec)? {
+            recs.push(rec.clone());
+        }
+        Ok((o.header, recs))
     }
 
     #[test]
