@@ -175,8 +175,8 @@ fn make_rows(
     classifier: &Classifier,
     format: Format,
 ) -> Vec<(Option<Label>, Vec<u8>)> {
-    let src = source(corpus);
-    let plan = ColumnPlan::resolve(&src, &ColumnChoice::default())
+    let mut src = source(corpus);
+    let plan = ColumnPlan::resolve(&mut src, &ColumnChoice::default())
         .unwrap_or_else(|e| fail(&e.to_string()));
     let names = plan.field_names();
     let layout = Layout::new(format, &[], false, classifier.lexicon());

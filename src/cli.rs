@@ -213,11 +213,14 @@ pub struct ScoringArgs {
 /// How to read an input and find its columns.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
-    /// Text column(s), by name or 1-based number, comma-separated
-    /// [default: the first of description, job_description, description_text, text, body, content, details].
+    /// Text column(s), by name, 1-based number or (JSON) dotted path such as job.description,
+    /// comma-separated [default: the first of description, job_description, description_text,
+    /// text, body, content, details or their German, French and Dutch names; else the one header
+    /// holding "description" as a word; JSON: else one level down].
     #[arg(long, value_name = "COLS")]
     pub text_col: Option<String>,
-    /// Title column; its matches count double [default: a column named title/job_title/position].
+    /// Title column; its matches count double [default: a column named title/job_title/position
+    /// or Titel/intitulé/functietitel …, else the one header holding "title" as a word].
     #[arg(long, value_name = "COL")]
     pub title_col: Option<String>,
     /// Id column [default: a column named id/job_id, else the row number].
@@ -239,14 +242,23 @@ pub struct ColumnArgs {
     #[arg(long, value_name = "LABEL", default_value = "auto")]
     pub encoding: String,
     /// Input format [default: from the extension: .jsonl/.ndjson jsonl, .json json,
-    /// .xlsx/.xlsm xlsx, .tsv tsv, else csv; stdin: csv]. csv, tsv and jsonl are streamed; a
-    /// json array or an xlsx sheet is read whole into memory (one parsed copy). JSON columns are
-    /// the keys of the first object.
+    /// .xlsx/.xlsm xlsx, .tsv tsv, else csv; stdin: from its first bytes, `{` jsonl, `[` json,
+    /// a zip xlsx, else csv]. Every format streams. JSON columns are the keys of the first
+    /// object; a dotted path (`--text-col job.description`) reads a nested one.
     #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "xlsx"])]
     pub input_format: Option<String>,
     /// Worksheet of an xlsx input [default: the first sheet].
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Refuse an xlsx input that has a part unzipping to more than SIZE (bytes, or 500M, 2G):
+    /// a guard against decompression bombs.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = popm::io::parse_size)]
+    pub max_unzipped_size: u64,
+    /// Refuse an xlsx input that has a part (over 1 MiB) unzipping to more than N times its
+    /// compressed size: a guard against decompression bombs.
+    #[arg(long, value_name = "N", default_value_t = popm::io::ZipLimits::default().max_ratio,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_unzip_ratio: u64,
 }
 
 impl ColumnArgs {

@@ -11,10 +11,13 @@
 //! stories×2`) have one grammar, written by [`format_compact_evidence`] and
 //! read back by [`parse_compact_evidence`].
 
-pub use crate::input::columns::{ColumnChoice, ColumnPlan, RecordTexts};
+pub use crate::input::columns::{resolve_column, ColumnChoice, ColumnPlan, RecordTexts};
 pub use crate::input::decode::EncodingChoice;
 pub use crate::input::record::{ID_COLUMN_NAMES, TEXT_COLUMN_NAMES, TITLE_COLUMN_NAMES};
-pub use crate::input::{decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source};
+pub use crate::input::zip_limits::parse_size;
+pub use crate::input::{
+    decode_field, ColumnSel, Header, InputFormat, ReadOptions, Record, Source, ZipLimits,
+};
 pub use crate::output::evidence_cell::{
     compact_evidence, format_compact_evidence, parse_compact_evidence, CompactItem,
 };

@@ -357,10 +357,33 @@ fn json_array_with_a_non_object_element_and_invalid_json() {
             .contains("element 2 of the JSON array is a string"),
         "{r:?}"
     );
-    wd.create("bad.json", "[\n  {\"id\": \"a\"},\n  {\"id\": }\n]\n");
+    // An element that is not valid JSON is one error row; the others are read.
+    wd.create(
+        "bad.json",
+        "[\n  {\"id\": \"a\", \"description\": \"x\"},\n  {\"id\": },\n  {\"id\": \"c\"}\n]\n",
+    );
     let r = wd.classify(&["bad.json"]);
+    r.expect_code(1);
+    let t = r.table();
+    assert_eq!(t.column("id"), ["a", "2", "c"], "{r:?}");
+    assert!(
+        t.get(1, "error")
+            .starts_with("element 2 of the JSON array (line 3, byte 39) is not valid JSON"),
+        "{r:?}"
+    );
+    // A break in the array itself stops the run: its line and byte, exit 2, no output file.
+    wd.create(
+        "broken.json",
+        "[\n  {\"id\": \"a\", \"description\": \"x\"}\n  {\"id\": \"b\"}\n]\n",
+    );
+    let r = wd.classify(&["broken.json", "-o", "out.csv"]);
     r.expect_code(2);
-    assert!(r.err().contains("bad.json:3: not valid JSON"), "{r:?}");
+    assert!(
+        r.err()
+            .contains("broken.json:3: expected , or ] after element 1, found '{' (byte 38)"),
+        "{r:?}"
+    );
+    assert!(!wd.path().join("out.csv").exists(), "{r:?}");
 }
 
 #[test]

@@ -5,10 +5,14 @@
 // generated postings and evidence checks.
 mod util;
 
+// Inputs as APIs and exports give them: JSON on stdin, nested JSON, non-English headers.
+mod api_inputs;
 // The accuracy floor on ../shared/data (optional: skipped when it is absent).
 mod accuracy;
 // The HTML report in headless Chromium (opt-in: `POPM_TEST_BROWSER=1`).
 mod browser;
+// Bounded inputs: decompression bombs refused; opt-in 1 GB JSON array and workbook in < 64 MB.
+mod bounded;
 // Bad and unusual input (encodings, ragged rows, huge fields, HTML) and the exit codes.
 mod bad_input;
 // `popm check`: context rules end to end and the human output.

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
-use popm::io::Source;
 use popm::io::XlsxWriter;
 use popm::io::{
     decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record, RecordTexts,
 };
+use popm::io::{resolve_column, InputFormat, Source};
 use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::report::html::{write_report, PageInfo, ReportData, ReportRow, TextKind};
 use popm::report::summary::Tally;
@@ -217,7 +217,7 @@ impl Config {
     }
 
     /// The names of the kept columns, from the first input's header.
-    fn kept_names(&self, first: &Source) -> Result<Vec<String>> {
+    fn kept_names(&self, first: &mut Source) -> Result<Vec<String>> {
         if self.keep_all {
             return Ok(if first.headers().is_empty() {
                 (1..=first.width().max(1))
@@ -230,7 +230,7 @@ impl Config {
         self.keep
             .iter()
             .map(|k| {
-                let i = first.resolve(&ColumnSel::parse(k), "--keep")?;
+                let i = resolve_column(first, &ColumnSel::parse(k), "--keep")?;
                 Ok(first
                     .headers()
                     .get(i)
@@ -241,9 +241,15 @@ impl Config {
     }
 
     /// Where each kept column is in `src` (`None`: not in this input).
-    fn kept_indices(&self, src: &Source, kept_names: &[String]) -> Vec<Option<usize>> {
+    fn kept_indices(&self, src: &mut Source, kept_names: &[String]) -> Vec<Option<usize>> {
         if self.keep_all && src.headers().is_empty() {
             return (0..kept_names.len()).map(Some).collect();
+        }
+        // A kept JSON path (`job.company`) is read from each input's nested objects.
+        for k in kept_names {
+            if !src.headers().iter().any(|h| h.eq_ignore_ascii_case(k)) {
+                src.add_nested_column(k);
+            }
         }
         // The n-th kept column of a name is the n-th input column of that
         // name, so duplicate header names each keep their own values.
@@ -380,6 +386,8 @@ struct Totals {
     written: usize,
     /// Inputs with a problem that is not one row's (an unbalanced quote).
     input_errors: usize,
+    /// The format stdin was read as, when it was told from its first bytes.
+    stdin_format: Option<InputFormat>,
 }
 
 impl Totals {
@@ -427,8 +435,12 @@ impl Totals {
         } else {
             String::new()
         };
+        let stdin = match self.stdin_format {
+            Some(f) => format!("; stdin read as {}", f.describe()),
+            None => String::new(),
+        };
         eprintln!(
-            "popm: {} row{}{filtered}: {}; {} warning{}",
+            "popm: {} row{}{filtered}: {}; {} warning{}{stdin}",
             self.rows,
             if self.rows == 1 { "" } else { "s" },
             per_label.join(", "),
@@ -537,9 +549,9 @@ impl Output {
 pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
     let config = Config::new(args)?;
     // Open the first input before the output, so a bad input leaves no output file.
-    let first = Source::open(&config.files[0], &config.read)?;
-    let first_plan = ColumnPlan::resolve(&first, &config.columns)?;
-    let kept_names = config.kept_names(&first)?;
+    let mut first = Source::open(&config.files[0], &config.read)?;
+    let first_plan = ColumnPlan::resolve(&mut first, &config.columns)?;
+    let kept_names = config.kept_names(&mut first)?;
     let layout = Layout::new(
         config.format,
         &kept_names,
@@ -557,18 +569,26 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         let (mut src, plan) = match first.take() {
             Some(opened) => opened,
             None => {
-                let src = Source::open(file, &config.read)?;
-                let plan = ColumnPlan::resolve(&src, &config.columns)?;
+                let mut src = Source::open(file, &config.read)?;
+                let plan = ColumnPlan::resolve(&mut src, &config.columns)?;
                 (src, plan)
             }
         };
         if let Some(note) = src.encoding_note() {
             totals.warn(config.quiet, &format!("{}: {note}", src.name()));
         }
+        if !config.quiet {
+            for note in &plan.notes {
+                eprintln!("popm: note: {note}");
+            }
+        }
+        if src.is_format_sniffed() {
+            totals.stdin_format = Some(src.format());
+        }
         let maker = RowMaker {
             config: &config,
             layout: &layout,
-            keep_idx: config.kept_indices(&src, &kept_names),
+            keep_idx: config.kept_indices(&mut src, &kept_names),
             field_names: plan.field_names(),
             plan,
             source_name: src.name().to_string(),

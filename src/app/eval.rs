@@ -32,7 +32,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         if let Some(note) = src.encoding_note() {
             print_warning(&format!("{}: {note}", src.name()));
         }
-        let plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
+        let plan = ColumnPlan::resolve(&mut src, &args.columns.choice())?;
         let title_col = src.find_column(popm::io::TITLE_COLUMN_NAMES);
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
         // `--by language` groups by the guessed language unless the input has such a column.

@@ -32,7 +32,7 @@ pub fn run(args: LearnArgs) -> Result<ExitCode> {
         if let Some(note) = src.encoding_note() {
             print_warning(&format!("{}: {note}", src.name()));
         }
-        let mut plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
+        let mut plan = ColumnPlan::resolve(&mut src, &args.columns.choice())?;
         // The title names the label; learning from it would only rediscover the role names.
         plan.title = None;
         let label_col = src.resolve(&popm::io::ColumnSel::parse(&args.label_col), "--label-col")?;
@@ -126,7 +126,7 @@ fn read_labeled(args: &LearnArgs) -> Result<Vec<LabeledPosting>> {
         if let Some(note) = src.encoding_note() {
             print_warning(&format!("{}: {note}", src.name()));
         }
-        let plan = ColumnPlan::resolve(&src, &args.columns.choice())?;
+        let plan = ColumnPlan::resolve(&mut src, &args.columns.choice())?;
         let label_col = src.resolve(&ColumnSel::parse(&args.label_col), "--label-col")?;
         let by_col = args
             .by

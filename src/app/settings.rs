@@ -108,5 +108,9 @@ pub fn read_options(columns: &crate::cli::ColumnArgs) -> Result<popm::io::ReadOp
             .map(popm::io::InputFormat::parse)
             .transpose()?,
         sheet: columns.sheet.clone(),
+        zip_limits: popm::io::ZipLimits {
+            max_unzipped: columns.max_unzipped_size,
+            max_ratio: columns.max_unzip_ratio,
+        },
     })
 }

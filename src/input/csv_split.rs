@@ -39,6 +39,11 @@ use memchr::{memchr, memchr3};
 /// The reading buffer's first size; it doubles for a record that does not fit.
 const INITIAL_CAPACITY: usize = 256 * 1024;
 
+/// A record at least this long is handed out in the reading buffer itself
+/// (a fresh buffer takes its place), not copied: a huge field is then held
+/// once, not twice, and the doubled buffer it needed is given back at once.
+const HANDOVER_BYTES: usize = 1 << 20;
+
 /// Cuts a CSV byte stream into raw records (fields still joined and quoted).
 ///
 /// Also keeps what the CSV reader alone would lose: the line each record
@@ -71,6 +76,8 @@ pub struct RecordSplitter<R> {
     even_quote_line: u64,
     /// The line of the next record.
     next_line: u64,
+    /// Records at least this long are handed over, not copied ([`HANDOVER_BYTES`]).
+    handover_bytes: usize,
 }
 
 impl<R: Read> RecordSplitter<R> {
@@ -94,7 +101,15 @@ impl<R: Read> RecordSplitter<R> {
             odd_quote_line: 0,
             even_quote_line: 0,
             next_line: 1,
+            handover_bytes: HANDOVER_BYTES,
         }
+    }
+
+    /// The same splitter handing over records from `n` bytes on (tests of both paths).
+    #[cfg(test)]
+    fn with_handover_bytes(mut self, n: usize) -> Self {
+        self.handover_bytes = n;
+        self
     }
 
     /// Copies the next record's bytes (without its line break) into `out` and
@@ -112,9 +127,13 @@ impl<R: Read> RecordSplitter<R> {
             };
             if let Some(at) = record_end {
                 let line = self.next_line;
+                self.next_line = self.breaks + 1;
+                if at - self.start >= self.handover_bytes {
+                    self.hand_over(at, out);
+                    return Ok(Some(line));
+                }
                 out.clear();
                 out.extend_from_slice(&self.buf[self.start..at]);
-                self.next_line = self.breaks + 1;
                 self.start = (at + 1).min(self.end);
                 self.scan = self.start;
                 return Ok(Some(line));
@@ -124,6 +143,23 @@ impl<R: Read> RecordSplitter<R> {
             }
             self.fill()?;
         }
+    }
+
+    /// Makes `out` the record `start..at` by giving it the reading buffer,
+    /// and carries the bytes after the record over into a fresh buffer.
+    fn hand_over(&mut self, at: usize, out: &mut Vec<u8>) {
+        let rest = (at + 1).min(self.end);
+        let mut fresh = vec![0u8; INITIAL_CAPACITY.max(self.end - rest)];
+        fresh[..self.end - rest].copy_from_slice(&self.buf[rest..self.end]);
+        let mut record = std::mem::replace(&mut self.buf, fresh);
+        record.truncate(at);
+        record.drain(..self.start);
+        record.shrink_to_fit();
+        *out = record;
+        self.base += rest as u64;
+        self.end -= rest;
+        self.start = 0;
+        self.scan = 0;
     }
 
     /// When the input's quote characters are unbalanced (read to the end), the
@@ -547,6 +583,64 @@ pub fn split_fields(raw: &[u8], delimiter: u8, out: &mut ByteRecord) {
     }
 }
 
+/// [`split_fields`] for a record that may be changed: a quoted field with
+/// `""` in it is unescaped in place in `raw` (it only ever gets shorter)
+/// instead of in a buffer of its own, so a huge field is never held twice
+/// while it is split. The fields in `out` are the same.
+pub fn split_fields_in_place(raw: &mut [u8], delimiter: u8, out: &mut ByteRecord) {
+    out.clear();
+    let mut i = 0;
+    loop {
+        if raw.get(i) == Some(&b'"') {
+            i += 1;
+            let start = i;
+            // Unescaped bytes so far are `raw[start..w]`; `raw[piece..i]` is still to move there.
+            let mut w = i;
+            let mut piece = i;
+            loop {
+                match memchr(b'"', &raw[i..]) {
+                    // Unclosed: the field runs to the end of the input.
+                    None => {
+                        let len = raw.len();
+                        raw.copy_within(piece..len, w);
+                        w += len - piece;
+                        i = len;
+                        break;
+                    }
+                    Some(k) if raw.get(i + k + 1) == Some(&b'"') => {
+                        raw.copy_within(piece..=i + k, w);
+                        w += i + k + 1 - piece;
+                        i += k + 2;
+                        piece = i;
+                    }
+                    Some(k) => {
+                        // The closing quote; bytes after it up to the delimiter belong to the field.
+                        let close = i + k;
+                        let rest = close + 1;
+                        let next = memchr(delimiter, &raw[rest..]).map_or(raw.len(), |d| rest + d);
+                        raw.copy_within(piece..close, w);
+                        w += close - piece;
+                        raw.copy_within(rest..next, w);
+                        w += next - rest;
+                        i = next;
+                        break;
+                    }
+                }
+            }
+            out.push_field(&raw[start..w]);
+        } else {
+            let next = memchr(delimiter, &raw[i..]).map_or(raw.len(), |d| i + d);
+            out.push_field(&raw[i..next]);
+            i = next;
+        }
+        if i >= raw.len() {
+            return;
+        }
+        // At a delimiter: another field follows (an empty one at the very end).
+        i += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,19 +669,24 @@ mod tests {
     type Records = Vec<(u64, Vec<Vec<u8>>)>;
 
     /// Records, fields and lines as popm's splitter sees them, and the odd-quote line (0: none).
-    fn ours(data: &[u8], delimiter: u8, sizes: Vec<usize>) -> (Records, u64) {
+    /// Records from `handover` bytes on are handed over; fields are split by
+    /// both functions, which must agree.
+    fn ours(data: &[u8], delimiter: u8, sizes: Vec<usize>, handover: usize) -> (Records, u64) {
         let reader = Chunked {
             data: data.to_vec(),
             at: 0,
             sizes,
             call: 0,
         };
-        let mut s = RecordSplitter::new(reader, delimiter);
+        let mut s = RecordSplitter::new(reader, delimiter).with_handover_bytes(handover);
         let mut raw = Vec::new();
         let mut rec = ByteRecord::new();
+        let mut in_place = ByteRecord::new();
         let mut out = Vec::new();
         while let Some(line) = s.next_record(&mut raw).unwrap() {
             split_fields(&raw, delimiter, &mut rec);
+            split_fields_in_place(&mut raw, delimiter, &mut in_place);
+            assert_eq!(rec, in_place, "in place and copied agree");
             out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
         }
         (out, s.unbalanced_quote_line().unwrap_or(0))
@@ -621,7 +720,7 @@ mod tests {
     }
 
     fn fields(data: &str) -> Vec<Vec<String>> {
-        ours(data.as_bytes(), b',', vec![usize::MAX])
+        ours(data.as_bytes(), b',', vec![usize::MAX], usize::MAX)
             .0
             .into_iter()
             .map(|(_, f)| {
@@ -650,7 +749,7 @@ mod tests {
             "x\r\ry\r\n\n\"q\"\r",
         ] {
             assert_eq!(
-                ours(text.as_bytes(), b',', vec![3]).0,
+                ours(text.as_bytes(), b',', vec![3], 4).0,
                 theirs(text.as_bytes(), b','),
                 "{text:?}"
             );
@@ -661,7 +760,7 @@ mod tests {
     fn a_record_larger_than_the_buffer_is_read_whole() {
         let long = "w".repeat(3 * INITIAL_CAPACITY);
         let text = format!("id,text\n1,\"{long}\"\n2,x\n");
-        let (recs, _) = ours(text.as_bytes(), b',', vec![100_000]);
+        let (recs, _) = ours(text.as_bytes(), b',', vec![100_000], 1);
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[1].1[1].len(), long.len());
         assert_eq!(recs[2].0, 3);
@@ -669,17 +768,22 @@ mod tests {
 
     #[test]
     fn a_record_larger_than_a_block_comes_whole_in_its_own_buffer() {
-        let long = "w\n".repeat(3 * INITIAL_CAPACITY);
+        // Longer than a reading buffer, and than a record handed over whole.
+        let lines = HANDOVER_BYTES.max(3 * INITIAL_CAPACITY);
+        let long = "w\n".repeat(lines);
         let text = format!("id,text\n1,\"{long}\"\n2,x\n3,y\n");
         let (recs, _) = by_blocks(text.as_bytes(), vec![100_000], 1024, 2, true);
-        assert_eq!(recs, ours(text.as_bytes(), b',', vec![usize::MAX]).0);
+        assert_eq!(
+            recs,
+            ours(text.as_bytes(), b',', vec![usize::MAX], usize::MAX).0
+        );
         assert_eq!(recs[1].1[1].len(), long.len());
-        assert_eq!(recs[2].0, 3 + 3 * INITIAL_CAPACITY as u64);
+        assert_eq!(recs[2].0, 3 + lines as u64);
     }
 
     #[test]
     fn reports_the_line_of_an_unbalanced_quote() {
-        let (_, line) = ours(b"a,b\n1,\"ok\"\n2,\"open\n3,x\n", b',', vec![7]);
+        let (_, line) = ours(b"a,b\n1,\"ok\"\n2,\"open\n3,x\n", b',', vec![7], usize::MAX);
         assert_eq!(line, 3);
     }
 
@@ -699,10 +803,11 @@ mod tests {
             ),
             semicolon in any::<bool>(),
             sizes in proptest::collection::vec(1usize..9, 1..4),
+            handover in prop_oneof![Just(usize::MAX), 1usize..12],
         ) {
             let data = pieces.concat().into_bytes();
             let delimiter = if semicolon { b';' } else { b',' };
-            let (got, odd_line) = ours(&data, delimiter, sizes);
+            let (got, odd_line) = ours(&data, delimiter, sizes, handover);
             prop_assert_eq!(got, theirs(&data, delimiter));
             let quotes = data.iter().filter(|&&b| b == b'"').count();
             prop_assert_eq!(odd_line != 0, quotes % 2 == 1);
@@ -727,7 +832,7 @@ mod tests {
             header in any::<bool>(),
         ) {
             let data = pieces.concat().into_bytes();
-            let want = ours(&data, b',', vec![usize::MAX]);
+            let want = ours(&data, b',', vec![usize::MAX], usize::MAX);
             prop_assert_eq!(by_blocks(&data, sizes, block_bytes, count, header), want);
         }
     }

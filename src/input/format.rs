@@ -40,6 +40,17 @@ impl InputFormat {
         }
     }
 
+    /// The format as people name it, for messages: `CSV`, `JSON Lines`, `a JSON array` ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "CSV",
+            InputFormat::Tsv => "TSV",
+            InputFormat::Jsonl => "JSON Lines",
+            InputFormat::Json => "a JSON array",
+            InputFormat::Xlsx => "an xlsx workbook",
+        }
+    }
+
     /// Parses a format name (`csv`, `tsv`, `jsonl`/`ndjson`, `json`, `xlsx`).
     ///
     /// # Errors
@@ -85,7 +96,7 @@ const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"];
 
 impl InputFormat {
     /// The format the start of an input shows: a zip archive is a workbook, a
-    /// first character `{` JSON Lines, anything else CSV. Blanks (ASCII white
+    /// first character `{` JSON Lines, `[` a JSON array, anything else CSV. Blanks (ASCII white
     /// space, and NUL for UTF-16) and a byte order mark before it are skipped.
     /// `None` when `head` cannot tell yet: it is all blank, or (unless `at_end`)
     /// it could still be the start of a zip archive or a byte order mark.
@@ -104,10 +115,10 @@ impl InputFormat {
         let first = text
             .iter()
             .find(|&&b| !(b.is_ascii_whitespace() || b == 0))?;
-        Some(if *first == b'{' {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Csv
+        Some(match *first {
+            b'{' => InputFormat::Jsonl,
+            b'[' => InputFormat::Json,
+            _ => InputFormat::Csv,
         })
     }
 }

@@ -1,19 +1,22 @@
-//! Reading postings from JSON Lines or a JSON array of objects, as scrapers emit them.
+//! Reading postings from JSON Lines or a JSON array of objects, as scrapers and APIs emit them.
 //!
 //! The input is UTF-8 already ([`crate::input::decode`] ran first). The header is the
 //! keys of the **first object**, in the order they are written; every later
 //! object's values are looked up by those names, so a key the first object
 //! lacks is not read, and a missing key gives an empty field. Values become
 //! text with [`value_text`]: strings as they are, numbers as JSON writes them,
-//! `true`/`false`, `null` as empty, arrays and objects as compact JSON.
+//! `true`/`false`, `null` as empty, arrays and objects as compact JSON. A
+//! column can also be a dotted path into nested objects (`job.description`),
+//! added after opening with [`RecordReader::add_column`].
 //!
-//! JSON Lines is streamed; blank lines are skipped. A line that is not valid
-//! JSON, or not an object, becomes a record with [`Record::error`] set (one
-//! `error` row in the output, naming the line) and the run goes on. A JSON
-//! array is parsed whole into one `Vec` of values (never kept as text as
-//! well) and each element is dropped once it has become a record; an element
-//! that is not an object is an error record naming its index. A `.json` file
-//! whose first character is `{` is read as JSON Lines.
+//! Both forms stream: JSON Lines line by line (blank lines are skipped), a
+//! JSON array element by element ([`crate::input::json_array`] cuts them), so
+//! memory holds one posting at a time whatever the size of the input. A line
+//! or element that is not valid JSON, or not an object, becomes a record with
+//! [`Record::error`] set (one `error` row in the output, naming the line or
+//! element) and the run goes on; a break in the array's own structure stops
+//! the run with its line and byte. A `.json` input whose first character is
+//! `{` is read as JSON Lines.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -22,7 +25,11 @@ use std::io::{BufRead, BufReader, Read};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::input::record::{Opened, Record, RecordReader};
+use crate::input::json_array::{ArrayElements, ElementPlace};
+use crate::input::record::{Opened, Record, RecordReader, RECORD_KEEP_BYTES};
+
+/// The line buffer is given back after a line longer than this.
+const LINE_KEEP_BYTES: usize = 1 << 20;
 
 /// The text of a JSON value as a field: strings unchanged, numbers as written
 /// by JSON, `true`/`false`, `null` empty, arrays and objects as compact JSON.
@@ -58,11 +65,29 @@ fn short_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// Fills `rec` with the values of `obj` under `keys`, in order.
-fn fill(rec: &mut Record, obj: &Map<String, Value>, keys: &[String]) {
+/// The value at `path` (keys into nested objects) in `obj`.
+fn lookup<'a>(obj: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter()
+        .try_fold(obj.get(first)?, |v, key| v.as_object()?.get(key))
+}
+
+/// Fills `rec` with the values of `obj` at `keys`, in order; a large record's
+/// field buffer is sized to its strings first (no doubling past them).
+fn fill(rec: &mut Record, obj: &Map<String, Value>, keys: &[Vec<String>]) {
+    let strings: usize = keys
+        .iter()
+        .filter_map(|path| match lookup(obj, path) {
+            Some(Value::String(s)) => Some(s.len()),
+            _ => None,
+        })
+        .sum();
+    if strings > RECORD_KEEP_BYTES {
+        rec.fields = csv::ByteRecord::with_capacity(strings + 64 * keys.len(), keys.len());
+    }
     rec.fields.clear();
-    for k in keys {
-        match obj.get(k) {
+    for path in keys {
+        match lookup(obj, path) {
             Some(v) => rec.fields.push_field(value_text(v).as_bytes()),
             None => rec.fields.push_field(b""),
         }
@@ -75,53 +100,22 @@ fn fail(rec: &mut Record, reason: String) {
     rec.error = Some(reason);
 }
 
-/// One non-blank JSON Lines line, parsed.
-enum Line {
+/// One line or element, parsed.
+enum Parsed {
     Object(Map<String, Value>),
     Bad(String),
 }
 
-struct JsonLines {
-    input: Box<dyn BufRead + Send>,
-    line: u64,
-    keys: Vec<String>,
-    /// Lines read ahead while looking for the first object (the header).
-    pending: VecDeque<(u64, Line)>,
-    buf: Vec<u8>,
-}
-
-impl JsonLines {
-    /// The next non-blank line and its 1-based number, or `None` at the end.
-    fn next_line(&mut self, name: &str) -> Result<Option<(u64, Line)>> {
-        loop {
-            self.buf.clear();
-            let n = self
-                .input
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| Error::io(name, e))?;
-            if n == 0 {
-                return Ok(None);
-            }
-            self.line += 1;
-            let bytes = self.buf.trim_ascii();
-            if bytes.is_empty() {
-                continue;
-            }
-            return Ok(Some((self.line, parse_line(bytes, self.line))));
-        }
-    }
-}
-
-fn parse_line(bytes: &[u8], line: u64) -> Line {
+fn parse_line(bytes: &[u8], line: u64) -> Parsed {
     let text = String::from_utf8_lossy(bytes);
     match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(m)) => Line::Object(m),
-        Ok(other) => Line::Bad(format!(
+        Ok(Value::Object(m)) => Parsed::Object(m),
+        Ok(other) => Parsed::Bad(format!(
             "JSON Lines line {line} is {}, not an object with the posting's fields; \
              fix or remove the line",
             kind(&other)
         )),
-        Err(e) => Line::Bad(format!(
+        Err(e) => Parsed::Bad(format!(
             "JSON Lines line {line} is not valid JSON ({}, at column {}); fix or remove the line",
             short_message(&e),
             e.column()
@@ -129,27 +123,167 @@ fn parse_line(bytes: &[u8], line: u64) -> Line {
     }
 }
 
-/// [`RecordReader`] over JSON Lines; `name` is kept for I/O error messages.
-struct NamedLines {
-    name: String,
-    lines: JsonLines,
+fn parse_element(place: ElementPlace, bytes: &[u8]) -> Parsed {
+    let text = String::from_utf8_lossy(bytes);
+    let index = place.index;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(m)) => Parsed::Object(m),
+        Ok(other) => Parsed::Bad(format!(
+            "element {index} of the JSON array is {}, not an object with the posting's fields \
+             (line {})",
+            kind(&other),
+            place.line
+        )),
+        Err(e) => Parsed::Bad(format!(
+            "element {index} of the JSON array (line {}, byte {}) is not valid JSON ({}); \
+             fix or remove the element",
+            place.line + e.line().saturating_sub(1) as u64,
+            place.offset,
+            short_message(&e)
+        )),
+    }
 }
 
-impl RecordReader for NamedLines {
-    fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
-        let next = match self.lines.pending.pop_front() {
-            Some(p) => Some(p),
-            None => self.lines.next_line(&self.name)?,
+/// Where the objects come from.
+enum Feed {
+    /// JSON Lines: the input, the last line number read, the line buffer.
+    Lines {
+        input: Box<dyn BufRead + Send>,
+        line: u64,
+        buf: Vec<u8>,
+    },
+    /// The elements of a JSON array.
+    Array(ArrayElements),
+}
+
+/// [`RecordReader`] over JSON Lines or a JSON array.
+struct JsonReader {
+    name: String,
+    feed: Feed,
+    /// The columns: a path of keys each.
+    keys: Vec<Vec<String>>,
+    /// Records parsed ahead while looking for the first object (the header).
+    pending: VecDeque<(u64, Parsed)>,
+}
+
+impl JsonReader {
+    /// The next line or element parsed, with its line (JSON Lines) or element number.
+    fn next_parsed(&mut self) -> Result<Option<(u64, Parsed)>> {
+        match self.pending.pop_front() {
+            Some(p) => Ok(Some(p)),
+            None => self.read_feed(),
+        }
+    }
+
+    /// The next line or element from the input itself.
+    fn read_feed(&mut self) -> Result<Option<(u64, Parsed)>> {
+        match &mut self.feed {
+            Feed::Lines { input, line, buf } => loop {
+                if buf.capacity() > LINE_KEEP_BYTES {
+                    *buf = Vec::new();
+                }
+                buf.clear();
+                let n = input
+                    .read_until(b'\n', buf)
+                    .map_err(|e| Error::io(&self.name, e))?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                *line += 1;
+                let bytes = buf.trim_ascii();
+                if !bytes.is_empty() {
+                    let parsed = parse_line(bytes, *line);
+                    if buf.capacity() > LINE_KEEP_BYTES {
+                        *buf = Vec::new();
+                    }
+                    return Ok(Some((*line, parsed)));
+                }
+            },
+            Feed::Array(elements) => {
+                let parsed = elements
+                    .next_element()?
+                    .map(|(place, bytes)| (place.index, parse_element(place, bytes)));
+                // Parsed: the text of a huge element need not stay beside its values.
+                elements.release_large_buffer();
+                Ok(parsed)
+            }
+        }
+    }
+
+    /// Reads ahead to the first object; its keys become the columns (unless
+    /// `keys` are given). Whether anything at all was found.
+    fn find_header(&mut self, keys: Option<&[String]>) -> Result<bool> {
+        while let Some((at, parsed)) = self.read_feed()? {
+            let first_keys = match &parsed {
+                Parsed::Object(obj) => Some(obj.keys().map(|k| vec![k.clone()]).collect()),
+                Parsed::Bad(_) => None,
+            };
+            self.pending.push_back((at, parsed));
+            if let Some(first_keys) = first_keys {
+                self.keys = first_keys;
+                break;
+            }
+        }
+        if let Some(keys) = keys {
+            self.keys = keys.iter().map(|k| vec![k.clone()]).collect();
+        }
+        Ok(!self.pending.is_empty())
+    }
+
+    /// The first object read, if any.
+    fn first_object(&self) -> Option<&Map<String, Value>> {
+        self.pending.iter().find_map(|(_, p)| match p {
+            Parsed::Object(obj) => Some(obj),
+            Parsed::Bad(_) => None,
+        })
+    }
+
+    /// Dotted paths one level down in the first object (`job.description`).
+    fn nested_paths(&self) -> Vec<String> {
+        let Some(obj) = self.first_object() else {
+            return Vec::new();
         };
-        let Some((line, parsed)) = next else {
+        obj.iter()
+            .filter_map(|(k, v)| Some((k, v.as_object()?)))
+            .flat_map(|(k, inner)| inner.keys().map(move |c| format!("{k}.{c}")))
+            .collect()
+    }
+
+    fn opened(self) -> Opened {
+        let header: Vec<String> = self.keys.iter().map(|p| p.join(".")).collect();
+        Opened {
+            width: header.len(),
+            nested: self.nested_paths(),
+            header,
+            reader: Box::new(self),
+        }
+    }
+}
+
+impl RecordReader for JsonReader {
+    fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
+        let Some((at, parsed)) = self.next_parsed()? else {
             return Ok(false);
         };
-        rec.line = line;
+        rec.line = at;
         match parsed {
-            Line::Object(obj) => fill(rec, &obj, &self.lines.keys),
-            Line::Bad(reason) => fail(rec, reason),
+            Parsed::Object(obj) => fill(rec, &obj, &self.keys),
+            Parsed::Bad(reason) => fail(rec, reason),
         }
         Ok(true)
+    }
+
+    fn add_column(&mut self, dotted: &str) -> bool {
+        let path: Vec<String> = dotted.split('.').map(str::to_string).collect();
+        let is_there = path.len() > 1
+            && path.iter().all(|k| !k.is_empty())
+            && self
+                .first_object()
+                .is_some_and(|obj| lookup(obj, &path).is_some());
+        if is_there {
+            self.keys.push(path);
+        }
+        is_there
     }
 }
 
@@ -159,12 +293,8 @@ impl RecordReader for NamedLines {
 ///
 /// When reading fails, or the input has no non-blank line.
 pub(crate) fn open_lines(name: &str, input: Box<dyn Read + Send>) -> Result<Opened> {
-    open_lines_at(
-        name,
-        Box::new(BufReader::with_capacity(1 << 16, input)),
-        0,
-        None,
-    )
+    let input = Box::new(BufReader::with_capacity(1 << 16, input));
+    open_lines_at(name, input, 0, None)
 }
 
 /// Like [`open_lines`], but `keys` are the header (every object is read by
@@ -190,25 +320,17 @@ fn open_lines_at(
     skipped: u64,
     keys: Option<&[String]>,
 ) -> Result<Opened> {
-    let mut lines = JsonLines {
-        input,
-        line: skipped,
+    let mut reader = JsonReader {
+        name: name.to_string(),
+        feed: Feed::Lines {
+            input,
+            line: skipped,
+            buf: Vec::new(),
+        },
         keys: Vec::new(),
         pending: VecDeque::new(),
-        buf: Vec::new(),
     };
-    while let Some((line, parsed)) = lines.next_line(name)? {
-        let keys = match &parsed {
-            Line::Object(obj) => Some(obj.keys().cloned().collect()),
-            Line::Bad(_) => None,
-        };
-        lines.pending.push_back((line, parsed));
-        if let Some(keys) = keys {
-            lines.keys = keys;
-            break;
-        }
-    }
-    if lines.pending.is_empty() {
+    if !reader.find_header(keys)? {
         return Err(Error::input(
             "JSON",
             name,
@@ -216,55 +338,16 @@ fn open_lines_at(
             "the input is empty: expected JSON Lines, one object per posting and line",
         ));
     }
-    if let Some(keys) = keys {
-        lines.keys = keys.to_vec();
-    }
-    Ok(Opened {
-        header: lines.keys.clone(),
-        width: lines.keys.len(),
-        reader: Box::new(NamedLines {
-            name: name.to_string(),
-            lines,
-        }),
-    })
-}
-
-/// [`RecordReader`] over the elements of a parsed JSON array.
-struct JsonArray {
-    items: std::vec::IntoIter<Value>,
-    index: u64,
-    keys: Vec<String>,
-}
-
-impl RecordReader for JsonArray {
-    fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
-        // Each element is dropped once it is a record: memory shrinks as we go.
-        let Some(item) = self.items.next() else {
-            return Ok(false);
-        };
-        self.index += 1;
-        rec.line = self.index;
-        match &item {
-            Value::Object(obj) => fill(rec, obj, &self.keys),
-            other => fail(
-                rec,
-                format!(
-                    "element {} of the JSON array is {}, not an object with the posting's fields",
-                    self.index,
-                    kind(other)
-                ),
-            ),
-        }
-        Ok(true)
-    }
+    Ok(reader.opened())
 }
 
 /// Opens a JSON array of objects read from `input` (UTF-8); a first `{` means JSON Lines.
 ///
 /// # Errors
 ///
-/// When reading fails, the input is empty, is not valid JSON (the message
-/// names the line), or is neither an array nor JSON Lines.
+/// When reading fails, the input is empty, or is neither an array nor JSON
+/// Lines; a break in the array's structure before its first object (the
+/// message names the line and byte).
 pub(crate) fn open_json(name: &str, input: Box<dyn Read + Send>) -> Result<Opened> {
     open_json_keyed(name, input, None)
 }
@@ -290,23 +373,20 @@ fn open_json_keyed(
 ) -> Result<Opened> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut skipped_lines = 0u64;
+    let mut skipped_bytes = 0u64;
     let first = loop {
         let buf = input.fill_buf().map_err(|e| Error::io(name, e))?;
         if buf.is_empty() {
             break None;
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => {
-                let b = buf[i];
-                skipped_lines += buf[..i].iter().filter(|&&c| c == b'\n').count() as u64;
-                input.consume(i);
-                break Some(b);
-            }
-            None => {
-                let n = buf.len();
-                skipped_lines += buf.iter().filter(|&&c| c == b'\n').count() as u64;
-                input.consume(n);
-            }
+        let blanks = buf.iter().position(|b| !b.is_ascii_whitespace());
+        let n = blanks.unwrap_or(buf.len());
+        let first = blanks.map(|i| buf[i]);
+        skipped_lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        skipped_bytes += n as u64;
+        input.consume(n);
+        if first.is_some() {
+            break first;
         }
     };
     match first {
@@ -318,36 +398,17 @@ fn open_json_keyed(
         )),
         Some(b'{') => open_lines_at(name, Box::new(input), skipped_lines, keys),
         Some(b'[') => {
-            let items: Vec<Value> = serde_json::from_reader(input).map_err(|e| {
-                Error::input(
-                    "JSON",
-                    name,
-                    Some(skipped_lines + e.line() as u64),
-                    format!(
-                        "not valid JSON ({}, at column {}); a JSON input must be one array of \
-                         objects, or one object per line (--input-format jsonl)",
-                        short_message(&e),
-                        e.column()
-                    ),
-                )
-            })?;
-            let keys: Vec<String> = match keys {
-                Some(keys) => keys.to_vec(),
-                None => items
-                    .iter()
-                    .find_map(Value::as_object)
-                    .map(|o| o.keys().cloned().collect())
-                    .unwrap_or_default(),
+            input.consume(1);
+            let elements =
+                ArrayElements::new(Box::new(input), name, skipped_bytes + 1, skipped_lines + 1);
+            let mut reader = JsonReader {
+                name: name.to_string(),
+                feed: Feed::Array(elements),
+                keys: Vec::new(),
+                pending: VecDeque::new(),
             };
-            Ok(Opened {
-                header: keys.clone(),
-                width: keys.len(),
-                reader: Box::new(JsonArray {
-                    items: items.into_iter(),
-                    index: 0,
-                    keys,
-                }),
-            })
+            reader.find_header(keys)?;
+            Ok(reader.opened())
         }
         Some(other) => Err(Error::input(
             "JSON",
@@ -471,11 +532,24 @@ mod tests {
 
     #[test]
     fn invalid_json_names_the_line() {
-        let e = array("\n\n[{\"id\": 1},\n {\"id\": }]")
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(e.starts_with("t.json:4: not valid JSON"), "{e}");
+        // A bad element is one error record; the elements around it are read.
+        let recs = records(array("\n\n[{\"id\": 1},\n {\"id\": },\n{\"id\": 3}]").unwrap());
+        assert_eq!(recs.len(), 3);
+        let e = recs[1].error.as_deref().unwrap();
+        assert!(
+            e.starts_with("element 2 of the JSON array (line 4, byte 15) is not valid JSON"),
+            "{e}"
+        );
+        assert_eq!(fields(&recs[2]), ["3"]);
+        // A broken array stops with its line and byte.
+        let mut reader = array("\n\n[{\"id\": 1}\n {\"id\": 2}]").unwrap().reader;
+        let mut rec = Record::default();
+        assert!(reader.next_record(&mut rec).unwrap());
+        let e = reader.next_record(&mut rec).unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.json:4: expected , or ] after element 1") && e.contains("(byte 14)"),
+            "{e}"
+        );
         let e = array("id,description\n").err().unwrap().to_string();
         assert!(e.contains("--input-format csv"), "{e}");
         let e = array(" \n ").err().unwrap().to_string();

@@ -7,8 +7,9 @@
 //! `--input-format` or the file name ([`InputFormat`]), and [`columns`]
 //! decides which fields are the posting's text, title and id.
 //!
-//! Inside the stage, files import downwards only: `format`, `csv_split` and
-//! `decode` at the bottom, then `record`, then the readers, then `source`.
+//! Inside the stage, files import downwards only: `format`, `csv_split`,
+//! `decode`, `json_array` and `zip_limits` at the bottom, then `record`, then
+//! the readers, then `source`.
 
 pub mod columns;
 pub mod csv;
@@ -16,11 +17,14 @@ pub mod csv_split;
 pub mod decode;
 pub mod format;
 pub mod json;
+pub mod json_array;
 pub mod record;
 pub mod source;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
+pub mod zip_limits;
 
 pub use format::InputFormat;
 pub use record::{decode_field, ColumnSel, Header, ReadOptions, Record};
 pub use source::Source;
+pub use zip_limits::ZipLimits;

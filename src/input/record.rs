@@ -8,11 +8,13 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::input::csv_split::split_fields;
+use crate::input::csv_split::split_fields_in_place;
 use crate::input::decode::EncodingChoice;
 use crate::input::format::InputFormat;
+use crate::input::zip_limits::ZipLimits;
 
-/// Header names (lower case, letters and digits only) taken as the text column, in order.
+/// Header names (lower case, letters and digits only) taken as the text
+/// column, in order: English, then German, French and Dutch exports.
 pub const TEXT_COLUMN_NAMES: &[&str] = &[
     "description",
     "jobdescription",
@@ -23,7 +25,44 @@ pub const TEXT_COLUMN_NAMES: &[&str] = &[
     "content",
     "details",
     "jobdetails",
+    // German
+    "beschreibung",
+    "stellenbeschreibung",
+    "jobbeschreibung",
+    "stellenanzeige",
+    "anzeigentext",
+    "stellentext",
+    // French
+    "descriptionduposte",
+    "descriptiondeposte",
+    "descriptiondeloffre",
+    "descriptiondoffre",
+    "texte",
+    "contenu",
+    // Dutch
+    "omschrijving",
+    "functieomschrijving",
+    "vacatureomschrijving",
+    "beschrijving",
+    "vacaturetekst",
+    "tekst",
+    "inhoud",
 ];
+
+/// Words that make a header the text column when only one header holds one
+/// as a whole word (`job_description_text`, `Job Description (full)`).
+pub const TEXT_HEADER_WORDS: &[&str] = &[
+    "description",
+    "beschreibung",
+    "stellenbeschreibung",
+    "omschrijving",
+    "functieomschrijving",
+    "beschrijving",
+];
+
+/// Keys inside a text object of a JSON input that hold its text
+/// (`{"content": {"plain": ...}}`), after [`TEXT_COLUMN_NAMES`].
+pub const NESTED_TEXT_NAMES: &[&str] = &["plain", "plaintext", "html", "value"];
 
 /// Header names taken as the title column, in order.
 pub const TITLE_COLUMN_NAMES: &[&str] = &[
@@ -32,6 +71,34 @@ pub const TITLE_COLUMN_NAMES: &[&str] = &[
     "positiontitle",
     "position",
     "positionname",
+    // German
+    "titel",
+    "stellentitel",
+    "jobtitel",
+    "stellenbezeichnung",
+    "berufsbezeichnung",
+    // French
+    "intitulé",
+    "intitule",
+    "intituléduposte",
+    "intituleduposte",
+    "titre",
+    "titreduposte",
+    // Dutch
+    "functietitel",
+    "functienaam",
+    "vacaturetitel",
+];
+
+/// Words that make a header the title column when only one header holds one.
+pub const TITLE_HEADER_WORDS: &[&str] = &[
+    "title",
+    "titel",
+    "titre",
+    "intitulé",
+    "intitule",
+    "functietitel",
+    "stellentitel",
 ];
 
 /// Header names taken as the id column, in order.
@@ -91,6 +158,8 @@ pub struct ReadOptions {
     pub format: Option<InputFormat>,
     /// The worksheet of a workbook input; `None` is the first.
     pub sheet: Option<String>,
+    /// How far the parts of a workbook input may inflate (decompression bombs).
+    pub zip_limits: ZipLimits,
 }
 
 impl Default for ReadOptions {
@@ -101,6 +170,7 @@ impl Default for ReadOptions {
             encoding: EncodingChoice::Auto,
             format: None,
             sheet: None,
+            zip_limits: ZipLimits::default(),
         }
     }
 }
@@ -173,9 +243,20 @@ impl Record {
 
     /// Splits a record read by `CsvSource::read_batch_deferred` into its
     /// `fields`; a record whose fields are already there is left as it is.
+    ///
+    /// The raw bytes are unescaped in place and, for a long record, the field
+    /// buffer is sized to them and the raw bytes given back once split: a
+    /// huge field is held twice only while it is copied into its field.
     pub fn split(&mut self) {
         if let Some(delimiter) = self.unsplit.take() {
-            split_fields(&self.raw, delimiter, &mut self.fields);
+            if self.raw.len() > RECORD_KEEP_BYTES {
+                self.fields = csv::ByteRecord::with_capacity(self.raw.len(), 8);
+            }
+            split_fields_in_place(&mut self.raw, delimiter, &mut self.fields);
+            if self.raw.len() > RECORD_KEEP_BYTES {
+                self.held = self.held.max(self.raw.len());
+                self.raw = Vec::new();
+            }
         }
     }
 }
@@ -282,6 +363,13 @@ pub(crate) trait RecordReader: Send {
     /// Fills `rec.fields`, `rec.line` and `rec.error` with the next record;
     /// `false` at the end of the input.
     fn next_record(&mut self, rec: &mut Record) -> Result<bool>;
+
+    /// Adds a column read at a dotted path into nested values
+    /// (`job.description`), after the header's columns; `false` when this
+    /// input has no such path (or no nested values at all).
+    fn add_column(&mut self, _dotted: &str) -> bool {
+        false
+    }
 }
 
 /// What a non-CSV reader found when opened: its header and its records.
@@ -290,6 +378,9 @@ pub(crate) struct Opened {
     pub header: Vec<String>,
     /// Number of columns.
     pub width: usize,
+    /// Dotted paths one level down in the first record (`job.description`),
+    /// for inputs with nested values.
+    pub nested: Vec<String>,
     /// The records.
     pub reader: Box<dyn RecordReader>,
 }

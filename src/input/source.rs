@@ -4,11 +4,11 @@
 //! objects ([`crate::input::json`]), or an `.xlsx` workbook
 //! ([`crate::input::xlsx`]), and hands out the same [`Record`]s and [`Header`]
 //! lookups for all of them. The format comes from `--input-format`, else from
-//! the file extension ([`InputFormat::from_path`]); stdin is CSV unless told.
+//! the file extension ([`InputFormat::from_path`]); stdin's from its first
+//! bytes ([`InputFormat::from_content`]).
 //!
-//! CSV, TSV and JSON Lines are streamed in batches. A JSON array or a workbook
-//! is parsed whole (one parsed copy in memory, never the file text as well)
-//! and turned into records batch by batch.
+//! Every format streams in batches: CSV, TSV and JSON Lines record by record,
+//! a JSON array element by element, a workbook's sheet row by row.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -28,6 +28,8 @@ struct RecordSource {
     header: Header,
     width: usize,
     note: Option<String>,
+    /// Dotted paths one level down in the first record (JSON).
+    nested: Vec<String>,
     reader: Box<dyn RecordReader>,
     rows: u64,
 }
@@ -41,6 +43,8 @@ enum Inner {
 pub struct Source {
     name: String,
     inner: Inner,
+    /// Whether the format was told from the first bytes (stdin without `--input-format`).
+    is_sniffed: bool,
     /// Raw bytes of the file read so far (shared with its reader), for progress.
     bytes_read: Arc<AtomicU64>,
 }
@@ -77,12 +81,20 @@ impl Source {
     /// When the file cannot be opened or read, is empty, is not valid in its
     /// format, or (workbook) has no sheet named `opts.sheet`.
     pub fn open(path: &str, opts: &ReadOptions) -> Result<Source> {
-        let format = match opts.format {
-            Some(f) => f,
-            None if path == "-" => InputFormat::Csv,
-            None => InputFormat::from_path(path),
-        };
         let counter = Arc::new(AtomicU64::new(0));
+        if opts.format.is_none() && path == "-" {
+            let mut stdin: Box<dyn Read + Send> = Box::new(io::stdin());
+            let (head, format) = sniff_format(&mut stdin, "<stdin>")?;
+            let reader = Box::new(CountingReader {
+                inner: Box::new(io::Cursor::new(head).chain(stdin)),
+                count: Arc::clone(&counter),
+            });
+            let mut source = Source::from_reader("<stdin>", reader, format, opts)?;
+            source.bytes_read = counter;
+            source.is_sniffed = true;
+            return Ok(source);
+        }
+        let format = opts.format.unwrap_or_else(|| InputFormat::from_path(path));
         let mut source = match format {
             #[cfg(feature = "xlsx")]
             InputFormat::Xlsx if path != "-" => {
@@ -94,8 +106,9 @@ impl Source {
                     io::BufReader::new(file),
                     opts.sheet.as_deref(),
                     opts.has_headers,
+                    opts.zip_limits,
                 )?;
-                // The sheet is read whole: all of the file is behind us.
+                // The zip is read by parts, not front to back: progress counts it as read.
                 counter.store(len, Ordering::Relaxed);
                 Source::records(path, format, opened, None)
             }
@@ -168,6 +181,7 @@ impl Source {
                 return Ok(Source {
                     name: name.to_string(),
                     inner: Inner::Csv(Box::new(CsvSource::from_reader(name, reader, &opts)?)),
+                    is_sniffed: false,
                     bytes_read: Arc::default(),
                 });
             }
@@ -185,7 +199,13 @@ impl Source {
             }
             #[cfg(feature = "xlsx")]
             InputFormat::Xlsx => (
-                crate::input::xlsx::open(name, reader, opts.sheet.as_deref(), opts.has_headers)?,
+                crate::input::xlsx::open(
+                    name,
+                    reader,
+                    opts.sheet.as_deref(),
+                    opts.has_headers,
+                    opts.zip_limits,
+                )?,
                 None,
             ),
             #[cfg(not(feature = "xlsx"))]
@@ -207,9 +227,11 @@ impl Source {
                 header: Header::new(name, opened.header),
                 width: opened.width,
                 note,
+                nested: opened.nested,
                 reader: opened.reader,
                 rows: 0,
             }),
+            is_sniffed: false,
             bytes_read: Arc::default(),
         }
     }
@@ -236,6 +258,36 @@ impl Source {
             Inner::Csv(_) => InputFormat::Csv,
             Inner::Records(r) => r.format,
         }
+    }
+
+    /// Whether the format was told from the input's first bytes (stdin without
+    /// `--input-format`): worth saying which one was read.
+    pub fn is_format_sniffed(&self) -> bool {
+        self.is_sniffed
+    }
+
+    /// Dotted paths one level down in the first record of a JSON input
+    /// (`job.description`); empty for other formats.
+    pub fn nested_paths(&self) -> &[String] {
+        match &self.inner {
+            Inner::Csv(_) => &[],
+            Inner::Records(r) => &r.nested,
+        }
+    }
+
+    /// Adds a column read at a dotted path into the nested objects of a JSON
+    /// input (`job.description`), named by that path; its 0-based index, or
+    /// `None` when the first object has no value there (or the input is not JSON).
+    pub fn add_nested_column(&mut self, dotted: &str) -> Option<usize> {
+        let Inner::Records(r) = &mut self.inner else {
+            return None;
+        };
+        if !r.reader.add_column(dotted) {
+            return None;
+        }
+        r.header.names.push(dotted.to_string());
+        r.width += 1;
+        Some(r.width - 1)
     }
 
     /// The header row and its column lookups.
@@ -350,6 +402,32 @@ impl Source {
         match &self.inner {
             Inner::Csv(c) => c.unbalanced_quote_line(),
             Inner::Records(_) => None,
+        }
+    }
+}
+
+/// Reads the start of `reader` until its format shows ([`InputFormat::from_content`]):
+/// the bytes read (to be read again, in front of the rest) and the format.
+///
+/// # Errors
+///
+/// When reading fails.
+pub fn sniff_format(reader: &mut dyn Read, name: &str) -> Result<(Vec<u8>, InputFormat)> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(name, e)),
+        };
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(format) = InputFormat::from_content(&head, n == 0) {
+            return Ok((head, format));
+        }
+        if n == 0 {
+            // All blank: the CSV reader says the input is empty.
+            return Ok((head, InputFormat::Csv));
         }
     }
 }

@@ -1,0 +1,288 @@
+//! Refusing decompression bombs: how far the parts of a workbook may inflate.
+//!
+//! An `.xlsx` workbook is a zip archive of XML parts. A few kilobytes of zip
+//! can inflate to gigabytes, and the parts popm's workbook reader keeps (the
+//! shared-strings table, the styles) would then take every byte of memory.
+//! [`check_archive`] runs before the workbook is opened: it reads the sizes
+//! the zip's central directory declares, then inflates every XML part once,
+//! counting the bytes (the declared sizes can lie) and stopping at the first
+//! part past a limit. A part may inflate to at most [`ZipLimits::max_unzipped`]
+//! bytes, and, once past [`RATIO_GRACE_BYTES`], to at most
+//! [`ZipLimits::max_ratio`] times its compressed size.
+
+#[cfg(feature = "xlsx")]
+use std::io::{Read, Seek, SeekFrom};
+
+#[cfg(feature = "xlsx")]
+use crate::error::{Error, Result};
+
+/// Default most bytes one part of a workbook may inflate to: 1 GiB.
+pub const DEFAULT_MAX_UNZIPPED: u64 = 1 << 30;
+
+/// Default most times its compressed size a part may inflate to. Workbook XML
+/// compresses 5–20 times; deflate cannot go past about 1,030.
+pub const DEFAULT_MAX_RATIO: u64 = 100;
+
+/// The ratio is not checked for parts smaller than this (tiny parts of
+/// repeated markup compress well and hold nothing).
+pub const RATIO_GRACE_BYTES: u64 = 1 << 20;
+
+/// How far the parts of a workbook may inflate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZipLimits {
+    /// Most bytes one part may inflate to (`--max-unzipped-size`).
+    pub max_unzipped: u64,
+    /// Most times its compressed size one part may inflate to (`--max-unzip-ratio`).
+    pub max_ratio: u64,
+}
+
+impl Default for ZipLimits {
+    fn default() -> Self {
+        ZipLimits {
+            max_unzipped: DEFAULT_MAX_UNZIPPED,
+            max_ratio: DEFAULT_MAX_RATIO,
+        }
+    }
+}
+
+/// Parses a size such as `500M`, `2G`, `1GiB` or `1048576` (bytes; K, M, G
+/// and T are powers of 1024).
+///
+/// # Errors
+///
+/// When the text is not a number with an optional unit.
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("{text:?} is not a size: use bytes or 500M, 2G ...")),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size: use bytes or 500M, 2G ..."))
+}
+
+#[cfg(feature = "xlsx")]
+/// A byte count for messages: `1.0 GiB`, `300.0 MiB`, `12 KiB`, `900 bytes`.
+fn human(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size as f64);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+#[cfg(feature = "xlsx")]
+/// Whether popm's workbook reader may read this part (and so it must be checked).
+fn is_read_part(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".xml") || lower.ends_with(".rels")
+}
+
+#[cfg(feature = "xlsx")]
+/// Checks the parts of the zip archive in `rs` against `limits` (see the
+/// module docs); `rs` is left at its start. A file that is not a readable zip
+/// passes: the workbook reader then says what is wrong with it.
+///
+/// # Errors
+///
+/// When a part declares or really inflates past a limit: the message names
+/// the file (`name`), the part, the limit and the flag that raises it.
+pub fn check_archive<RS: Read + Seek>(name: &str, rs: &mut RS, limits: ZipLimits) -> Result<()> {
+    let file_len = rs.seek(SeekFrom::End(0)).map_err(|e| Error::io(name, e))?;
+    rs.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(name, e))?;
+    let checked = check_parts(name, &mut *rs, file_len, limits);
+    rs.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(name, e))?;
+    checked
+}
+
+#[cfg(feature = "xlsx")]
+fn check_parts<RS: Read + Seek>(
+    name: &str,
+    rs: RS,
+    file_len: u64,
+    limits: ZipLimits,
+) -> Result<()> {
+    let Ok(mut archive) = zip::ZipArchive::new(rs) else {
+        return Ok(());
+    };
+    // The sizes the central directory declares, before anything is inflated.
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let part = Part {
+            name: entry.name().to_string(),
+            compressed: entry.compressed_size().min(file_len).max(1),
+        };
+        part.check(name, entry.size(), limits, "declares that it unzips to")?;
+        if is_read_part(&part.name) {
+            parts.push((i, part));
+        }
+    }
+    // What each part really inflates to, counted as it streams by.
+    let mut chunk = vec![0u8; 1 << 16];
+    for (i, part) in parts {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let mut total = 0u64;
+        loop {
+            let n = match entry.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // A damaged part: the workbook reader reports it.
+                Err(_) => break,
+            };
+            total += n as u64;
+            part.check(name, total, limits, "unzips to more than")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "xlsx")]
+/// A part of the archive, as far as the limits need it.
+struct Part {
+    name: String,
+    /// Compressed size (at least 1, at most the file's size).
+    compressed: u64,
+}
+
+#[cfg(feature = "xlsx")]
+impl Part {
+    /// Checks `unzipped` bytes of this part against `limits`; `what` says
+    /// whether they are declared or counted.
+    fn check(&self, file: &str, unzipped: u64, limits: ZipLimits, what: &str) -> Result<()> {
+        let is_too_big = unzipped > limits.max_unzipped;
+        let ratio_limit = self.compressed.saturating_mul(limits.max_ratio);
+        let is_too_dense = unzipped > RATIO_GRACE_BYTES && unzipped > ratio_limit;
+        if !(is_too_big || is_too_dense) {
+            return Ok(());
+        }
+        let limit = if is_too_big {
+            format!(
+                "past the limit of {} a part (--max-unzipped-size {})",
+                human(limits.max_unzipped),
+                limits.max_unzipped
+            )
+        } else {
+            format!(
+                "more than {} times its compressed {}, the limit (--max-unzip-ratio {})",
+                limits.max_ratio,
+                human(self.compressed),
+                limits.max_ratio
+            )
+        };
+        Err(Error::input(
+            "xlsx",
+            file,
+            None,
+            format!(
+                "refusing the workbook: its part {:?} {what} {}, {limit}. A file this \
+                 compressed is likely a decompression bomb; if you trust it, raise the limit \
+                 with the flag named",
+                self.name,
+                human(unzipped)
+            ),
+        ))
+    }
+}
+
+#[cfg(all(test, feature = "xlsx"))]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+    use zip::write::SimpleFileOptions;
+
+    /// A zip holding `parts` (name, content), deflated.
+    fn archive(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in parts {
+            zip.start_file(*name, opts).unwrap();
+            zip.write_all(content).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn check(bytes: Vec<u8>, limits: ZipLimits) -> Result<()> {
+        check_archive("b.xlsx", &mut Cursor::new(bytes), limits)
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size(" 3 kb "), Ok(3 << 10));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1.5G").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn ordinary_parts_pass() {
+        let text: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("<c r=\"A{i}\"><v>{}</v></c>", i * 7919 % 10007).into_bytes())
+            .collect();
+        let bytes = archive(&[("xl/worksheets/sheet1.xml", &text), ("media/x.png", b"png")]);
+        check(bytes, ZipLimits::default()).unwrap();
+    }
+
+    #[test]
+    fn a_dense_part_is_refused_by_its_ratio() {
+        let zeros = vec![b' '; 8 << 20];
+        let bytes = archive(&[("xl/sharedStrings.xml", &zeros)]);
+        assert!(bytes.len() < 64 << 10, "{}", bytes.len());
+        let e = check(bytes.clone(), ZipLimits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("b.xlsx: refusing the workbook: its part \"xl/sharedStrings.xml\"")
+                && e.contains("--max-unzip-ratio 100"),
+            "{e}"
+        );
+        let loose = ZipLimits {
+            max_ratio: 2000,
+            ..ZipLimits::default()
+        };
+        check(bytes, loose).unwrap();
+    }
+
+    #[test]
+    fn a_big_part_is_refused_by_its_size() {
+        let text = vec![b'x'; 3 << 20];
+        let bytes = archive(&[("xl/worksheets/sheet1.xml", &text)]);
+        let small = ZipLimits {
+            max_unzipped: 2 << 20,
+            max_ratio: 10_000,
+        };
+        let e = check(bytes, small).unwrap_err().to_string();
+        assert!(
+            e.contains("\"xl/worksheets/sheet1.xml\"")
+                && e.contains("past the limit of 2.0 MiB a part (--max-unzipped-size 2097152)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn not_a_zip_passes_to_the_reader() {
+        check(b"id,description\n".to_vec(), ZipLimits::default()).unwrap();
+    }
+}
