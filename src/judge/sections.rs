@@ -48,6 +48,10 @@ pub const MAX_EXTRA_WORDS: usize = 3;
 /// Words a heading line ending in a colon may have in all.
 pub const MAX_COLON_HEADING_WORDS: usize = 10;
 
+/// How far before a colon inside a line the sentence it ends may start, for
+/// that sentence to be read as an inline heading (a heading and its extra words).
+pub const INLINE_HEADING_BYTES: usize = 160;
+
 /// Weight of a match in a section that describes the company, benefits, the
 /// application or legal matters rather than the job.
 pub const BOILERPLATE_WEIGHT: f64 = 0.0;
@@ -358,6 +362,9 @@ impl SectionDetector {
     /// `end`: a heading cue that starts a sentence and is followed by a colon
     /// ("… to give life. Job description: Champion …"), as in postings
     /// flattened to one line. Its start and the section it opens.
+    ///
+    /// Colons are far rarer than sentence ends: each colon is taken in turn and
+    /// the sentence it ends is looked at, within [`INLINE_HEADING_BYTES`].
     fn next_inline_heading(
         &self,
         text: &str,
@@ -367,32 +374,31 @@ impl SectionDetector {
         let b = text.as_bytes();
         let mut at = from + 1;
         while at < end {
-            let p = at + memchr::memchr3(b'.', b'!', b'?', &b[at..end])?;
-            at = p + 1;
+            let colon = at + memchr::memchr(b':', &b[at..end])?;
+            at = colon + 1;
+            let window = colon.saturating_sub(INLINE_HEADING_BYTES).max(from + 1);
+            let Some(p) = memchr::memrchr3(b'.', b'!', b'?', &b[window..colon]).map(|k| window + k)
+            else {
+                continue;
+            };
             let s = p + 2;
-            if b.get(p + 1) != Some(&b' ') || s >= end || !is_word_byte(b[s]) {
+            if b.get(p + 1) != Some(&b' ') || s >= colon || !is_word_byte(b[s]) {
                 continue;
             }
-            let Some((pattern, len)) = self.longest_cue(&b[s..end]) else {
+            let Some((pattern, len)) = self.longest_cue(&b[s..colon]) else {
                 continue;
             };
             let e = s + len;
-            if e < end && is_word_byte(b[e]) {
+            if e < colon && is_word_byte(b[e]) {
                 continue;
             }
             let (_, kind, fit) = self.cues[pattern];
-            let rest = &text[e..end];
-            let Some(colon) = rest.find(':') else {
-                continue;
-            };
             let extra = match fit {
                 Alone => 0,
                 Lead => MAX_EXTRA_WORDS,
             };
-            let words = &rest[..colon];
-            if !words.contains(['.', '!', '?', ',', ';'])
-                && count_words_up_to(words, extra + 1) <= extra
-            {
+            let words = &text[e..colon];
+            if !words.contains([',', ';', ':']) && count_words_up_to(words, extra + 1) <= extra {
                 return Some((s, kind));
             }
         }
