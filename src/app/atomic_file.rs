@@ -1,12 +1,140 @@
-//! Writing a whole output file at once: to a temporary file beside the target,
-//! renamed into place only when everything was written (`-` is stdout).
+//! Writing an output file at once: to a temporary file beside the target,
+//! renamed into place only when everything was written (`-` is stdout; a
+//! FIFO or device is written directly).
 
-use std::io::{BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use super::interrupt;
+
+/// Output destination: stdout, a temporary file renamed into place, or a non-regular file.
+pub enum Sink {
+    /// Standard output.
+    Stdout(BufWriter<io::Stdout>),
+    /// A temporary file beside the target, renamed into place by [`Sink::finish`].
+    Temp {
+        /// The temporary file.
+        writer: BufWriter<tempfile::NamedTempFile>,
+        /// Where it goes.
+        target: PathBuf,
+    },
+    /// A file that is not a regular file (a FIFO, `/dev/null`), written directly.
+    Direct(BufWriter<File>, PathBuf),
+}
+
+impl Sink {
+    /// Opens the output: `None` or `-` is stdout.
+    pub fn open(path: Option<&Path>) -> Result<Sink> {
+        let Some(path) = path else {
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        };
+        if path.as_os_str() == "-" {
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        }
+        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if is_special {
+            let f = File::create(path)
+                .with_context(|| format!("cannot open output {}", path.display()))?;
+            return Ok(Sink::Direct(BufWriter::new(f), path.to_path_buf()));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: {} is not a directory (it is a file)",
+                path.display(),
+                dir.display()
+            );
+        }
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: the directory {} does not exist; create it first",
+                path.display(),
+                dir.display()
+            );
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".popm-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .with_context(|| {
+                format!(
+                    "cannot create a temporary file in {} for the output",
+                    dir.display()
+                )
+            })?;
+        // A temporary file is private (0600); the output gets the target's
+        // permissions when it replaces one, else the usual 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+        }
+        interrupt::guard_temp_file(tmp.path());
+        Ok(Sink::Temp {
+            writer: BufWriter::with_capacity(1 << 16, tmp),
+            target: path.to_path_buf(),
+        })
+    }
+
+    /// The output's name for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Sink::Stdout(_) => "<stdout>".to_string(),
+            Sink::Temp { target, .. } | Sink::Direct(_, target) => target.display().to_string(),
+        }
+    }
+
+    /// Whether the output is a terminal.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Sink::Stdout(_)) && io::stdout().is_terminal()
+    }
+
+    /// Where the bytes go.
+    pub fn writer(&mut self) -> &mut (dyn Write + Send) {
+        match self {
+            Sink::Stdout(w) => w,
+            Sink::Temp { writer, .. } => writer,
+            Sink::Direct(w, _) => w,
+        }
+    }
+
+    /// Flushes and, for a temporary file, syncs and renames it into place.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush().context("cannot write to stdout")?,
+            Sink::Direct(mut w, p) => w
+                .flush()
+                .with_context(|| format!("cannot write {}", p.display()))?,
+            Sink::Temp { writer, target } => {
+                let tmp = writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                tmp.as_file()
+                    .sync_all()
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                tmp.persist(&target)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("cannot move the output into {}", target.display()))?;
+                interrupt::release_temp_file();
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Writes `write`'s bytes to `path` (`-`: stdout); an error or Ctrl-C leaves
 /// `path` as it was and no temporary file behind.
@@ -14,46 +142,16 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    if path.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
-        write(&mut out).context("cannot write to stdout")?;
-        return out.flush().context("cannot write to stdout");
-    }
-    let dir: PathBuf = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {}: the directory {} does not exist; create it first",
-            path.display(),
-            dir.display()
-        );
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".popm-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
-    }
+    let mut sink = Sink::open(Some(path))?;
     interrupt::install();
-    interrupt::guard_temp_file(tmp.path());
-    let mut w = BufWriter::with_capacity(1 << 16, tmp);
-    let written = write(&mut w).and_then(|()| w.flush());
-    let result = written
-        .map_err(anyhow::Error::from)
-        .and_then(|()| w.into_inner().map_err(|e| e.into_error().into()))
-        .and_then(|tmp| {
-            tmp.as_file().sync_all()?;
-            tmp.persist(path).map_err(|e| e.error.into())
-        })
-        .map(|_| ())
-        .with_context(|| format!("cannot write {}", path.display()));
-    interrupt::release_temp_file();
-    result
+    let name = sink.name();
+    match write(sink.writer()) {
+        Ok(()) => sink.finish(),
+        Err(e) => {
+            // Dropping the temporary file deletes it.
+            drop(sink);
+            interrupt::release_temp_file();
+            Err(anyhow::Error::from(e).context(format!("cannot write {name}")))
+        }
+    }
 }

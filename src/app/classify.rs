@@ -1,13 +1,11 @@
 //! `popm classify`: CSV in, one result row per posting out, in input order.
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use popm::io::XlsxWriter;
 use popm::io::{
     decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record, RecordTexts,
@@ -19,6 +17,7 @@ use popm::report::summary::Tally;
 use popm::{run_ordered, thread_pool};
 use popm::{Classifier, Label, LabelCounts};
 
+use super::atomic_file::Sink;
 use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
 use crate::cli::{ClassifyArgs, FormatArg};
@@ -41,124 +40,6 @@ struct RowOut {
     label: Option<Label>,
     confidence: f64,
     warnings: Vec<String>,
-}
-
-/// Output destination: stdout, a temporary file renamed into place, or a non-regular file.
-enum Sink {
-    Stdout(BufWriter<io::Stdout>),
-    Temp {
-        writer: BufWriter<tempfile::NamedTempFile>,
-        target: PathBuf,
-    },
-    Direct(BufWriter<File>, PathBuf),
-}
-
-impl Sink {
-    fn open(path: Option<&Path>) -> Result<Sink> {
-        let Some(path) = path else {
-            return Ok(Sink::Stdout(BufWriter::with_capacity(
-                1 << 16,
-                io::stdout(),
-            )));
-        };
-        if path.as_os_str() == "-" {
-            return Ok(Sink::Stdout(BufWriter::with_capacity(
-                1 << 16,
-                io::stdout(),
-            )));
-        }
-        let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
-        if is_special {
-            let f = File::create(path)
-                .with_context(|| format!("cannot open output {}", path.display()))?;
-            return Ok(Sink::Direct(BufWriter::new(f), path.to_path_buf()));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if dir.exists() && !dir.is_dir() {
-            anyhow::bail!(
-                "cannot write {}: {} is not a directory (it is a file)",
-                path.display(),
-                dir.display()
-            );
-        }
-        if !dir.is_dir() {
-            anyhow::bail!(
-                "cannot write {}: the directory {} does not exist; create it first",
-                path.display(),
-                dir.display()
-            );
-        }
-        let tmp = tempfile::Builder::new()
-            .prefix(".popm-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "cannot create a temporary file in {} for the output",
-                    dir.display()
-                )
-            })?;
-        // A temporary file is private (0600); the output gets the target's
-        // permissions when it replaces one, else the usual 0644.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
-        }
-        interrupt::guard_temp_file(tmp.path());
-        Ok(Sink::Temp {
-            writer: BufWriter::with_capacity(1 << 16, tmp),
-            target: path.to_path_buf(),
-        })
-    }
-
-    fn name(&self) -> String {
-        match self {
-            Sink::Stdout(_) => "<stdout>".to_string(),
-            Sink::Temp { target, .. } | Sink::Direct(_, target) => target.display().to_string(),
-        }
-    }
-
-    fn is_terminal(&self) -> bool {
-        matches!(self, Sink::Stdout(_)) && io::stdout().is_terminal()
-    }
-
-    /// Where the bytes go.
-    fn writer(&mut self) -> &mut (dyn Write + Send) {
-        match self {
-            Sink::Stdout(w) => w,
-            Sink::Temp { writer, .. } => writer,
-            Sink::Direct(w, _) => w,
-        }
-    }
-
-    /// Flushes and, for a temporary file, syncs and renames it into place.
-    fn finish(self) -> Result<()> {
-        match self {
-            Sink::Stdout(mut w) => w.flush().context("cannot write to stdout")?,
-            Sink::Direct(mut w, p) => w
-                .flush()
-                .with_context(|| format!("cannot write {}", p.display()))?,
-            Sink::Temp { writer, target } => {
-                let tmp = writer
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .with_context(|| format!("cannot write {}", target.display()))?;
-                tmp.as_file()
-                    .sync_all()
-                    .with_context(|| format!("cannot write {}", target.display()))?;
-                tmp.persist(&target)
-                    .map_err(|e| e.error)
-                    .with_context(|| format!("cannot move the output into {}", target.display()))?;
-                interrupt::release_temp_file();
-            }
-        }
-        Ok(())
-    }
 }
 
 /// `popm classify`'s flags, checked once and turned into what the run needs
