@@ -35,6 +35,16 @@ pub struct ColumnChoice {
     pub ignore: Vec<String>,
 }
 
+impl ColumnChoice {
+    /// Whether `--ignore-cols` names column `i` (0-based) of a header `names`.
+    fn ignores(&self, i: usize, names: &[String]) -> bool {
+        self.ignore.iter().any(|c| match ColumnSel::parse(c) {
+            ColumnSel::Index(n) => n == i + 1,
+            ColumnSel::Name(n) => names.get(i).is_some_and(|h| h.eq_ignore_ascii_case(&n)),
+        })
+    }
+}
+
 /// Where the columns of one input are.
 #[derive(Debug, Clone)]
 pub struct ColumnPlan {
@@ -138,6 +148,18 @@ fn find_by_word(
     }
 }
 
+/// The error for two headers that could both be the text (`find_by_word`'s `Err`).
+fn two_texts(source: &str, names: &[String], i: usize, j: usize) -> Error {
+    Error::usage(format!(
+        "{source}: two columns could be the posting's text, {:?} (column {}) and {:?} \
+         (column {}); choose one with --text-col NAME (or its number)",
+        names[i],
+        i + 1,
+        names[j],
+        j + 1
+    ))
+}
+
 /// The first of `paths` (dotted, one level down) whose last key folds to one
 /// of `names`, tried in order.
 fn find_nested<'a>(paths: &'a [String], names: &[&str]) -> Option<&'a str> {
@@ -163,12 +185,7 @@ impl ColumnPlan {
     /// headers could be the text (the message names both and `--text-col`).
     pub fn resolve(src: &mut Source, args: &ColumnChoice) -> Result<ColumnPlan> {
         let headers = src.headers().to_vec();
-        let ignored = |i: usize| {
-            args.ignore.iter().any(|c| match ColumnSel::parse(c) {
-                ColumnSel::Index(n) => n == i + 1,
-                ColumnSel::Name(n) => headers.get(i).is_some_and(|h| h.eq_ignore_ascii_case(&n)),
-            })
-        };
+        let ignored = |i: usize| args.ignores(i, &headers);
         let mut notes = Vec::new();
         let text: Vec<usize> = match &args.text {
             Some(cols) => cols
@@ -190,22 +207,7 @@ impl ColumnPlan {
                 .find_column(ID_COLUMN_NAMES)
                 .or_else(|| Self::find_one_down(src, ID_COLUMN_NAMES, "id", &mut notes)),
         };
-        let text_names = text
-            .iter()
-            .map(|&i| {
-                src.headers()
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| format!("column {}", i + 1))
-            })
-            .collect();
-        Ok(ColumnPlan {
-            text,
-            text_names,
-            title,
-            id,
-            notes,
-        })
+        Ok(ColumnPlan::assemble(text, title, id, src.headers(), notes))
     }
 
     /// Finds the columns of an input with this header (a data frame's column
@@ -229,12 +231,7 @@ impl ColumnPlan {
     /// which argument to give.
     pub fn for_header(header: &Header, args: &ColumnChoice) -> Result<ColumnPlan> {
         let names = header.names();
-        let ignored = |i: usize| {
-            args.ignore.iter().any(|c| match ColumnSel::parse(c) {
-                ColumnSel::Index(n) => n == i + 1,
-                ColumnSel::Name(n) => names.get(i).is_some_and(|h| h.eq_ignore_ascii_case(&n)),
-            })
-        };
+        let ignored = |i: usize| args.ignores(i, names);
         let text: Vec<usize> = match &args.text {
             Some(cols) => cols
                 .split(',')
@@ -256,17 +253,7 @@ impl ColumnPlan {
                             header.column_list()
                         )))
                     }
-                    Err((i, j)) => {
-                        return Err(Error::usage(format!(
-                            "{}: two columns could be the posting's text, {:?} (column {}) and \
-                             {:?} (column {}); choose one with --text-col NAME (or its number)",
-                            header.source(),
-                            names[i],
-                            i + 1,
-                            names[j],
-                            j + 1
-                        )))
-                    }
+                    Err((i, j)) => return Err(two_texts(header.source(), names, i, j)),
                 },
             },
         };
@@ -283,6 +270,17 @@ impl ColumnPlan {
             Some(c) => Some(header.resolve(&ColumnSel::parse(c), "--id-col")?),
             None => header.find_column(ID_COLUMN_NAMES),
         };
+        Ok(ColumnPlan::assemble(text, title, id, names, Vec::new()))
+    }
+
+    /// The plan of these columns of an input whose header is `names`.
+    fn assemble(
+        text: Vec<usize>,
+        title: Option<usize>,
+        id: Option<usize>,
+        names: &[String],
+        notes: Vec<String>,
+    ) -> ColumnPlan {
         let text_names = text
             .iter()
             .map(|&i| {
@@ -292,13 +290,13 @@ impl ColumnPlan {
                     .unwrap_or_else(|| format!("column {}", i + 1))
             })
             .collect();
-        Ok(ColumnPlan {
+        ColumnPlan {
             text,
             text_names,
             title,
             id,
-            notes: Vec::new(),
-        })
+            notes,
+        }
     }
 
     /// The text column by name: a known name, else the one header holding a
@@ -334,18 +332,7 @@ impl ColumnPlan {
         match find_by_word(src.headers(), TEXT_HEADER_WORDS, ignored) {
             Ok(Some(i)) => return Ok(i),
             Ok(None) => {}
-            Err((i, j)) => {
-                let h = src.headers();
-                return Err(Error::usage(format!(
-                    "{}: two columns could be the posting's text, {:?} (column {}) and {:?} \
-                     (column {}); choose one with --text-col NAME (or its number)",
-                    src.name(),
-                    h[i],
-                    i + 1,
-                    h[j],
-                    j + 1
-                )));
-            }
+            Err((i, j)) => return Err(two_texts(src.name(), src.headers(), i, j)),
         }
         if let Some(j) = Self::find_one_down(src, TEXT_COLUMN_NAMES, "text", notes) {
             return Ok(j);
