@@ -16,6 +16,8 @@
 //! reading and writing figures add up as times: the last line is the two
 //! threads' work done one after the other on one core.
 
+mod common;
+
 use std::borrow::Cow;
 use std::fs::File;
 use std::hint::black_box;
@@ -29,9 +31,6 @@ use popm::io::{
 use popm::{Classifier, Label, Lexicon};
 use rayon::prelude::*;
 
-/// The smallest corpus timed: the bundled samples are repeated up to this size.
-const MIN_BYTES: usize = 20 << 20;
-
 /// Rows handed to the writer at a time, as `classify` hands over a batch.
 const WRITE_BATCH: usize = 1024;
 
@@ -40,7 +39,7 @@ const BLOCKS_PER_CALL: usize = 2;
 const BLOCK_BYTES: usize = 128 * 1024;
 
 fn main() {
-    let (corpus, name) = load_corpus();
+    let (corpus, name) = common::load_corpus();
     // Read by `Box<dyn Read + 'static>` sources, as a file would be.
     let corpus: &'static [u8] = Vec::leak(corpus);
     let rounds: usize = std::env::var("POPM_ROUNDS")
@@ -239,31 +238,6 @@ fn median(rounds: usize, mut f: impl FnMut()) -> Duration {
         .collect();
     times.sort();
     times[times.len() / 2]
-}
-
-/// The corpus named by `POPM_CORPUS`, or the bundled samples repeated.
-fn load_corpus() -> (Vec<u8>, String) {
-    if let Ok(path) = std::env::var("POPM_CORPUS") {
-        return match std::fs::read(&path) {
-            Ok(data) => (data, path),
-            Err(e) => fail(&format!("POPM_CORPUS={path}: {e}")),
-        };
-    }
-    let samples = include_bytes!("../samples/postings.csv");
-    let header_end = samples
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(samples.len(), |p| p + 1);
-    let (header, rows) = samples.split_at(header_end);
-    let mut data = header.to_vec();
-    while data.len() < MIN_BYTES {
-        data.extend_from_slice(rows);
-        if !data.ends_with(b"\n") {
-            data.push(b'\n');
-        }
-    }
-    let name = format!("samples/postings.csv repeated to {} MB", MIN_BYTES >> 20);
-    (data, name)
 }
 
 fn fail(message: &str) -> ! {

@@ -15,6 +15,8 @@
 //! `POPM_ROUNDS` sets the rounds (default 5). The corpus is CSV with a
 //! `description` column and, optionally, a `title` column.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -27,9 +29,6 @@ use popm::{Classifier, Lexicon, Posting};
 
 /// The corpus's field delimiter (`make_corpus.py` and the samples write commas).
 const DELIMITER: u8 = b',';
-
-/// The smallest corpus timed: the bundled samples are repeated up to this size.
-const MIN_BYTES: usize = 20 << 20;
 
 /// How far one pass goes, in pipeline order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +73,7 @@ struct Columns {
 }
 
 fn main() {
-    let (corpus, name) = load_corpus();
+    let (corpus, name) = common::load_corpus();
     let rounds = std::env::var("POPM_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -114,34 +113,6 @@ fn main() {
             mb / median
         );
     }
-}
-
-/// The corpus named by `POPM_CORPUS`, or the bundled samples repeated.
-fn load_corpus() -> (Vec<u8>, String) {
-    if let Ok(path) = std::env::var("POPM_CORPUS") {
-        match std::fs::read(&path) {
-            Ok(data) => return (data, path),
-            Err(e) => {
-                eprintln!("POPM_CORPUS={path}: {e}");
-                std::process::exit(2);
-            }
-        }
-    }
-    let samples = include_bytes!("../samples/postings.csv");
-    let header_end = samples
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(samples.len(), |p| p + 1);
-    let (header, rows) = samples.split_at(header_end);
-    let mut data = header.to_vec();
-    while data.len() < MIN_BYTES {
-        data.extend_from_slice(rows);
-        if !data.ends_with(b"\n") {
-            data.push(b'\n');
-        }
-    }
-    let name = format!("samples/postings.csv repeated to {} MB", MIN_BYTES >> 20);
-    (data, name)
 }
 
 /// The description and title columns of the corpus's header.
