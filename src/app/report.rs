@@ -25,14 +25,7 @@ fn lexicon_line(data: &ReportData) -> String {
 
 /// Runs `popm report`.
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
-    let files = if args.files.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.files.clone()
-    };
-    if files.iter().filter(|f| *f == "-").count() > 1 {
-        bail!("stdin (`-`) can be read only once");
-    }
+    let files = super::summary::result_files(&args.files)?;
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     if output.as_os_str() == "-" && std::io::stdout().is_terminal() {
         bail!("the report is a whole HTML page: write it with -o report.html (or redirect stdout)");

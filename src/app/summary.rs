@@ -15,16 +15,21 @@ use crate::cli::SummaryArgs;
 /// Width of the longest histogram bar, in characters.
 const BAR_WIDTH: usize = 40;
 
-/// Runs `popm summary`.
-pub fn run(args: SummaryArgs) -> Result<ExitCode> {
-    let files = if args.files.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.files.clone()
-    };
+/// The result files to read: `files`, or stdin when none is given; stdin at most once.
+pub fn result_files(files: &[String]) -> Result<Vec<String>> {
     if files.iter().filter(|f| *f == "-").count() > 1 {
         bail!("stdin (`-`) can be read only once");
     }
+    Ok(if files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        files.to_vec()
+    })
+}
+
+/// Runs `popm summary`.
+pub fn run(args: SummaryArgs) -> Result<ExitCode> {
+    let files = result_files(&args.files)?;
     let encoding = EncodingChoice::parse(&args.encoding)?;
     let lexicon = load_lexicon(&args.lexicon)?;
     let mut tally = Tally::new();

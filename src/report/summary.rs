@@ -447,20 +447,14 @@ fn read_origin(
     lexicon: &Lexicon,
     warn: &mut dyn FnMut(String),
 ) -> Result<Tally> {
-    let (path, mut reader): (Option<&str>, Box<dyn Read + Send>) = match origin {
+    let (path, reader): (Option<&str>, Box<dyn Read + Send>) = match origin {
         Origin::Path(p) => (
             Some(p),
             Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
         ),
         Origin::Reader(r) => (None, r),
     };
-    let (head, format) = sniff_format(&mut reader, name)?;
-    let opts = ReadOptions {
-        encoding,
-        format: Some(format),
-        ..ReadOptions::default()
-    };
-    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+    let (format, opts, reader) = open_result(reader, name, encoding)?;
     let index = CategoryIndex::new(lexicon);
     let mut tally = Tally::new();
     match format {
@@ -513,6 +507,22 @@ pub(crate) fn note_encoding(src: &Source, warn: &mut dyn FnMut(String)) {
     if let Some(note) = src.encoding_note() {
         warn(format!("{}: {note}", src.name()));
     }
+}
+
+/// A result opened for reading: its format, told from its first bytes; the
+/// read options for it; and the reader with those bytes put back in front.
+pub(crate) fn open_result(
+    mut reader: Box<dyn Read + Send>,
+    name: &str,
+    encoding: EncodingChoice,
+) -> Result<(InputFormat, ReadOptions, Box<dyn Read + Send>)> {
+    let (head, format) = sniff_format(&mut reader, name)?;
+    let opts = ReadOptions {
+        encoding,
+        format: Some(format),
+        ..ReadOptions::default()
+    };
+    Ok((format, opts, Box::new(Cursor::new(head).chain(reader))))
 }
 
 /// Reads the start of `reader` until its format shows ([`InputFormat::from_content`]):

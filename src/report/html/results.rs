@@ -9,21 +9,21 @@
 //! taken from the lexicon.
 
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::Read;
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::input::decode::EncodingChoice;
-use crate::input::{InputFormat, ReadOptions, Source};
+use crate::input::{InputFormat, Source};
 use crate::lexicon::{Lexicon, Role};
 use crate::output::evidence_cell::parse_compact_evidence;
 use crate::output::OUTPUT_COLUMNS;
 #[cfg(feature = "xlsx")]
 use crate::report::summary::read_all;
 use crate::report::summary::{
-    field, for_each_record, note_encoding, parse_label, parse_number, required_columns,
-    sniff_format, CategoryIndex, NOT_IN_LEXICON,
+    field, for_each_record, note_encoding, open_result, parse_label, parse_number,
+    required_columns, CategoryIndex, NOT_IN_LEXICON,
 };
 #[cfg(feature = "xlsx")]
 use crate::report::summary::{postings_sheets, Workbook};
@@ -66,7 +66,7 @@ pub fn read_results_into(
     warn: &mut dyn FnMut(String),
     data: &mut ReportData,
 ) -> Result<()> {
-    let (name, mut reader): (String, Box<dyn Read + Send>) = if path == "-" {
+    let (name, reader): (String, Box<dyn Read + Send>) = if path == "-" {
         ("<stdin>".to_string(), Box::new(std::io::stdin()))
     } else {
         (
@@ -74,13 +74,7 @@ pub fn read_results_into(
             Box::new(File::open(path).map_err(|e| Error::io(path, e))?),
         )
     };
-    let (head, format) = sniff_format(&mut reader, &name)?;
-    let opts = ReadOptions {
-        encoding,
-        format: Some(format),
-        ..ReadOptions::default()
-    };
-    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+    let (format, opts, reader) = open_result(reader, &name, encoding)?;
     let index = CategoryIndex::new(lexicon);
     match format {
         #[cfg(not(feature = "xlsx"))]
