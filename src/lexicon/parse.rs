@@ -722,10 +722,11 @@ impl Lexicon {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const SMALL: &str = r#"
+    /// A two-category lexicon, also used by the tests of `types`.
+    pub(crate) const SMALL: &str = r#"
 [lexicon]
 name = "t"
 version = "1"

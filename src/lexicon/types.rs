@@ -554,6 +554,7 @@ pub(super) fn check_multiplier(m: f64) -> std::result::Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::parse::tests::SMALL;
 
     #[test]
     fn roles_parse_from_their_names() {
@@ -564,23 +565,6 @@ mod tests {
         assert_eq!("product_manager".parse::<Role>(), Ok(Role::Pm));
         assert!("scrum master".parse::<Role>().is_err());
     }
-
-    const SMALL: &str = r#"
-[[category]]
-name = "backlog"
-role = "po"
-entries = [
-  { phrase = "product backlog", weight = 3 },
-  { phrase = ["user story", "user stories"], weight = 2, note = "x" },
-]
-
-[[category]]
-name = "roadmap"
-role = "pm"
-entries = [
-  { phrase = "roadmap", weight = 2 },
-]
-"#;
 
     #[test]
     fn extend_replaces_forms_and_drops_calibration() {
