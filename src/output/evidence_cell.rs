@@ -305,7 +305,7 @@ pub fn parse_compact_evidence(cell: &str) -> std::result::Result<Vec<CompactItem
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::classify::Classifier;
 
@@ -318,7 +318,8 @@ mod tests {
         }
     }
 
-    fn lex() -> Lexicon {
+    /// A small lexicon with colleague and negation cues (also for the tests of `row`).
+    pub(crate) fn lex() -> Lexicon {
         Lexicon::parse(
             r#"
 [context]

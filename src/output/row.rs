@@ -592,26 +592,7 @@ pub fn evidence_items<'a>(
 mod tests {
     use super::*;
     use crate::classify::Classifier;
-
-    fn lex() -> Lexicon {
-        Lexicon::parse(
-            r#"
-[context]
-colleague = ["work with"]
-[[category]]
-name = "backlog"
-role = "po"
-entries = [{ phrase = "product backlog", weight = 3 }, { phrase = "user stories", weight = 2 }]
-[[category]]
-name = "role-name"
-role = "pm"
-kind = "role-name"
-entries = [{ phrase = "product manager", weight = 5 }]
-"#,
-            "t",
-        )
-        .unwrap()
-    }
+    use crate::output::evidence_cell::tests::lex;
 
     fn classify(text: &str) -> (Classification, Lexicon) {
         let c = Classifier::new(lex()).unwrap();
