@@ -429,9 +429,19 @@ mod tests {
     }
 
     fn read(sheet: Option<&str>, has_headers: bool) -> Result<(Vec<String>, Vec<Record>)> {
+        read_sheet("w.xlsx", workbook(), sheet, has_headers)
+    }
+
+    /// The header and records of a sheet of a workbook.
+    fn read_sheet(
+        name: &str,
+        bytes: Vec<u8>,
+        sheet: Option<&str>,
+        has_headers: bool,
+    ) -> Result<(Vec<String>, Vec<Record>)> {
         let o = open(
-            "w.xlsx",
-            Box::new(Cursor::new(workbook())),
+            name,
+            Box::new(Cursor::new(bytes)),
             sheet,
             has_headers,
             ZipLimits::default(),
@@ -597,20 +607,7 @@ mod tests {
 
     /// The header and records of a workbook's first sheet.
     fn read_all(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Record>)> {
-        let o = open(
-            name,
-            Box::new(Cursor::new(bytes)),
-            None,
-            true,
-            ZipLimits::default(),
-        )?;
-        let mut reader = o.reader;
-        let mut recs = Vec::new();
-        let mut rec = Record::default();
-        while reader.next_record(&mut rec)? {
-            recs.push(rec.clone());
-        }
-        Ok((o.header, recs))
+        read_sheet(name, bytes, None, true)
     }
 
     #[test]
