@@ -10,7 +10,7 @@
 //! does that on a worker, and [`RecordSplitter::account`] then numbers the
 //! records' lines and rows in input order, which costs nothing per byte.
 //! Splitting a record into its fields and undoing the quote escapes is the
-//! per-byte part: [`split_fields`] runs it on the worker thread that
+//! per-byte part: [`split_fields_in_place`] runs it on the worker thread that
 //! classifies the record. [`RecordSplitter::next_record`] still cuts one
 //! record at a time (a header, or a caller that wants records one by one).
 //!
@@ -522,71 +522,15 @@ fn last_record_end(
 }
 
 /// Splits one raw record from [`RecordSplitter`] into `out`'s fields, undoing
-/// the quoting exactly as the csv crate does.
+/// the quoting exactly as the csv crate does ([`split_fields_in_place`] on a copy).
 pub fn split_fields(raw: &[u8], delimiter: u8, out: &mut ByteRecord) {
-    out.clear();
-    // Only a field with `""` in it is assembled here; others go straight in.
-    let mut assembled = Vec::new();
-    let mut i = 0;
-    loop {
-        if raw.get(i) == Some(&b'"') {
-            i += 1;
-            let mut piece = i;
-            assembled.clear();
-            let mut pieces = false;
-            loop {
-                match memchr(b'"', &raw[i..]) {
-                    // Unclosed: the field runs to the end of the input.
-                    None => {
-                        i = raw.len();
-                        break;
-                    }
-                    Some(k) if raw.get(i + k + 1) == Some(&b'"') => {
-                        assembled.extend_from_slice(&raw[piece..=i + k]);
-                        pieces = true;
-                        i += k + 2;
-                        piece = i;
-                    }
-                    Some(k) => {
-                        // The closing quote; bytes after it up to the delimiter belong to the field.
-                        let close = i + k;
-                        let rest = close + 1;
-                        let next = memchr(delimiter, &raw[rest..]).map_or(raw.len(), |d| rest + d);
-                        if next > rest || pieces {
-                            assembled.extend_from_slice(&raw[piece..close]);
-                            assembled.extend_from_slice(&raw[rest..next]);
-                            out.push_field(&assembled);
-                        } else {
-                            out.push_field(&raw[piece..close]);
-                        }
-                        i = next;
-                        piece = usize::MAX;
-                        break;
-                    }
-                }
-            }
-            if piece != usize::MAX {
-                // Unclosed quote: what was not yet assembled is the rest.
-                assembled.extend_from_slice(&raw[piece..]);
-                out.push_field(&assembled);
-            }
-        } else {
-            let next = memchr(delimiter, &raw[i..]).map_or(raw.len(), |d| i + d);
-            out.push_field(&raw[i..next]);
-            i = next;
-        }
-        if i >= raw.len() {
-            return;
-        }
-        // At a delimiter: another field follows (an empty one at the very end).
-        i += 1;
-    }
+    split_fields_in_place(&mut raw.to_vec(), delimiter, out);
 }
 
-/// [`split_fields`] for a record that may be changed: a quoted field with
-/// `""` in it is unescaped in place in `raw` (it only ever gets shorter)
-/// instead of in a buffer of its own, so a huge field is never held twice
-/// while it is split. The fields in `out` are the same.
+/// Splits one raw record from [`RecordSplitter`] into `out`'s fields, undoing
+/// the quoting exactly as the csv crate does. A quoted field with `""` in it
+/// is unescaped in place in `raw` (it only ever gets shorter) instead of in a
+/// buffer of its own, so a huge field is never held twice while it is split.
 pub fn split_fields_in_place(raw: &mut [u8], delimiter: u8, out: &mut ByteRecord) {
     out.clear();
     let mut i = 0;
