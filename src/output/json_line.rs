@@ -136,33 +136,20 @@ impl JsonRow<'_> {
         out.extend_from_slice(b",\"lexicon\":");
         write_str(out, self.lexicon);
         out.extend_from_slice(b",\"evidence\":[");
-        for (i, item) in self.evidence.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_evidence_item(out, item);
-        }
+        write_separated(out, &self.evidence, write_evidence_item);
         out.extend_from_slice(b"],\"error\":");
         write_opt_str(out, self.error);
         if let Some(kept) = &self.kept {
             out.extend_from_slice(b",\"kept\":{");
-            for (i, (name, value)) in kept.entries().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
+            write_separated(out, kept.entries(), |out, (name, value)| {
                 write_str(out, name);
                 out.push(b':');
                 write_str(out, value);
-            }
+            });
             out.push(b'}');
         }
         out.extend_from_slice(b",\"warnings\":[");
-        for (i, w) in self.warnings.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_str(out, w);
-        }
+        write_separated(out, self.warnings, |out, w| write_str(out, w));
         out.extend_from_slice(b"]}");
     }
 }
@@ -186,10 +173,7 @@ fn write_evidence_item(out: &mut Vec<u8>, e: &EvidenceItem<'_>) {
     out.extend_from_slice(b",\"credit_other\":");
     write_f64(out, e.credit_other);
     out.extend_from_slice(b",\"matches\":[");
-    for (i, m) in e.matches.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    write_separated(out, &e.matches, |out, m| {
         out.extend_from_slice(b"{\"field\":");
         write_str(out, m.field);
         out.extend_from_slice(b",\"text\":");
@@ -207,8 +191,22 @@ fn write_evidence_item(out: &mut Vec<u8>, e: &EvidenceItem<'_>) {
         out.extend_from_slice(b",\"mark\":");
         write_str(out, m.mark);
         out.push(b'}');
-    }
+    });
     out.extend_from_slice(b"]}");
+}
+
+/// Writes each of `items` with `write`, separated by commas.
+fn write_separated<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut Vec<u8>, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
 }
 
 fn write_u64(out: &mut Vec<u8>, n: u64) {
