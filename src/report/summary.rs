@@ -793,8 +793,8 @@ fn read_lines(src: &mut Source, tally: &mut Tally) -> Result<()> {
     })
 }
 
-/// One element of a JSON Lines `evidence` array.
-fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
+/// The role and phrase of one element of a JSON Lines `evidence` array.
+pub(crate) fn json_role_phrase(ev: &Value) -> std::result::Result<(Role, &str), String> {
     let role = ev["role"]
         .as_str()
         .and_then(Role::parse)
@@ -802,6 +802,12 @@ fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
     let phrase = ev["phrase"]
         .as_str()
         .ok_or_else(|| format!("no `phrase` in {ev}"))?;
+    Ok((role, phrase))
+}
+
+/// One element of a JSON Lines `evidence` array.
+fn json_hit(ev: &Value) -> std::result::Result<PhraseHit, String> {
+    let (role, phrase) = json_role_phrase(ev)?;
     let category = ev["category"].as_str().unwrap_or(NOT_IN_LEXICON);
     let counted = match (ev["counted"].as_u64(), ev["matches"].as_array()) {
         (Some(n), _) => n > 0,

@@ -22,8 +22,8 @@ use crate::output::OUTPUT_COLUMNS;
 #[cfg(feature = "xlsx")]
 use crate::report::summary::read_all;
 use crate::report::summary::{
-    field, for_each_record, note_encoding, open_result, parse_label, parse_number,
-    required_columns, CategoryIndex, NOT_IN_LEXICON,
+    field, for_each_record, json_role_phrase, note_encoding, open_result, parse_label,
+    parse_number, required_columns, CategoryIndex, NOT_IN_LEXICON,
 };
 #[cfg(feature = "xlsx")]
 use crate::report::summary::{postings_sheets, Workbook};
@@ -277,13 +277,7 @@ fn json_evidence(
     // (field, char_start, pieces of one snippet)
     let mut snippets: Vec<(String, u64, Vec<Piece>)> = Vec::new();
     for (k, ev) in items.iter().enumerate() {
-        let role = ev["role"]
-            .as_str()
-            .and_then(Role::parse)
-            .ok_or_else(|| format!("no `role` po/pm in {ev}"))?;
-        let phrase = ev["phrase"]
-            .as_str()
-            .ok_or_else(|| format!("no `phrase` in {ev}"))?;
+        let (role, phrase) = json_role_phrase(ev)?;
         let matches = ev["matches"].as_array().map_or(&[][..], Vec::as_slice);
         let count = ev["count"].as_u64().map_or(matches.len(), |n| n as usize);
         let counted = ev["counted"].as_u64().map_or_else(
