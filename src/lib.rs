@@ -63,7 +63,8 @@ pub mod report;
 pub mod internals;
 
 pub use classify::{
-    run_ordered, thread_pool, Classification, Classifier, ClassifierBuilder, Posting,
+    run_ordered, settings_out_of_range, thread_pool, Classification, Classifier, ClassifierBuilder,
+    OutOfRange, Posting,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;

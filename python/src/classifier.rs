@@ -278,23 +278,6 @@ impl PyClassifier {
             strong_score: strong_score.unwrap_or(d.strong_score),
             min_score_unnamed: min_score_unnamed.unwrap_or(d.min_score_unnamed),
         };
-        // The same checks as the CLI's flags.
-        let scores = [
-            thresholds.min_score,
-            thresholds.hybrid_min,
-            thresholds.strong_score,
-            thresholds.min_score_unnamed,
-        ];
-        if !scores.iter().all(|&s| s >= 0.0) {
-            return Err(PyValueError::new_err(
-                "min_score, hybrid_min, strong_score and min_score_unnamed must be 0 or more",
-            ));
-        }
-        if !(0.0..=1.0).contains(&thresholds.hybrid_margin) {
-            return Err(PyValueError::new_err(
-                "hybrid_margin must be between 0 and 1",
-            ));
-        }
         let d = ScoringParams::default();
         let params = ScoringParams {
             self_boost: self_boost.unwrap_or(d.self_boost),
@@ -302,21 +285,7 @@ impl PyClassifier {
             colleague_credit: colleague_credit.unwrap_or(d.colleague_credit),
             repeat_decay: repeat_decay.unwrap_or(d.repeat_decay),
         };
-        let all = [
-            params.self_boost,
-            params.title_weight,
-            params.colleague_credit,
-        ];
-        if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
-            return Err(PyValueError::new_err(
-                "self_boost, title_weight and colleague_credit must be 0 or more",
-            ));
-        }
-        if !(params.repeat_decay > 0.0 && params.repeat_decay <= 1.0) {
-            return Err(PyValueError::new_err(
-                "repeat_decay must be above 0 and at most 1",
-            ));
-        }
+        // The ranges are checked by the library's builder, as for the CLI's flags.
         let lexicon = lexicon.map_or_else(Lexicon::embedded, |l| l.inner.clone());
         let inner = guarded(|| {
             Classifier::builder(lexicon)

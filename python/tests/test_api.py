@@ -69,6 +69,10 @@ def test_bad_settings_are_value_errors():
         popm.Classifier(hybrid_margin=2.0)
     with pytest.raises(ValueError, match="min_score"):
         popm.Classifier(min_score=-1.0)
+    # The same ranges as the CLI's flags (the library checks them for both).
+    with pytest.raises(ValueError, match="repeat_decay must be at least 0 and below 1"):
+        popm.Classifier(repeat_decay=1.0)
+    assert popm.Classifier(repeat_decay=0.0).classify("backlog").label
     with pytest.raises(TypeError):
         popm.Classifier(lexicon="default")
     with pytest.raises(TypeError):

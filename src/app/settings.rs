@@ -43,36 +43,14 @@ pub fn classifier_for(
         strong_score: t.strong_score,
         min_score_unnamed: t.min_score_unnamed,
     };
-    let scores = [
-        thresholds.min_score,
-        thresholds.hybrid_min,
-        thresholds.strong_score,
-        thresholds.min_score_unnamed,
-    ];
-    if !scores.iter().all(|&s| s >= 0.0) {
-        anyhow::bail!(
-            "--min-score, --hybrid-min, --strong-score and --min-score-unnamed must be 0 or more"
-        );
-    }
-    if !(0.0..=1.0).contains(&thresholds.hybrid_margin) {
-        anyhow::bail!("--hybrid-margin must be between 0 and 1");
-    }
     let params = ScoringParams {
         self_boost: s.self_boost,
         title_weight: s.title_weight,
         colleague_credit: s.colleague_credit,
         repeat_decay: s.repeat_decay,
     };
-    let all = [
-        params.self_boost,
-        params.title_weight,
-        params.colleague_credit,
-    ];
-    if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
-        anyhow::bail!("--self-boost, --title-weight and --colleague-credit must be 0 or more");
-    }
-    if !(0.0..1.0).contains(&params.repeat_decay) {
-        anyhow::bail!("--repeat-decay must be at least 0 and below 1");
+    if let Some(e) = popm::settings_out_of_range(&thresholds, &params) {
+        anyhow::bail!("{}", e.message(|s| format!("--{}", s.replace('_', "-"))));
     }
     Ok(Classifier::builder(load_lexicon(lex)?)
         .scoring(params)

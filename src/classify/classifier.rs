@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::classify::posting::Posting;
-use crate::error::Result;
+use crate::classify::settings::settings_out_of_range;
+use crate::error::{Error, Result};
 use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::judge::label::{decide, judge_posting, Thresholds, Verdict};
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
@@ -125,7 +126,8 @@ impl ClassifierBuilder {
     ///
     /// # Errors
     ///
-    /// When the lexicon's automaton cannot be built.
+    /// When a threshold or scoring constant is out of its range
+    /// ([`settings_out_of_range`]), or the lexicon's automaton cannot be built.
     pub fn build(self) -> Result<Classifier> {
         let ClassifierBuilder {
             lexicon,
@@ -133,6 +135,9 @@ impl ClassifierBuilder {
             thresholds,
             workload,
         } = self;
+        if let Some(e) = settings_out_of_range(&thresholds, &params) {
+            return Err(Error::usage(e.to_string()));
+        }
         let sections = SectionDetector::new(lexicon.section_cues())?;
         // The legal cues are found in the lexicon's pass over the text, not in one of their own.
         let scanner = Scanner::with_markers(&lexicon, workload, &sections.legal_cues())?;

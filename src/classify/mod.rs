@@ -8,7 +8,9 @@
 pub mod batch;
 pub mod classifier;
 pub mod posting;
+pub mod settings;
 
 pub use batch::{run_ordered, thread_pool};
 pub use classifier::{Classification, Classifier, ClassifierBuilder};
 pub use posting::Posting;
+pub use settings::{settings_out_of_range, OutOfRange};
