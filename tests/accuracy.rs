@@ -21,8 +21,8 @@ struct Floor {
 
 /// The postings as written.
 const AS_WRITTEN: Floor = Floor {
-    macro_f1: 0.94,
-    coverage: 0.93,
+    macro_f1: 0.95,
+    coverage: 0.94,
     other_as_role: 0.08,
 };
 

@@ -324,13 +324,18 @@ mod tests {
     }
 
     #[test]
-    fn a_former_role_turned_into_another_is_not_the_job() {
+    fn the_role_a_former_one_turned_into_is_the_job() {
         let d = det();
+        // "an engineer-turned-product-manager": the hire was an engineer and is a PM now.
         let text = normalize(
             "We build payment tools.\nYou should ideally be an engineer-turned-product-manager \
-             with 8 years of experience.",
+             with 8 years of experience. If you enjoyed refactoring code as an engineer, \
+             you will fit right in.",
         );
-        assert_eq!(d.in_description(text.text()), None);
+        assert_eq!(
+            d.in_description(text.text()),
+            Some(SelfRole::ProductManager)
+        );
     }
 
     #[test]
