@@ -128,7 +128,7 @@ class Classifier:
     ) -> List[Result]: ...
     def classify_arrow(
         self,
-        columns: Sequence[Tuple[str, bytes, bytes, Optional[bytes], int, int]],
+        columns: Sequence[Tuple[str, Any]],  # (name, __arrow_c_stream__() capsule)
         text: Sequence[int],
         title: Optional[int] = None,
         evidence: bool = False,

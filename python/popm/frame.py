@@ -1,14 +1,15 @@
 """``classify_frame``: a pandas or Polars frame (or an Arrow table) in, the same kind out.
 
-Columns are read through Arrow: a pandas column backed by Arrow (``str`` in
-pandas 3, ``string[pyarrow]``, ``ArrowDtype``) or a Polars column is handed
-over as its buffers; an object column is converted by pyarrow in C++. No
-Python string is made per row on the way in.
+Columns are read through the Arrow C stream interface: a Polars text column,
+a pandas column backed by Arrow (``str`` in pandas 3, ``string[pyarrow]``,
+``ArrowDtype``) or a pyarrow column is read in place, in Rust, from the
+buffers its library holds; an object column is converted by pyarrow in C++
+first. No Python string is made per row on the way in.
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Union
 
 from popm import _popm
 
@@ -36,10 +37,18 @@ def _column(df: Any, kind: str, i: int) -> Any:
     return df.to_series(i) if kind == "polars" else df.column(i)
 
 
-def _large_strings(col: Any, kind: str, name: str) -> Any:
-    """The column as one Arrow ``large_string`` array (nulls for None/NaN)."""
+def _text_stream(col: Any, kind: str, name: str) -> Any:
+    """The column as an Arrow C stream capsule of strings (nulls for None/NaN),
+    which ``Classifier.classify_arrow`` reads in place.
+
+    A Polars text column and an Arrow-backed pandas column hand over their
+    own buffers, in as many chunks as they hold; only an object column, a
+    dictionary (categorical) column or a non-text type is converted first.
+    """
     import pyarrow as pa
 
+    if kind == "polars" and str(col.dtype) == "String" and hasattr(col, "__arrow_c_stream__"):
+        return col.__arrow_c_stream__()  # string_view, Polars' own buffers
     try:
         if kind == "pyarrow":
             arr = col
@@ -57,29 +66,17 @@ def _large_strings(col: Any, kind: str, name: str) -> Any:
             f"column {name!r} holds values that are not text ({e}); "
             f"convert it with .astype(str) or choose another column"
         ) from None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if not isinstance(arr, pa.ChunkedArray):
+        arr = pa.chunked_array([arr], type=arr.type)
     if pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_decode()
-    if not pa.types.is_large_string(arr.type):
+        arr = pa.chunked_array([c.dictionary_decode() for c in arr.chunks], type=arr.type.value_type)
+    text_types = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+    if not any(is_text(arr.type) for is_text in text_types):
         try:
             arr = arr.cast(pa.large_string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
             raise TypeError(f"column {name!r} of type {arr.type} cannot be read as text ({e})") from None
-    return arr
-
-
-def _buffers(name: str, arr: Any) -> Tuple[str, bytes, bytes, Optional[bytes], int, int]:
-    """What ``Classifier.classify_arrow`` reads: the array's buffers, copied once."""
-    validity, offsets, data = arr.buffers()
-    return (
-        name,
-        offsets.to_pybytes(),
-        data.to_pybytes() if data is not None else b"",
-        validity.to_pybytes() if validity is not None and arr.null_count else None,
-        arr.offset,
-        len(arr),
-    )
+    return arr.__arrow_c_stream__()
 
 
 def evidence_arrow_type() -> Any:
@@ -172,7 +169,7 @@ def classify_frame(
     text_idx, title_idx, id_idx = _popm.find_columns(names, text_col, title_col, id_col)
     used = sorted(set(text_idx) | ({title_idx} if title_idx is not None else set()))
     position = {c: k for k, c in enumerate(used)}
-    columns = [_buffers(names[c], _large_strings(_column(df, kind, c), kind, names[c])) for c in used]
+    columns = [(names[c], _text_stream(_column(df, kind, c), kind, names[c])) for c in used]
     out = classifier.classify_arrow(
         columns,
         [position[c] for c in text_idx],

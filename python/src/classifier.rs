@@ -6,10 +6,10 @@ use std::sync::{mpsc, Arc};
 use popm::{Classification, Classifier, Lexicon, Posting, Role, ScoringParams, Thresholds};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
+use pyo3::types::{PyCapsule, PyCapsuleMethods, PyDict, PyFloat, PyList, PyString};
 use rayon::prelude::*;
 
-use crate::arrow::StringColumn;
+use crate::arrow::{FfiStream, StreamColumn, STREAM_CAPSULE};
 use crate::errors::{to_py, PopmError};
 use crate::guard::{catch_panic, guarded, install, pool};
 use crate::lexicon::PyLexicon;
@@ -26,17 +26,6 @@ pub const BATCH_BYTES: usize = 8 << 20;
 
 /// The note on a result whose text is `None` or NaN.
 const MISSING_TEXT: &str = "no text (None or NaN): classified as an empty posting";
-
-/// One Arrow `large_string` array as `classify_frame` hands it over:
-/// `(name, offsets, data, validity, offset, length)`.
-type ArrowBuffers<'py> = (
-    String,
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-    Option<Bound<'py, PyBytes>>,
-    usize,
-    usize,
-);
 
 /// Classifies postings: a lexicon compiled once, with label thresholds and
 /// scoring constants. Thread-safe; one classifier serves every thread.
@@ -427,35 +416,33 @@ impl PyClassifier {
 
     /// Classifies the rows of Arrow string columns (what ``classify_frame`` calls).
     ///
-    /// ``columns`` are ``(name, offsets, data, validity, offset, length)`` of
-    /// Arrow ``large_string`` arrays; ``text`` the indices of the text columns,
-    /// ``title`` the title column's. Returns a ``dict`` of output columns
-    /// (lists), with ``evidence`` (lists of dicts) when asked for.
+    /// ``columns`` are ``(name, capsule)`` pairs, the capsule what a column's
+    /// ``__arrow_c_stream__()`` returns (a ``string``, ``large_string`` or
+    /// ``string_view`` array, in one chunk or several), read in place;
+    /// ``text`` the indices of the text columns, ``title`` the title column's.
+    /// Returns a ``dict`` of output columns (lists), with ``evidence`` (lists
+    /// of dicts) when asked for.
     #[pyo3(signature = (columns, text, title = None, evidence = false, threads = None))]
     fn classify_arrow<'py>(
         &self,
         py: Python<'py>,
-        columns: Vec<ArrowBuffers<'py>>,
+        columns: Vec<(String, Bound<'py, PyCapsule>)>,
         text: Vec<usize>,
         title: Option<usize>,
         evidence: bool,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let cols: Vec<StringColumn<'_>> = columns
+        let cols: Vec<StreamColumn> = columns
             .iter()
-            .map(|(name, offsets, data, validity, offset, len)| {
-                StringColumn::new(
-                    name,
-                    offsets.as_bytes(),
-                    data.as_bytes(),
-                    validity.as_ref().map(|v| v.as_bytes()),
-                    *offset,
-                    *len,
-                )
-                .map_err(PopmError::new_err)
+            .map(|(name, capsule)| {
+                let stream = capsule.pointer_checked(Some(STREAM_CAPSULE))?;
+                // SAFETY: a capsule named "arrow_array_stream" holds an
+                // `ArrowArrayStream` (the Arrow PyCapsule interface).
+                unsafe { StreamColumn::from_stream(name, stream.cast::<FfiStream>()) }
+                    .map_err(PopmError::new_err)
             })
             .collect::<PyResult<_>>()?;
-        let rows = cols.first().map_or(0, StringColumn::len);
+        let rows = cols.first().map_or(0, StreamColumn::len);
         if cols.iter().any(|c| c.len() != rows) || text.is_empty() {
             return Err(PyValueError::new_err(
                 "classify_arrow: the columns must have the same length and text at least one",
@@ -531,7 +518,7 @@ impl PyClassifier {
 
 /// The columns of a frame being classified.
 struct Frame<'a> {
-    cols: &'a [StringColumn<'a>],
+    cols: &'a [StreamColumn],
     text: &'a [usize],
     title: Option<usize>,
     classifier: &'a Classifier,

@@ -175,3 +175,34 @@ def test_polars_output_types_do_not_depend_on_values():
     assert out.schema["self_role"] == pl.String and out.schema["po_evidence"] == pl.String
     assert out.schema["confidence"] == pl.Float64 and out.schema["mismatch"] == pl.Boolean
     assert out.schema["error"] == pl.String and out.schema["id"] == pl.Int64
+
+
+def test_every_arrow_string_layout_reads_the_same_values():
+    # Short values sit inside a string_view's 16-byte view (12 bytes at most), longer ones in
+    # its data buffers; string and large_string use 32- and 64-bit offsets. Slices start inside
+    # a chunk, and every chunk boundary must keep rows in order.
+    values = ["", "PO backlog.", "Backlog: 12b", "Own pricing.", "Roadmap 13 by", None,
+              "Créer le backlog produit et rédiger les user stories.", PO, PM, f"{PM} {PO}"]
+    want = popm.classify_many([v if v is not None else "" for v in values])
+    expected = [w.label if v is not None else "unclear" for v, w in zip(values, want)]
+    for arrow_type in [pa.string(), pa.large_string(), pa.string_view()]:
+        chunks = [pa.array(values[:4], type=arrow_type), pa.array(values[4:], type=arrow_type)]
+        table = pa.table({"description": pa.chunked_array(chunks)})
+        out = popm.classify_frame(table, evidence=True)
+        assert out.column("label").to_pylist() == expected, arrow_type
+        assert out.column("pm_evidence").to_pylist()[7:] == [w.pm_evidence for w in want[7:]], arrow_type
+        sliced = popm.classify_frame(table.slice(3, 5))
+        assert sliced.column("label").to_pylist() == expected[3:8], arrow_type
+    polars = pl.concat([pl.DataFrame({"description": values[:6]}), pl.DataFrame({"description": values[6:]})],
+                       rechunk=False)
+    out = popm.classify_frame(polars.slice(2, 7), evidence=True)
+    assert column(out, "label") == expected[2:9]
+    assert [e[0]["matches"][0]["text"] if e else None for e in out["evidence"].to_list()][5:] == \
+        [w.evidence[0].matches[0].text for w in want[7:9]]
+
+
+def test_polars_categorical_and_non_text_columns():
+    df = pl.DataFrame({"description": pl.Series([PO, None, PM], dtype=pl.Categorical)})
+    assert column(popm.classify_frame(df), "label") == ["product_owner", "unclear", "product_manager"]
+    out = popm.classify_frame(pl.DataFrame({"description": [1, 2]}))
+    assert column(out, "label") == ["unclear", "unclear"]
