@@ -518,3 +518,79 @@ fn same_labels_from_csv_jsonl_json_and_xlsx() {
         assert_eq!(a, b);
     }
 }
+
+/// Postings over 1 MiB of JSON text are read from their text without building
+/// JSON values (to keep a huge description cheap); they must give exactly
+/// what the same postings give as CSV, escapes and nested paths included.
+#[test]
+fn json_objects_over_a_mebibyte_read_as_csv_does() {
+    let wd = Workdir::new();
+    // Escapes JSON writes (quotes, back slashes, new lines, tabs) and text it
+    // does not (é, curly quotes, an emoji), around lexicon phrases.
+    let filler =
+        "Notes:\t“quoted” \"text\" with a \\ back slash, café 😀.\nWe write user stories. ";
+    let big = format!(
+        "As a Product Owner you own the product backlog. {}",
+        filler.repeat((1 << 20) / filler.len() + 10)
+    );
+    assert!(big.len() > 1 << 20);
+    let postings = [
+        ("a1", "Product Owner", big.as_str()),
+        ("a2", "Product Manager", POSTINGS[1].2),
+        ("a3", "", big.as_str()),
+    ];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "title", "description"]).expect("row");
+    for (i, t, d) in postings {
+        w.write_record([i, t, d]).expect("row");
+    }
+    wd.create("big.csv", w.into_inner().expect("CSV"));
+    let flat: Vec<Value> = postings
+        .iter()
+        .map(|(i, t, d)| json!({"id": i, "title": t, "description": d}))
+        .collect();
+    let nested: Vec<Value> = postings
+        .iter()
+        .map(|(i, t, d)| json!({"id": i, "job": {"title": t, "description": d, "n": 1}}))
+        .collect();
+    let lines = |objs: &[Value]| {
+        objs.iter()
+            .map(|o| o.to_string() + "\n")
+            .collect::<String>()
+    };
+    wd.create("big.jsonl", lines(&flat));
+    wd.create("big.json", Value::Array(flat.clone()).to_string());
+    wd.create("nested.jsonl", lines(&nested));
+    let reference = wd.classify(&["-q", "big.csv", "--format", "jsonl"]);
+    reference.expect_code(0);
+    let evidence = |r: &Run| -> Vec<Value> {
+        crate::util::parse_jsonl(&r.stdout)
+            .into_iter()
+            .map(|mut row| {
+                row.as_object_mut().expect("object").remove("row");
+                row
+            })
+            .collect()
+    };
+    for args in [
+        vec!["big.jsonl"],
+        vec!["big.json"],
+        vec!["nested.jsonl", "--title-col", "job.title"],
+    ] {
+        let mut all = vec!["-q", "--format", "jsonl"];
+        all.extend(&args);
+        let r = wd.classify(&all);
+        r.expect_code(0);
+        let (got, want) = (evidence(&r), evidence(&reference));
+        assert_eq!(got.len(), 3, "{args:?}");
+        for (g, w) in got.iter().zip(&want) {
+            // Evidence names the field it is in: "job.description" for the nested input.
+            let strip = |v: &Value| {
+                v.to_string()
+                    .replace("\"job.description\"", "\"description\"")
+                    .replace("\"job.title\"", "\"title\"")
+            };
+            assert_eq!(strip(g), strip(w), "{args:?}");
+        }
+    }
+}

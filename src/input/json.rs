@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::json_array::{ArrayElements, ElementPlace};
+use crate::input::json_large::{LargeObject, NotObject, LARGE_OBJECT_BYTES};
 use crate::input::record::{Opened, Record, RecordReader, RECORD_KEEP_BYTES};
 
 /// The line buffer is given back after a line longer than this.
@@ -103,19 +104,53 @@ fn fail(rec: &mut Record, reason: String) {
 /// One line or element, parsed.
 enum Parsed {
     Object(Map<String, Value>),
+    /// An object over [`LARGE_OBJECT_BYTES`], read without building its values.
+    Large(LargeObject),
     Bad(String),
 }
 
-fn parse_line(bytes: &[u8], line: u64) -> Parsed {
-    let text = String::from_utf8_lossy(bytes);
+impl Parsed {
+    /// The keys of an object, in the order written.
+    fn keys(&self) -> Option<Vec<String>> {
+        match self {
+            Parsed::Object(obj) => Some(obj.keys().cloned().collect()),
+            Parsed::Large(large) => Some(large.keys()),
+            Parsed::Bad(_) => None,
+        }
+    }
+}
+
+/// A line's or element's text as an object: a [`LargeObject`] past
+/// [`LARGE_OBJECT_BYTES`], else its values.
+fn parse_object(text: Cow<'_, str>) -> std::result::Result<Parsed, NotObject> {
+    let text = if text.len() > LARGE_OBJECT_BYTES {
+        match LargeObject::check(text.into_owned())? {
+            Ok(large) => return Ok(Parsed::Large(large)),
+            Err(text) => Cow::Owned(text),
+        }
+    } else {
+        text
+    };
     match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(m)) => Parsed::Object(m),
-        Ok(other) => Parsed::Bad(format!(
-            "JSON Lines line {line} is {}, not an object with the posting's fields; \
-             fix or remove the line",
-            kind(&other)
+        Ok(Value::Object(m)) => Ok(Parsed::Object(m)),
+        Ok(other) => Err(NotObject::Kind(kind(&other))),
+        Err(e) => Err(NotObject::Invalid(e)),
+    }
+}
+
+/// The text of a line or element; invalid UTF-8 becomes U+FFFD.
+fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn parse_line(text: Cow<'_, str>, line: u64) -> Parsed {
+    match parse_object(text) {
+        Ok(parsed) => parsed,
+        Err(NotObject::Kind(kind)) => Parsed::Bad(format!(
+            "JSON Lines line {line} is {kind}, not an object with the posting's fields; \
+             fix or remove the line"
         )),
-        Err(e) => Parsed::Bad(format!(
+        Err(NotObject::Invalid(e)) => Parsed::Bad(format!(
             "JSON Lines line {line} is not valid JSON ({}, at column {}); fix or remove the line",
             short_message(&e),
             e.column()
@@ -124,17 +159,15 @@ fn parse_line(bytes: &[u8], line: u64) -> Parsed {
 }
 
 fn parse_element(place: ElementPlace, bytes: &[u8]) -> Parsed {
-    let text = String::from_utf8_lossy(bytes);
     let index = place.index;
-    match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(m)) => Parsed::Object(m),
-        Ok(other) => Parsed::Bad(format!(
-            "element {index} of the JSON array is {}, not an object with the posting's fields \
+    match parse_object(String::from_utf8_lossy(bytes)) {
+        Ok(parsed) => parsed,
+        Err(NotObject::Kind(kind)) => Parsed::Bad(format!(
+            "element {index} of the JSON array is {kind}, not an object with the posting's fields \
              (line {})",
-            kind(&other),
             place.line
         )),
-        Err(e) => Parsed::Bad(format!(
+        Err(NotObject::Invalid(e)) => Parsed::Bad(format!(
             "element {index} of the JSON array (line {}, byte {}) is not valid JSON ({}); \
              fix or remove the element",
             place.line + e.line().saturating_sub(1) as u64,
@@ -192,7 +225,17 @@ impl JsonReader {
                 *line += 1;
                 let bytes = buf.trim_ascii();
                 if !bytes.is_empty() {
-                    let parsed = parse_line(bytes, *line);
+                    let parsed = if bytes.len() > LARGE_OBJECT_BYTES {
+                        // The line's buffer becomes the object's text: no copy.
+                        let lead = buf.len() - buf.trim_ascii_start().len();
+                        let keep = buf.trim_ascii_end().len();
+                        let mut owned = std::mem::take(buf);
+                        owned.truncate(keep);
+                        owned.drain(..lead);
+                        parse_line(Cow::Owned(lossy(owned)), *line)
+                    } else {
+                        parse_line(String::from_utf8_lossy(bytes), *line)
+                    };
                     if buf.capacity() > LINE_KEEP_BYTES {
                         *buf = Vec::new();
                     }
@@ -214,10 +257,9 @@ impl JsonReader {
     /// `keys` are given). Whether anything at all was found.
     fn find_header(&mut self, keys: Option<&[String]>) -> Result<bool> {
         while let Some((at, parsed)) = self.read_feed()? {
-            let first_keys = match &parsed {
-                Parsed::Object(obj) => Some(obj.keys().map(|k| vec![k.clone()]).collect()),
-                Parsed::Bad(_) => None,
-            };
+            let first_keys = parsed
+                .keys()
+                .map(|keys| keys.into_iter().map(|k| vec![k]).collect());
             self.pending.push_back((at, parsed));
             if let Some(first_keys) = first_keys {
                 self.keys = first_keys;
@@ -231,22 +273,24 @@ impl JsonReader {
     }
 
     /// The first object read, if any.
-    fn first_object(&self) -> Option<&Map<String, Value>> {
-        self.pending.iter().find_map(|(_, p)| match p {
-            Parsed::Object(obj) => Some(obj),
-            Parsed::Bad(_) => None,
-        })
+    fn first_object(&self) -> Option<&Parsed> {
+        self.pending
+            .iter()
+            .map(|(_, p)| p)
+            .find(|p| !matches!(p, Parsed::Bad(_)))
     }
 
     /// Dotted paths one level down in the first object (`job.description`).
     fn nested_paths(&self) -> Vec<String> {
-        let Some(obj) = self.first_object() else {
-            return Vec::new();
-        };
-        obj.iter()
-            .filter_map(|(k, v)| Some((k, v.as_object()?)))
-            .flat_map(|(k, inner)| inner.keys().map(move |c| format!("{k}.{c}")))
-            .collect()
+        match self.first_object() {
+            Some(Parsed::Object(obj)) => obj
+                .iter()
+                .filter_map(|(k, v)| Some((k, v.as_object()?)))
+                .flat_map(|(k, inner)| inner.keys().map(move |c| format!("{k}.{c}")))
+                .collect(),
+            Some(Parsed::Large(large)) => large.nested_paths(),
+            _ => Vec::new(),
+        }
     }
 
     fn opened(self) -> Opened {
@@ -268,6 +312,7 @@ impl RecordReader for JsonReader {
         rec.line = at;
         match parsed {
             Parsed::Object(obj) => fill(rec, &obj, &self.keys),
+            Parsed::Large(large) => large.fill(rec, &self.keys),
             Parsed::Bad(reason) => fail(rec, reason),
         }
         Ok(true)
@@ -277,9 +322,11 @@ impl RecordReader for JsonReader {
         let path: Vec<String> = dotted.split('.').map(str::to_string).collect();
         let is_there = path.len() > 1
             && path.iter().all(|k| !k.is_empty())
-            && self
-                .first_object()
-                .is_some_and(|obj| lookup(obj, &path).is_some());
+            && match self.first_object() {
+                Some(Parsed::Object(obj)) => lookup(obj, &path).is_some(),
+                Some(Parsed::Large(large)) => large.has(&path),
+                _ => false,
+            };
         if is_there {
             self.keys.push(path);
         }

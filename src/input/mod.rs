@@ -18,6 +18,7 @@ pub mod decode;
 pub mod format;
 pub mod json;
 pub mod json_array;
+mod json_large;
 pub mod record;
 pub mod source;
 #[cfg(feature = "xlsx")]
