@@ -363,4 +363,53 @@ mod tests {
             Ok(Ok(_))
         ));
     }
+
+    /// JSON text for `s` with every character outside ASCII written as a
+    /// `\u` escape (astral ones as surrogate pairs), as ASCII-only writers do.
+    fn ascii_json(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '/' => out.push_str("\\/"),
+                c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                c => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{u:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any strings, escaped by serde_json or written ASCII-only, nested or
+        /// not, under repeated or missing keys: the fields equal the Value path's.
+        #[test]
+        fn any_object_gives_the_value_paths_fields(
+            values in proptest::collection::vec("(?s).{0,40}", 1..6),
+            ascii in proptest::bool::ANY,
+            nest in proptest::bool::ANY,
+        ) {
+            let mut text = String::from("{");
+            for (i, v) in values.iter().enumerate() {
+                let json = if ascii { ascii_json(v) } else { serde_json::to_string(v).unwrap() };
+                let entry = if nest && i % 2 == 1 { format!("{{\"x\": {json}, \"n\": [1, {json}]}}") } else { json };
+                // Key `k0` is written twice: its last value counts.
+                text.push_str(&format!("{}\"k{}\": {entry}", if i > 0 { ", " } else { "" }, i % 4));
+            }
+            text.push('}');
+            let keys: Vec<Vec<String>> = ["k0", "k1", "k1.x", "k1.n", "k2", "k3", "k5", "k0"]
+                .iter()
+                .map(|p| path(p))
+                .collect();
+            proptest::prop_assert_eq!(by_large(&text, &keys), by_value(&text, &keys));
+        }
+    }
 }
