@@ -69,6 +69,17 @@ fn main() {
     let read = median(rounds, || {
         black_box(read_through(corpus));
     });
+    // The same postings as JSON Lines input: its reading thread hands the
+    // lines out unparsed (the workers parse them); parsing them there too is
+    // what it did before, for comparison.
+    let jsonl: &'static [u8] = Vec::leak(as_json_lines(corpus));
+    let jsonl_mb = jsonl.len() as f64 / 1e6;
+    let jsonl_lines = median(rounds, || {
+        black_box(read_lines(jsonl, true));
+    });
+    let jsonl_parsed = median(rounds, || {
+        black_box(read_lines(jsonl, false));
+    });
     let write_csv = median(rounds, || write_rows(&csv_rows));
     let write_jsonl = median(rounds, || write_rows(&jsonl_rows));
     let line = |what: &str, t: Duration| {
@@ -102,6 +113,74 @@ fn main() {
         "reading thread + writing thread, JSON Lines out",
         blocks + write_jsonl,
     );
+    let jsonl_line = |what: &str, t: Duration| {
+        println!(
+            "| {what} ({jsonl_mb:.1} MB of JSON Lines) | {:.1} ms | {:.0} |",
+            t.as_secs_f64() * 1e3,
+            jsonl_mb / t.as_secs_f64()
+        );
+    };
+    jsonl_line(
+        "reading thread, JSON Lines in: lines handed out unparsed",
+        jsonl_lines,
+    );
+    jsonl_line(
+        "reading, JSON Lines parsed on the reading thread (for comparison)",
+        jsonl_parsed,
+    );
+}
+
+/// The corpus's postings as JSON Lines, one object per record, keys from the header.
+fn as_json_lines(corpus: &'static [u8]) -> Vec<u8> {
+    let mut src = source(corpus);
+    let names: Vec<String> = src.header().names().to_vec();
+    let mut out = Vec::new();
+    let mut batch = Vec::new();
+    loop {
+        let more = src
+            .read_batch(&mut batch)
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        for rec in &batch {
+            let obj: serde_json::Map<String, serde_json::Value> = names
+                .iter()
+                .zip(rec.fields.iter())
+                .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned().into()))
+                .collect();
+            serde_json::to_writer(&mut out, &obj).unwrap_or_else(|e| fail(&e.to_string()));
+            out.push(b'\n');
+        }
+        if !more {
+            return out;
+        }
+    }
+}
+
+/// Reads every line of a JSON Lines input as `classify`'s reading thread
+/// does (`deferred`), or parsing each there; returns how many there were.
+fn read_lines(jsonl: &'static [u8], deferred: bool) -> usize {
+    let mut src = Source::from_reader(
+        "corpus.jsonl",
+        Box::new(jsonl),
+        InputFormat::Jsonl,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()));
+    let mut batches = [Vec::new(), Vec::new()];
+    let mut n = 0;
+    for turn in 0.. {
+        let batch = &mut batches[turn % 2];
+        let more = if deferred {
+            src.read_batch_deferred(batch)
+        } else {
+            src.read_batch(batch)
+        }
+        .unwrap_or_else(|e| fail(&e.to_string()));
+        n += batch.len();
+        if !more {
+            break;
+        }
+    }
+    n
 }
 
 /// The corpus as a CSV source, read from memory.

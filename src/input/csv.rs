@@ -19,7 +19,9 @@ use rayon::prelude::*;
 
 use crate::input::csv_split::{split_fields, BlockRecords, RecordSplitter};
 use crate::input::decode::{decode, read_head, SAMPLE_SIZE};
-use crate::input::record::{ColumnSel, Header, ReadOptions, Record, DELIMITER_CANDIDATES};
+use crate::input::record::{
+    ColumnSel, Deferred, Header, ReadOptions, Record, DELIMITER_CANDIDATES,
+};
 
 /// Bytes of input cut at a time by one worker: a batch is one such block per
 /// worker thread (at least two), each ended at the last record that ends in it.
@@ -248,7 +250,7 @@ impl CsvSource {
         rec.fields.clear();
         rec.error = None;
         self.rows += 1;
-        rec.unsplit = Some(self.delimiter);
+        rec.unsplit = Some(Deferred::Csv(self.delimiter));
         rec.note_size();
         rec.row = self.rows;
         rec.line = line;

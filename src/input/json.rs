@@ -21,13 +21,14 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::json_array::{ArrayElements, ElementPlace};
 use crate::input::json_large::{LargeObject, NotObject, LARGE_OBJECT_BYTES};
-use crate::input::record::{Opened, Record, RecordReader, RECORD_KEEP_BYTES};
+use crate::input::record::{Deferred, Opened, Record, RecordReader, RECORD_KEEP_BYTES};
 
 /// The line buffer is given back after a line longer than this.
 const LINE_KEEP_BYTES: usize = 1 << 20;
@@ -177,6 +178,65 @@ fn parse_element(place: ElementPlace, bytes: &[u8]) -> Parsed {
     }
 }
 
+/// Reads the next non-blank line into `buf`, counting lines in `line`;
+/// `false` at the end of the input.
+fn next_line(
+    name: &str,
+    input: &mut Box<dyn BufRead + Send>,
+    line: &mut u64,
+    buf: &mut Vec<u8>,
+) -> Result<bool> {
+    loop {
+        if buf.capacity() > LINE_KEEP_BYTES {
+            *buf = Vec::new();
+        }
+        buf.clear();
+        let n = input
+            .read_until(b'\n', buf)
+            .map_err(|e| Error::io(name, e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        *line += 1;
+        if !buf.trim_ascii().is_empty() {
+            return Ok(true);
+        }
+    }
+}
+
+/// Parses JSON Lines line `line` (its bytes in `buf`, white space around
+/// them allowed). A line over [`LARGE_OBJECT_BYTES`] takes `buf` over as the
+/// object's text, without a copy.
+fn parse_line_bytes(buf: &mut Vec<u8>, line: u64) -> Parsed {
+    let bytes = buf.trim_ascii();
+    if bytes.len() <= LARGE_OBJECT_BYTES {
+        return parse_line(String::from_utf8_lossy(bytes), line);
+    }
+    let lead = buf.len() - buf.trim_ascii_start().len();
+    let keep = buf.trim_ascii_end().len();
+    let mut owned = std::mem::take(buf);
+    owned.truncate(keep);
+    owned.drain(..lead);
+    parse_line(Cow::Owned(lossy(owned)), line)
+}
+
+/// Makes the fields of a record whose JSON Lines line was read with its
+/// fields deferred (in `rec.raw`; its number in `rec.line`): the values at
+/// `keys`, or an error record for a line that is not an object.
+pub(crate) fn fill_line(rec: &mut Record, keys: &[Vec<String>]) {
+    let mut raw = std::mem::take(&mut rec.raw);
+    match parse_line_bytes(&mut raw, rec.line) {
+        Parsed::Object(obj) => fill(rec, &obj, keys),
+        Parsed::Large(large) => large.fill(rec, keys),
+        Parsed::Bad(reason) => fail(rec, reason),
+    }
+    // A small line's buffer serves the slot's next line.
+    if raw.capacity() <= LINE_KEEP_BYTES {
+        raw.clear();
+        rec.raw = raw;
+    }
+}
+
 /// Where the objects come from.
 enum Feed {
     /// JSON Lines: the input, the last line number read, the line buffer.
@@ -197,6 +257,8 @@ struct JsonReader {
     keys: Vec<Vec<String>>,
     /// Records parsed ahead while looking for the first object (the header).
     pending: VecDeque<(u64, Parsed)>,
+    /// `keys`, shared with the workers that parse deferred lines.
+    shared_keys: Option<Arc<[Vec<String>]>>,
 }
 
 impl JsonReader {
@@ -211,37 +273,16 @@ impl JsonReader {
     /// The next line or element from the input itself.
     fn read_feed(&mut self) -> Result<Option<(u64, Parsed)>> {
         match &mut self.feed {
-            Feed::Lines { input, line, buf } => loop {
+            Feed::Lines { input, line, buf } => {
+                if !next_line(&self.name, input, line, buf)? {
+                    return Ok(None);
+                }
+                let parsed = parse_line_bytes(buf, *line);
                 if buf.capacity() > LINE_KEEP_BYTES {
                     *buf = Vec::new();
                 }
-                buf.clear();
-                let n = input
-                    .read_until(b'\n', buf)
-                    .map_err(|e| Error::io(&self.name, e))?;
-                if n == 0 {
-                    return Ok(None);
-                }
-                *line += 1;
-                let bytes = buf.trim_ascii();
-                if !bytes.is_empty() {
-                    let parsed = if bytes.len() > LARGE_OBJECT_BYTES {
-                        // The line's buffer becomes the object's text: no copy.
-                        let lead = buf.len() - buf.trim_ascii_start().len();
-                        let keep = buf.trim_ascii_end().len();
-                        let mut owned = std::mem::take(buf);
-                        owned.truncate(keep);
-                        owned.drain(..lead);
-                        parse_line(Cow::Owned(lossy(owned)), *line)
-                    } else {
-                        parse_line(String::from_utf8_lossy(bytes), *line)
-                    };
-                    if buf.capacity() > LINE_KEEP_BYTES {
-                        *buf = Vec::new();
-                    }
-                    return Ok(Some((*line, parsed)));
-                }
-            },
+                Ok(Some((*line, parsed)))
+            }
             Feed::Array(elements) => {
                 let parsed = elements
                     .next_element()?
@@ -318,6 +359,28 @@ impl RecordReader for JsonReader {
         Ok(true)
     }
 
+    fn next_record_deferred(&mut self, rec: &mut Record) -> Result<bool> {
+        let Feed::Lines { input, line, buf } = &mut self.feed else {
+            return self.next_record(rec);
+        };
+        if !self.pending.is_empty() {
+            return self.next_record(rec);
+        }
+        if !next_line(&self.name, input, line, buf)? {
+            return Ok(false);
+        }
+        // The line's bytes go to the record, and the record's old buffer
+        // becomes the line buffer: no copy.
+        std::mem::swap(&mut rec.raw, buf);
+        rec.line = *line;
+        rec.fields.clear();
+        let keys = self
+            .shared_keys
+            .get_or_insert_with(|| self.keys.clone().into());
+        rec.unsplit = Some(Deferred::JsonLine(Arc::clone(keys)));
+        Ok(true)
+    }
+
     fn add_column(&mut self, dotted: &str) -> bool {
         let path: Vec<String> = dotted.split('.').map(str::to_string).collect();
         let is_there = path.len() > 1
@@ -329,6 +392,7 @@ impl RecordReader for JsonReader {
             };
         if is_there {
             self.keys.push(path);
+            self.shared_keys = None;
         }
         is_there
     }
@@ -376,6 +440,7 @@ fn open_lines_at(
         },
         keys: Vec::new(),
         pending: VecDeque::new(),
+        shared_keys: None,
     };
     if !reader.find_header(keys)? {
         return Err(Error::input(
@@ -453,6 +518,7 @@ fn open_json_keyed(
                 feed: Feed::Array(elements),
                 keys: Vec::new(),
                 pending: VecDeque::new(),
+                shared_keys: None,
             };
             reader.find_header(keys)?;
             Ok(reader.opened())
@@ -650,5 +716,76 @@ mod tests {
         let o = array("[]").unwrap();
         assert!(o.header.is_empty());
         assert!(records(o).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use crate::input::format::InputFormat;
+    use crate::input::record::{ReadOptions, Record};
+    use crate::input::source::Source;
+
+    /// Every record of `text` as (line, row, fields, error), read with the
+    /// fields deferred (made as a worker makes them) or not.
+    fn read(
+        text: &str,
+        deferred: bool,
+        nested: Option<&str>,
+    ) -> Vec<(u64, u64, Vec<String>, Option<String>)> {
+        let mut src = Source::from_reader(
+            "t.jsonl",
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+            InputFormat::Jsonl,
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        if let Some(path) = nested {
+            assert!(src.add_nested_column(path).is_some());
+        }
+        let mut out = Vec::new();
+        let mut batch: Vec<Record> = Vec::new();
+        loop {
+            let more = if deferred {
+                src.read_batch_deferred(&mut batch).unwrap()
+            } else {
+                src.read_batch(&mut batch).unwrap()
+            };
+            for rec in &mut batch {
+                let got = rec.with_fields(|r| {
+                    let fields = r
+                        .fields
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect();
+                    (r.line, r.row, fields, r.error.clone())
+                });
+                out.push(got);
+            }
+            if !more {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn deferred_lines_give_the_records_parsed_lines_give() {
+        let big = "x\\n".repeat(600_000);
+        let text = format!(
+            "\n{{\"id\": 1, \"job\": {{\"d\": \"a\\tb\"}}, \"t\": \"PO\"}}\n  \n[1]\nnot json\n\
+             {{\"t\": \"big\", \"job\": {{\"d\": \"{big}\"}}, \"id\": 3}}\n{{\"id\": null}}\n  {{\"id\": 5}}  \n"
+        );
+        for nested in [None, Some("job.d")] {
+            let want = read(&text, false, nested);
+            assert_eq!(want.len(), 6);
+            assert!(want[1]
+                .3
+                .as_deref()
+                .is_some_and(|e| e.contains("line 4 is an array")));
+            assert!(want[2]
+                .3
+                .as_deref()
+                .is_some_and(|e| e.contains("line 5 is not valid JSON")));
+            assert_eq!(read(&text, true, nested), want, "{nested:?}");
+        }
     }
 }

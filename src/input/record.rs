@@ -6,6 +6,7 @@
 //! command line. [`RecordReader`] is what a non-CSV reader implements.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::input::csv_split::split_fields_in_place;
@@ -188,12 +189,22 @@ pub struct Record {
     /// Why this record could not be read (a JSON Lines line that is not an
     /// object, ...): it has no fields and becomes an `error` row.
     pub error: Option<String>,
-    /// The record's bytes as read (CSV), until [`Record::split`] splits them.
+    /// The record's bytes as read (a CSV record, a JSON Lines line), until
+    /// [`Record::split`] makes its fields.
     pub(crate) raw: Vec<u8>,
-    /// The delimiter to split `raw` with, while the fields are not yet split.
-    pub(crate) unsplit: Option<u8>,
+    /// How to make the fields from `raw`, while they are not yet made.
+    pub(crate) unsplit: Option<Deferred>,
     /// The most bytes this record's buffers have held since they were allocated.
     held: usize,
+}
+
+/// How a record read with its fields deferred gets them (see [`Record::split`]).
+#[derive(Clone, Debug)]
+pub(crate) enum Deferred {
+    /// A CSV record: split at this delimiter.
+    Csv(u8),
+    /// A JSON Lines line: parsed, and its values read at these key paths.
+    JsonLine(Arc<[Vec<String>]>),
 }
 
 impl Record {
@@ -241,22 +252,31 @@ impl Record {
         out
     }
 
-    /// Splits a record read by `CsvSource::read_batch_deferred` into its
-    /// `fields`; a record whose fields are already there is left as it is.
+    /// Makes the fields of a record read by `Source::read_batch_deferred`:
+    /// splits a CSV record, parses a JSON Lines line (a line that is not an
+    /// object becomes an error record, as when read on the reading thread);
+    /// a record whose fields are already there is left as it is.
     ///
-    /// The raw bytes are unescaped in place and, for a long record, the field
+    /// CSV bytes are unescaped in place and, for a long record, the field
     /// buffer is sized to them and the raw bytes given back once split: a
     /// huge field is held twice only while it is copied into its field.
     pub fn split(&mut self) {
-        if let Some(delimiter) = self.unsplit.take() {
-            if self.raw.len() > RECORD_KEEP_BYTES {
-                self.fields = csv::ByteRecord::with_capacity(self.raw.len(), 8);
-            }
-            split_fields_in_place(&mut self.raw, delimiter, &mut self.fields);
-            if self.raw.len() > RECORD_KEEP_BYTES {
-                self.held = self.held.max(self.raw.len());
-                self.raw = Vec::new();
-            }
+        match self.unsplit.take() {
+            Some(Deferred::Csv(delimiter)) => self.split_csv(delimiter),
+            Some(Deferred::JsonLine(keys)) => crate::input::json::fill_line(self, &keys),
+            None => {}
+        }
+    }
+
+    /// Splits the CSV record in `raw` into its fields.
+    fn split_csv(&mut self, delimiter: u8) {
+        if self.raw.len() > RECORD_KEEP_BYTES {
+            self.fields = csv::ByteRecord::with_capacity(self.raw.len(), 8);
+        }
+        split_fields_in_place(&mut self.raw, delimiter, &mut self.fields);
+        if self.raw.len() > RECORD_KEEP_BYTES {
+            self.held = self.held.max(self.raw.len());
+            self.raw = Vec::new();
         }
     }
 }
@@ -363,6 +383,12 @@ pub(crate) trait RecordReader: Send {
     /// Fills `rec.fields`, `rec.line` and `rec.error` with the next record;
     /// `false` at the end of the input.
     fn next_record(&mut self, rec: &mut Record) -> Result<bool>;
+
+    /// Like [`RecordReader::next_record`], but the record may come with its
+    /// fields deferred (made by [`Record::split`] on the worker).
+    fn next_record_deferred(&mut self, rec: &mut Record) -> Result<bool> {
+        self.next_record(rec)
+    }
 
     /// Adds a column read at a dotted path into nested values
     /// (`job.description`), after the header's columns; `false` when this

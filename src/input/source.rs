@@ -356,9 +356,17 @@ impl Source {
     ///
     /// When reading fails; the message names the file and line.
     pub fn read_batch(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
-        let r = match &mut self.inner {
-            Inner::Csv(c) => return c.read_batch(batch),
-            Inner::Records(r) => r,
+        match &mut self.inner {
+            Inner::Csv(c) => c.read_batch(batch),
+            Inner::Records(_) => self.read_records(batch, false),
+        }
+    }
+
+    /// A batch of a non-CSV input, its fields deferred when `deferred` and
+    /// the reader can (JSON Lines).
+    fn read_records(&mut self, batch: &mut Vec<Record>, deferred: bool) -> Result<bool> {
+        let Inner::Records(r) = &mut self.inner else {
+            return Ok(false);
         };
         let mut n = 0;
         while n < BATCH_SIZE {
@@ -368,7 +376,12 @@ impl Source {
             let rec = &mut batch[n];
             rec.recycle();
             rec.error = None;
-            if !r.reader.next_record(rec)? {
+            let more = if deferred {
+                r.reader.next_record_deferred(rec)?
+            } else {
+                r.reader.next_record(rec)?
+            };
+            if !more {
                 batch.truncate(n);
                 return Ok(false);
             }
@@ -381,10 +394,10 @@ impl Source {
         Ok(true)
     }
 
-    /// Like [`Source::read_batch`], but CSV records come with their fields not
-    /// yet split: read them inside [`Record::with_fields`] (or after
-    /// [`Record::split`]), on the worker thread that uses them. Other formats
-    /// come split.
+    /// Like [`Source::read_batch`], but CSV records and JSON Lines lines come
+    /// with their fields not yet made (split, or parsed): read them inside
+    /// [`Record::with_fields`] (or after [`Record::split`]), on the worker
+    /// thread that uses them. Other formats come with their fields.
     ///
     /// # Errors
     ///
@@ -392,7 +405,7 @@ impl Source {
     pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
         match &mut self.inner {
             Inner::Csv(c) => c.read_batch_deferred(batch),
-            Inner::Records(_) => self.read_batch(batch),
+            Inner::Records(_) => self.read_records(batch, true),
         }
     }
 
