@@ -159,9 +159,9 @@ fn parse_line(text: Cow<'_, str>, line: u64) -> Parsed {
     }
 }
 
-fn parse_element(place: ElementPlace, bytes: &[u8]) -> Parsed {
+fn parse_element(place: ElementPlace, text: Cow<'_, str>) -> Parsed {
     let index = place.index;
-    match parse_object(String::from_utf8_lossy(bytes)) {
+    match parse_object(text) {
         Ok(parsed) => parsed,
         Err(NotObject::Kind(kind)) => Parsed::Bad(format!(
             "element {index} of the JSON array is {kind}, not an object with the posting's fields \
@@ -237,6 +237,25 @@ pub(crate) fn fill_line(rec: &mut Record, keys: &[Vec<String>]) {
     }
 }
 
+/// Makes the fields of a record whose JSON array element was read with its
+/// fields deferred (in `rec.raw`), as [`fill_line`] does for a line.
+pub(crate) fn fill_element(rec: &mut Record, keys: &[Vec<String>], place: ElementPlace) {
+    let raw = std::mem::take(&mut rec.raw);
+    let parsed = if raw.len() > LARGE_OBJECT_BYTES {
+        parse_element(place, Cow::Owned(lossy(raw)))
+    } else {
+        let parsed = parse_element(place, String::from_utf8_lossy(&raw));
+        rec.raw = raw;
+        rec.raw.clear();
+        parsed
+    };
+    match parsed {
+        Parsed::Object(obj) => fill(rec, &obj, keys),
+        Parsed::Large(large) => large.fill(rec, keys),
+        Parsed::Bad(reason) => fail(rec, reason),
+    }
+}
+
 /// Where the objects come from.
 enum Feed {
     /// JSON Lines: the input, the last line number read, the line buffer.
@@ -284,9 +303,10 @@ impl JsonReader {
                 Ok(Some((*line, parsed)))
             }
             Feed::Array(elements) => {
-                let parsed = elements
-                    .next_element()?
-                    .map(|(place, bytes)| (place.index, parse_element(place, bytes)));
+                let parsed = elements.next_element()?.map(|(place, bytes)| {
+                    let parsed = parse_element(place, String::from_utf8_lossy(bytes));
+                    (place.index, parsed)
+                });
                 // Parsed: the text of a huge element need not stay beside its values.
                 elements.release_large_buffer();
                 Ok(parsed)
@@ -360,24 +380,36 @@ impl RecordReader for JsonReader {
     }
 
     fn next_record_deferred(&mut self, rec: &mut Record) -> Result<bool> {
-        let Feed::Lines { input, line, buf } = &mut self.feed else {
-            return self.next_record(rec);
-        };
         if !self.pending.is_empty() {
             return self.next_record(rec);
         }
-        if !next_line(&self.name, input, line, buf)? {
-            return Ok(false);
-        }
-        // The line's bytes go to the record, and the record's old buffer
-        // becomes the line buffer: no copy.
-        std::mem::swap(&mut rec.raw, buf);
-        rec.line = *line;
+        let keys = Arc::clone(
+            self.shared_keys
+                .get_or_insert_with(|| self.keys.clone().into()),
+        );
         rec.fields.clear();
-        let keys = self
-            .shared_keys
-            .get_or_insert_with(|| self.keys.clone().into());
-        rec.unsplit = Some(Deferred::JsonLine(Arc::clone(keys)));
+        match &mut self.feed {
+            Feed::Lines { input, line, buf } => {
+                if !next_line(&self.name, input, line, buf)? {
+                    return Ok(false);
+                }
+                // The line's bytes go to the record, and the record's old
+                // buffer becomes the line buffer: no copy.
+                std::mem::swap(&mut rec.raw, buf);
+                rec.line = *line;
+                rec.unsplit = Some(Deferred::JsonLine(keys));
+            }
+            Feed::Array(elements) => {
+                let Some((place, bytes)) = elements.next_element()? else {
+                    return Ok(false);
+                };
+                rec.raw.clear();
+                rec.raw.extend_from_slice(bytes);
+                elements.release_large_buffer();
+                rec.line = place.index;
+                rec.unsplit = Some(Deferred::JsonElement(keys, place));
+            }
+        }
         Ok(true)
     }
 
@@ -725,17 +757,16 @@ mod deferred_tests {
     use crate::input::record::{ReadOptions, Record};
     use crate::input::source::Source;
 
-    /// Every record of `text` as (line, row, fields, error), read with the
-    /// fields deferred (made as a worker makes them) or not.
-    fn read(
-        text: &str,
-        deferred: bool,
-        nested: Option<&str>,
-    ) -> Vec<(u64, u64, Vec<String>, Option<String>)> {
+    /// One record as read: line (or element number), row, fields, error.
+    type Read = (u64, u64, Vec<String>, Option<String>);
+
+    /// Every record of `text`, read with the fields deferred (made as a
+    /// worker makes them) or not.
+    fn read(text: &str, format: InputFormat, deferred: bool, nested: Option<&str>) -> Vec<Read> {
         let mut src = Source::from_reader(
-            "t.jsonl",
+            "t.json",
             Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
-            InputFormat::Jsonl,
+            format,
             &ReadOptions::default(),
         )
         .unwrap();
@@ -751,15 +782,14 @@ mod deferred_tests {
                 src.read_batch(&mut batch).unwrap()
             };
             for rec in &mut batch {
-                let got = rec.with_fields(|r| {
+                out.push(rec.with_fields(|r| {
                     let fields = r
                         .fields
                         .iter()
                         .map(|f| String::from_utf8_lossy(f).into_owned())
                         .collect();
                     (r.line, r.row, fields, r.error.clone())
-                });
-                out.push(got);
+                }));
             }
             if !more {
                 return out;
@@ -768,24 +798,37 @@ mod deferred_tests {
     }
 
     #[test]
-    fn deferred_lines_give_the_records_parsed_lines_give() {
+    fn deferred_lines_and_elements_give_the_records_parsed_ones_give() {
         let big = "x\\n".repeat(600_000);
-        let text = format!(
-            "\n{{\"id\": 1, \"job\": {{\"d\": \"a\\tb\"}}, \"t\": \"PO\"}}\n  \n[1]\nnot json\n\
-             {{\"t\": \"big\", \"job\": {{\"d\": \"{big}\"}}, \"id\": 3}}\n{{\"id\": null}}\n  {{\"id\": 5}}  \n"
-        );
-        for nested in [None, Some("job.d")] {
-            let want = read(&text, false, nested);
-            assert_eq!(want.len(), 6);
-            assert!(want[1]
-                .3
-                .as_deref()
-                .is_some_and(|e| e.contains("line 4 is an array")));
-            assert!(want[2]
-                .3
-                .as_deref()
-                .is_some_and(|e| e.contains("line 5 is not valid JSON")));
-            assert_eq!(read(&text, true, nested), want, "{nested:?}");
+        let objects = [
+            r#"{"id": 1, "job": {"d": "a\tb"}, "t": "PO"}"#.to_string(),
+            "[1]".to_string(),
+            "{\"t\": ]".to_string(),
+            format!(r#"{{"t": "big", "job": {{"d": "{big}"}}, "id": 3}}"#),
+            r#"{"id": null}"#.to_string(),
+            r#"  {"id": 5}  "#.to_string(),
+        ];
+        let lines = format!("\n{}\n  \n{}\n", objects[0], objects[1..].join("\n"));
+        let array = format!("[\n{}\n]", objects.join(",\n"));
+        for (text, format) in [(&lines, InputFormat::Jsonl), (&array, InputFormat::Json)] {
+            for nested in [None, Some("job.d")] {
+                let want = read(text, format, false, nested);
+                assert_eq!(want.len(), 6);
+                assert!(want[1]
+                    .3
+                    .as_deref()
+                    .is_some_and(|e| e.contains("is an array")));
+                assert!(want[2]
+                    .3
+                    .as_deref()
+                    .is_some_and(|e| e.contains("not valid JSON")));
+                assert!(want[3].2.iter().any(|f| f.len() > 1 << 20) || nested.is_none());
+                assert_eq!(
+                    read(text, format, true, nested),
+                    want,
+                    "{format:?} {nested:?}"
+                );
+            }
         }
     }
 }

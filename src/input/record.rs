@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::input::csv_split::split_fields_in_place;
 use crate::input::decode::EncodingChoice;
 use crate::input::format::InputFormat;
+use crate::input::json_array::ElementPlace;
 use crate::input::zip_limits::ZipLimits;
 
 /// Header names (lower case, letters and digits only) taken as the text
@@ -205,6 +206,8 @@ pub(crate) enum Deferred {
     Csv(u8),
     /// A JSON Lines line: parsed, and its values read at these key paths.
     JsonLine(Arc<[Vec<String>]>),
+    /// An element of a JSON array, at this place: as a line.
+    JsonElement(Arc<[Vec<String>]>, ElementPlace),
 }
 
 impl Record {
@@ -253,8 +256,9 @@ impl Record {
     }
 
     /// Makes the fields of a record read by `Source::read_batch_deferred`:
-    /// splits a CSV record, parses a JSON Lines line (a line that is not an
-    /// object becomes an error record, as when read on the reading thread);
+    /// splits a CSV record, parses a JSON Lines line or array element (one
+    /// that is not an object becomes an error record, as when read on the
+    /// reading thread);
     /// a record whose fields are already there is left as it is.
     ///
     /// CSV bytes are unescaped in place and, for a long record, the field
@@ -264,6 +268,9 @@ impl Record {
         match self.unsplit.take() {
             Some(Deferred::Csv(delimiter)) => self.split_csv(delimiter),
             Some(Deferred::JsonLine(keys)) => crate::input::json::fill_line(self, &keys),
+            Some(Deferred::JsonElement(keys, place)) => {
+                crate::input::json::fill_element(self, &keys, place);
+            }
             None => {}
         }
     }
