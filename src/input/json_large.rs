@@ -17,8 +17,9 @@ use serde_json::Value;
 
 use crate::input::record::{Record, RECORD_KEEP_BYTES};
 
-/// Objects whose text is longer than this are read as a [`LargeObject`].
-pub(crate) const LARGE_OBJECT_BYTES: usize = 1 << 20;
+/// Objects whose text is longer than this are read as a [`LargeObject`]
+/// (in fuzzing builds, a few bytes: so that fuzz inputs reach this path).
+pub(crate) const LARGE_OBJECT_BYTES: usize = if cfg!(fuzzing) { 24 } else { 1 << 20 };
 
 /// Why a text is not a JSON object.
 pub(crate) enum NotObject {
