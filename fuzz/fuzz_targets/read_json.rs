@@ -43,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     for path in nested.iter().take(4) {
         again.add_nested_column(path);
     }
-    assert_eq!(deferred, read_all(&mut again, false), "deferred reading differs");
+    assert_eq!(
+        deferred,
+        read_all(&mut again, false),
+        "deferred reading differs"
+    );
     let mut last_row = 0;
     for (row, fields, error) in &deferred {
         assert_eq!(*row, last_row + 1, "rows are numbered in order");
@@ -88,7 +92,11 @@ fn read_all(source: &mut Source, deferred: bool) -> Vec<(u64, Vec<Vec<u8>>, Opti
         };
         for rec in &mut batch {
             out.push(rec.with_fields(|r| {
-                (r.row, r.fields.iter().map(<[u8]>::to_vec).collect(), r.error.clone())
+                (
+                    r.row,
+                    r.fields.iter().map(<[u8]>::to_vec).collect(),
+                    r.error.clone(),
+                )
             }));
         }
         if !more {
