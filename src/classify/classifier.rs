@@ -7,6 +7,7 @@ use crate::classify::settings::settings_out_of_range;
 use crate::error::{Error, Result};
 use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::judge::label::{decide, judge_posting, Thresholds, Verdict};
+use crate::judge::occurrences::Occurrences;
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
 use crate::judge::sections::{SectionDetector, SectionKind, Sections};
 use crate::judge::self_role::{SelfRole, SelfRoleDetector};
@@ -25,15 +26,13 @@ struct Scratch {
     norm: Normalized,
     scan: ScanScratch,
     /// The posting's marked occurrences, every field's, before scoring.
-    occ: Vec<(EntryId, Occurrence)>,
+    occ: Occurrences,
 }
 
 impl Scratch {
     /// Bytes held on the heap.
     fn heap_bytes(&self) -> usize {
-        self.norm.heap_bytes()
-            + self.scan.heap_bytes()
-            + self.occ.capacity() * std::mem::size_of::<(EntryId, Occurrence)>()
+        self.norm.heap_bytes() + self.scan.heap_bytes() + self.occ.heap_bytes()
     }
 }
 
@@ -218,7 +217,6 @@ impl Classifier {
     /// [`Classifier::classify`] with the given buffers.
     fn classify_with(&self, posting: &Posting<'_>, scratch: &mut Scratch) -> Classification {
         let inner = &*self.inner;
-        scratch.occ.clear();
         let has_title = posting.title.is_some_and(|t| !t.trim().is_empty());
         let mut self_role = None;
         let mut language = None;
@@ -266,7 +264,7 @@ impl Classifier {
                     }
                 }
                 let span = norm.orig_span(hit.start, hit.end);
-                scratch.occ.push((
+                scratch.occ.push(
                     hit.entry,
                     Occurrence {
                         field: fi,
@@ -276,13 +274,13 @@ impl Classifier {
                         is_title: field.is_title,
                         section: sections.kind_at(hit.start),
                     },
-                ));
+                );
             }
             if !field.is_title {
                 self.link_role_names(fi, field.text, scratch);
             }
         }
-        let score = score(&inner.lexicon, &mut scratch.occ, &inner.params);
+        let score = score(&inner.lexicon, scratch.occ.drain_by_entry(), &inner.params);
         let verdict = judge_posting(
             decide(
                 score.po,
@@ -315,7 +313,7 @@ impl Classifier {
                     continue;
                 }
                 seen.push(hit.entry);
-                scratch.occ.push((
+                scratch.occ.push(
                     hit.entry,
                     Occurrence {
                         field: fi,
@@ -325,7 +323,7 @@ impl Classifier {
                         is_title: false,
                         section: SectionKind::Intro,
                     },
-                ));
+                );
             }
         }
     }
