@@ -25,6 +25,8 @@ pub struct Occurrences {
     slot: Vec<u32>,
     /// The entries found, in the order of their first occurrence, each with its occurrences.
     groups: Vec<(EntryId, Vec<Occurrence>)>,
+    /// [`Occurrences::reserve_exact`]'s count per group, kept for its next call.
+    counts: Vec<usize>,
 }
 
 impl Occurrences {
@@ -32,6 +34,25 @@ impl Occurrences {
     pub fn push(&mut self, entry: EntryId, occurrence: Occurrence) {
         let g = self.group_of(entry);
         self.groups[g].1.push(occurrence);
+    }
+
+    /// Makes room, exactly, for one more occurrence per item of `entries`
+    /// (for a long text, whose lists grown by doubling would leave up to half
+    /// their room unused).
+    pub fn reserve_exact(&mut self, entries: impl Iterator<Item = EntryId>) {
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.clear();
+        for entry in entries {
+            let g = self.group_of(entry);
+            if g >= counts.len() {
+                counts.resize(g + 1, 0);
+            }
+            counts[g] += 1;
+        }
+        for (g, &n) in counts.iter().enumerate() {
+            self.groups[g].1.reserve_exact(n);
+        }
+        self.counts = counts;
     }
 
     /// The index in `groups` of `entry`'s group, added if it has none.
@@ -59,11 +80,13 @@ impl Occurrences {
         for (entry, _) in &self.groups {
             self.slot[entry.0 as usize] = NO_SLOT;
         }
+        // Room made for an occurrence that was not pushed leaves an empty group.
+        self.groups.retain(|(_, list)| !list.is_empty());
         self.groups.sort_unstable_by_key(|&(entry, _)| entry);
         self.groups.drain(..).map(|(entry, mut list)| {
             // Unstable is exact here: no two occurrences of an entry share
-            // field and start (hits in one field never overlap), and a
-            // field's hits come in order, so most lists come sorted.
+            // field and start (hits in one field never overlap). Most lists
+            // come sorted (a long field's come in blocks, from its end).
             list.sort_unstable_by(|a, b| a.field.cmp(&b.field).then(a.start.cmp(&b.start)));
             (entry, list)
         })
@@ -72,6 +95,7 @@ impl Occurrences {
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
         self.slot.capacity() * std::mem::size_of::<u32>()
+            + self.counts.capacity() * std::mem::size_of::<usize>()
             + self.groups.capacity() * std::mem::size_of::<(EntryId, Vec<Occurrence>)>()
             + self
                 .groups
