@@ -7,11 +7,12 @@ use crate::classify::settings::settings_out_of_range;
 use crate::error::{Error, Result};
 use crate::judge::context::{relative_clause_end, ContextRules, Mark};
 use crate::judge::label::{decide, judge_posting, Thresholds, Verdict};
+use crate::judge::occurrences::Occurrences;
 use crate::judge::score::{score, Occurrence, Score, ScoringParams};
 use crate::judge::sections::{SectionDetector, SectionKind, Sections};
 use crate::judge::self_role::{SelfRole, SelfRoleDetector};
 use crate::lexicon::{CategoryKind, EntryId, Lexicon};
-use crate::matching::scan::{ScanScratch, Scanner, Workload};
+use crate::matching::scan::{Hit, ScanScratch, Scanner, Workload};
 use crate::text::language::guess_folded;
 use crate::text::links::link_words;
 use crate::text::normalize::{normalize, normalize_into, Normalized};
@@ -19,13 +20,21 @@ use crate::text::normalize::{normalize, normalize_into, Normalized};
 /// A worker thread's classifier buffers are dropped when a text has grown them beyond this.
 const THREAD_SCRATCH_KEEP_BYTES: usize = 4 << 20;
 
+/// A field's hits are turned into occurrences this many bytes of them at a
+/// time, the room of each block given back after it (a field with fewer is
+/// done in one go); a field with more than this many bytes of occurrences
+/// gives their lists exactly the room they need.
+const RELEASE_BYTES: usize = 1 << 20;
+
 /// The buffers one posting's classification works in, kept by each thread.
 #[derive(Debug, Default)]
 struct Scratch {
     norm: Normalized,
     scan: ScanScratch,
+    /// One field's hits' marks, in text order (`None`: not an occurrence).
+    marks: Vec<Option<Mark>>,
     /// The posting's marked occurrences, every field's, before scoring.
-    occ: Vec<(EntryId, Occurrence)>,
+    occ: Occurrences,
 }
 
 impl Scratch {
@@ -33,7 +42,8 @@ impl Scratch {
     fn heap_bytes(&self) -> usize {
         self.norm.heap_bytes()
             + self.scan.heap_bytes()
-            + self.occ.capacity() * std::mem::size_of::<(EntryId, Occurrence)>()
+            + self.marks.capacity()
+            + self.occ.heap_bytes()
     }
 }
 
@@ -218,7 +228,6 @@ impl Classifier {
     /// [`Classifier::classify`] with the given buffers.
     fn classify_with(&self, posting: &Posting<'_>, scratch: &mut Scratch) -> Classification {
         let inner = &*self.inner;
-        scratch.occ.clear();
         let has_title = posting.title.is_some_and(|t| !t.trim().is_empty());
         let mut self_role = None;
         let mut language = None;
@@ -237,7 +246,7 @@ impl Classifier {
                 }
             }
             inner.scanner.scan_into(norm, field.text, &mut scratch.scan);
-            let hits = &scratch.scan.hits;
+            let hits = &mut scratch.scan.hits;
             // Sections only matter for the matches: a field without any is not
             // split, and lines past the last one are not looked at.
             let sections = match hits.last() {
@@ -248,11 +257,16 @@ impl Classifier {
                 }
                 _ => Sections::default(),
             };
-            // End of a relative clause about a colleague ("our PM, who owns the roadmap").
+            // First the marks, in text order: the end of a relative clause about
+            // a colleague ("our PM, who owns the roadmap") carries over to the
+            // hits after it. `None`: not an occurrence.
+            let marks = &mut scratch.marks;
+            marks.clear();
             let mut clause_end = 0;
-            for &hit in hits {
+            for &hit in hits.iter() {
                 if inner.is_abbreviation[hit.entry.0 as usize] && follows_number(text, hit.start) {
                     // "5 PM", "3:30 PM": a time of day, not a Product Manager.
+                    marks.push(None);
                     continue;
                 }
                 let is_role_name = inner.is_role_name[hit.entry.0 as usize];
@@ -265,24 +279,45 @@ impl Classifier {
                         clause_end = clause_end.max(end);
                     }
                 }
-                let span = norm.orig_span(hit.start, hit.end);
-                scratch.occ.push((
-                    hit.entry,
-                    Occurrence {
-                        field: fi,
-                        start: span.start,
-                        end: span.end,
-                        mark,
-                        is_title: field.is_title,
-                        section: sections.kind_at(hit.start),
-                    },
-                ));
+                marks.push(Some(mark));
+            }
+            // Then the occurrences. A long text's hits are turned into
+            // occurrences a block at a time, from the last block to the first,
+            // and each block's room given back: it does not hold all its hits
+            // and all their occurrences at once.
+            if hits.len() * std::mem::size_of::<Occurrence>() > RELEASE_BYTES {
+                // Lists grown by doubling would leave up to half their room unused.
+                scratch.occ.reserve_exact(hits.iter().map(|h| h.entry));
+            }
+            loop {
+                let from = hits
+                    .len()
+                    .saturating_sub(RELEASE_BYTES / std::mem::size_of::<Hit>());
+                for (hit, mark) in hits.drain(from..).zip(marks.drain(from..)) {
+                    let Some(mark) = mark else { continue };
+                    let span = norm.orig_span(hit.start, hit.end);
+                    scratch.occ.push(
+                        hit.entry,
+                        Occurrence {
+                            field: fi,
+                            start: span.start,
+                            end: span.end,
+                            mark,
+                            is_title: field.is_title,
+                            section: sections.kind_at(hit.start),
+                        },
+                    );
+                }
+                if from == 0 {
+                    break;
+                }
+                hits.shrink_to_fit();
             }
             if !field.is_title {
                 self.link_role_names(fi, field.text, scratch);
             }
         }
-        let score = score(&inner.lexicon, &mut scratch.occ, &inner.params);
+        let score = score(&inner.lexicon, scratch.occ.drain_by_entry(), &inner.params);
         let verdict = judge_posting(
             decide(
                 score.po,
@@ -315,7 +350,7 @@ impl Classifier {
                     continue;
                 }
                 seen.push(hit.entry);
-                scratch.occ.push((
+                scratch.occ.push(
                     hit.entry,
                     Occurrence {
                         field: fi,
@@ -325,7 +360,7 @@ impl Classifier {
                         is_title: false,
                         section: SectionKind::Intro,
                     },
-                ));
+                );
             }
         }
     }
@@ -355,6 +390,7 @@ fn follows_number(text: &str, start: usize) -> bool {
 mod tests {
     use super::*;
     use crate::judge::label::Label;
+    use crate::judge::score::Evidence;
 
     #[test]
     fn classifier_is_send_sync() {
@@ -382,6 +418,41 @@ mod tests {
         assert_eq!(c.classify_text(short), first);
         // The long text classified again, after other texts, gives the same result.
         assert_eq!(c.classify_text(&long), long_result);
+    }
+
+    #[test]
+    fn every_block_of_a_long_text_has_the_evidence_of_the_block_alone() {
+        // Long enough that its hits are turned into occurrences in blocks of
+        // RELEASE_BYTES and its occurrences are given their room exactly; the
+        // line break keeps each block's context to itself.
+        let c = Classifier::new(Lexicon::embedded()).unwrap();
+        let block = "You own the product roadmap and write user stories with the Scrum team.\n";
+        let n = 50_000;
+        let one = c.classify_text(block);
+        let long = c.classify_text(&block.repeat(n));
+        assert!(
+            long.score
+                .evidence
+                .iter()
+                .map(Evidence::count)
+                .sum::<usize>()
+                > 100_000
+        );
+        assert_eq!(long.score.evidence.len(), one.score.evidence.len());
+        for ev in &long.score.evidence {
+            let alone = one.score.evidence.iter().find(|e| e.entry == ev.entry);
+            let alone = alone.expect("an entry the block alone has");
+            let want: Vec<Occurrence> = (0..n)
+                .flat_map(|k| {
+                    alone.occurrences.iter().map(move |o| Occurrence {
+                        start: o.start + k * block.len(),
+                        end: o.end + k * block.len(),
+                        ..o.clone()
+                    })
+                })
+                .collect();
+            assert!(ev.occurrences == want, "{:?}", alone.occurrences);
+        }
     }
 
     #[test]

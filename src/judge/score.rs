@@ -131,35 +131,27 @@ pub struct Score {
     pub evidence: Vec<Evidence>,
 }
 
-/// Scores marked occurrences (grouped per entry in any order; sorted in place).
-pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringParams) -> Score {
-    // Unstable is exact here: no two occurrences share entry, field and start
-    // (hits in one field never overlap), and it needs no scratch buffer.
-    occ.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.field.cmp(&b.1.field))
-            .then(a.1.start.cmp(&b.1.start))
-    });
-    let entries = occ.windows(2).filter(|w| w[0].0 != w[1].0).count() + 1;
+/// Scores marked occurrences, given per entry: entries in ascending id order,
+/// each entry's occurrences in text order (field, then position), as
+/// `Occurrences::drain_by_entry` (`judge/occurrences.rs`) hands them out.
+/// Each list becomes its entry's evidence as it is, without a copy.
+pub fn score(
+    lexicon: &Lexicon,
+    by_entry: impl ExactSizeIterator<Item = (EntryId, Vec<Occurrence>)>,
+    p: &ScoringParams,
+) -> Score {
     let mut out = Score {
-        evidence: Vec::with_capacity(if occ.is_empty() { 0 } else { entries }),
+        evidence: Vec::with_capacity(by_entry.len()),
         ..Score::default()
     };
     // The multipliers of one entry's occurrences, one buffer for all entries.
     let mut multipliers: Vec<f64> = Vec::new();
-    let mut i = 0;
-    while i < occ.len() {
-        let id = occ[i].0;
-        let mut j = i;
-        while j < occ.len() && occ[j].0 == id {
-            j += 1;
-        }
+    for (id, occurrences) in by_entry {
         let entry = lexicon.entry(id);
         let category = lexicon.category_of(id);
         let is_role_name = category.kind() == CategoryKind::RoleName;
         // The category's `[weights]` multiplier (1 when unlisted: `x * 1.0 == x`).
         let category_weight = category.multiplier();
-        let occurrences: Vec<Occurrence> = occ[i..j].iter().map(|(_, o)| o.clone()).collect();
         multipliers.clear();
         multipliers.extend(occurrences.iter().filter_map(|o| multiplier(o, p)));
         let contribution =
@@ -215,7 +207,6 @@ pub fn score(lexicon: &Lexicon, occ: &mut [(EntryId, Occurrence)], p: &ScoringPa
             contribution,
             credit_other,
         });
-        i = j;
     }
     out.evidence.sort_by(|a, b| {
         (b.contribution + b.credit_other)
@@ -276,6 +267,28 @@ entries = [{ phrase = "product manager", weight = 4 }]
         .unwrap()
     }
 
+    /// [`score`] of occurrences in any order: sorted by entry, field and start, then grouped.
+    fn score_pairs(
+        lex: &Lexicon,
+        pairs: impl IntoIterator<Item = (EntryId, Occurrence)>,
+        p: &ScoringParams,
+    ) -> Score {
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.field.cmp(&b.1.field))
+                .then(a.1.start.cmp(&b.1.start))
+        });
+        let mut groups: Vec<(EntryId, Vec<Occurrence>)> = Vec::new();
+        for (entry, o) in pairs {
+            match groups.last_mut() {
+                Some((last, list)) if *last == entry => list.push(o),
+                _ => groups.push((entry, vec![o])),
+            }
+        }
+        score(lex, groups.into_iter(), p)
+    }
+
     fn o(start: usize, mark: Mark) -> Occurrence {
         Occurrence {
             field: 0,
@@ -291,10 +304,10 @@ entries = [{ phrase = "product manager", weight = 4 }]
     fn repeats_saturate() {
         let lex = lex();
         let p = ScoringParams::default();
-        let one = score(&lex, &mut [(EntryId(0), o(0, Mark::Plain))], &p);
+        let one = score_pairs(&lex, [(EntryId(0), o(0, Mark::Plain))], &p);
         assert_eq!(one.po, 2.0);
-        let mut many: Vec<_> = (0..12).map(|i| (EntryId(0), o(i, Mark::Plain))).collect();
-        let s = score(&lex, &mut many, &p);
+        let many: Vec<_> = (0..12).map(|i| (EntryId(0), o(i, Mark::Plain))).collect();
+        let s = score_pairs(&lex, many, &p);
         assert!(s.po > 3.99 && s.po < 4.0, "{}", s.po);
         assert_eq!(s.evidence[0].count(), 12);
     }
@@ -303,9 +316,9 @@ entries = [{ phrase = "product manager", weight = 4 }]
     fn colleague_and_negated_do_not_count() {
         let lex = lex();
         let p = ScoringParams::default();
-        let s = score(
+        let s = score_pairs(
             &lex,
-            &mut [
+            [
                 (EntryId(1), o(0, Mark::Colleague)),
                 (EntryId(0), o(5, Mark::Negated)),
             ],
@@ -317,7 +330,7 @@ entries = [{ phrase = "product manager", weight = 4 }]
             colleague_credit: 0.5,
             ..p
         };
-        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::Colleague))], &p);
+        let s = score_pairs(&lex, [(EntryId(1), o(0, Mark::Colleague))], &p);
         assert_eq!((s.po, s.pm), (2.0, 0.0));
     }
 
@@ -325,11 +338,11 @@ entries = [{ phrase = "product manager", weight = 4 }]
     fn self_and_title_boost() {
         let lex = lex();
         let p = ScoringParams::default();
-        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::SelfRole))], &p);
+        let s = score_pairs(&lex, [(EntryId(1), o(0, Mark::SelfRole))], &p);
         assert_eq!(s.pm, 4.0 * SELF_BOOST);
         let mut t = o(0, Mark::Plain);
         t.is_title = true;
-        let s = score(&lex, &mut [(EntryId(1), t)], &p);
+        let s = score_pairs(&lex, [(EntryId(1), t)], &p);
         assert_eq!(s.pm, 4.0 * TITLE_WEIGHT);
     }
 
@@ -339,12 +352,12 @@ entries = [{ phrase = "product manager", weight = 4 }]
         let p = ScoringParams::default();
         let mut blurb = o(0, Mark::Plain);
         blurb.section = SectionKind::About;
-        let s = score(&lex, &mut [(EntryId(0), blurb.clone())], &p);
+        let s = score_pairs(&lex, [(EntryId(0), blurb.clone())], &p);
         assert_eq!(s.po, 0.0);
         assert_eq!(s.evidence[0].count(), 1);
         let mut own = blurb;
         own.mark = Mark::SelfRole;
-        let s = score(&lex, &mut [(EntryId(1), own)], &p);
+        let s = score_pairs(&lex, [(EntryId(1), own)], &p);
         assert_eq!(s.pm, 4.0 * SELF_BOOST);
     }
 
@@ -359,22 +372,22 @@ entries = [{ phrase = "product manager", weight = 4 }]
             colleague_credit: 0.5,
             ..ScoringParams::default()
         };
-        let mut occ = vec![
+        let occ = vec![
             (EntryId(0), o(0, Mark::Plain)),
             (EntryId(0), o(9, Mark::Plain)),
             (EntryId(1), o(20, Mark::Plain)),
         ];
-        let s = score(&lex, &mut occ, &p);
+        let s = score_pairs(&lex, occ, &p);
         assert_eq!(s.po, 2.0 * 1.5 * 1.5);
         assert_eq!(s.content_po, s.po);
         assert_eq!(s.pm, 4.0 * 0.5);
         let backlog = s.evidence.iter().find(|e| e.entry == EntryId(0)).unwrap();
         assert_eq!((backlog.weight, backlog.contribution), (2.0, 4.5));
-        let s = score(&lex, &mut [(EntryId(1), o(0, Mark::Colleague))], &p);
+        let s = score_pairs(&lex, [(EntryId(1), o(0, Mark::Colleague))], &p);
         assert_eq!((s.po, s.pm), (4.0 * 0.5 * 0.5, 0.0));
         // Without a [weights] table, the same scores as ever.
         let plain = self::lex();
-        let s = score(&plain, &mut [(EntryId(0), o(0, Mark::Plain))], &p);
+        let s = score_pairs(&plain, [(EntryId(0), o(0, Mark::Plain))], &p);
         assert_eq!(s.po, 2.0);
     }
 }

@@ -20,6 +20,9 @@ use crate::matching::flat_dfa::FlatDfa;
 use crate::text::normalize::{is_word_byte, normalize, Normalized};
 use crate::text::spelling;
 
+/// Spare capacity a scan's hit buffer may keep: past this, it is shrunk to its hits.
+const KEEP_SLACK_BYTES: usize = 1 << 20;
+
 /// One phrase occurrence in folded text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -27,6 +30,8 @@ pub struct Hit {
     pub entry: EntryId,
     /// Which of the entry's forms matched.
     pub form: u16,
+    /// Whether that form is a prefix wildcard (its end extended to the end of its word).
+    pub is_wildcard: bool,
     /// Start byte in the folded text.
     pub start: usize,
     /// End byte (exclusive) in the folded text.
@@ -352,18 +357,24 @@ impl Scanner {
                         continue;
                     }
                 }
-                cands.push((
-                    Hit {
-                        entry: t.entry,
-                        form: t.form,
-                        start,
-                        end,
-                    },
-                    t.is_wildcard,
-                ));
+                cands.push(Hit {
+                    entry: t.entry,
+                    form: t.form,
+                    is_wildcard: t.is_wildcard,
+                    start,
+                    end,
+                });
             }
         });
-        select_leftmost_longest(cands, &mut scratch.hits);
+        // The hits are chosen in the candidates' buffer, which then becomes the
+        // hits' one: a text full of phrases holds one buffer of them, not two.
+        select_leftmost_longest(cands);
+        std::mem::swap(&mut scratch.candidates, &mut scratch.hits);
+        let hits = &mut scratch.hits;
+        if (hits.capacity() - hits.len()) * std::mem::size_of::<Hit>() > KEEP_SLACK_BYTES {
+            // A long text full of overlaps leaves the space of many candidates behind its hits.
+            hits.shrink_to_fit();
+        }
         if markers.len() > 1 {
             markers.sort_unstable();
             markers.dedup();
@@ -388,8 +399,9 @@ fn starts_glued_word(norm: &Normalized, original: &str, start: usize, end: usize
 /// The buffers of one [`Scanner::scan_into`] call, kept by a thread from one text to the next.
 #[derive(Clone, Debug, Default)]
 pub struct ScanScratch {
-    /// Every occurrence that passed the word and case checks, with whether it is a wildcard.
-    candidates: Vec<(Hit, bool)>,
+    /// Every occurrence that passed the word and case checks (during a scan;
+    /// afterwards the buffer the previous hits were in).
+    candidates: Vec<Hit>,
     /// The hits of the last scan: sorted by position, never overlapping.
     pub hits: Vec<Hit>,
     /// Where the markers' occurrences start in the last scan: ascending, each place once.
@@ -399,30 +411,31 @@ pub struct ScanScratch {
 impl ScanScratch {
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.candidates.capacity() * std::mem::size_of::<(Hit, bool)>()
+        self.candidates.capacity() * std::mem::size_of::<Hit>()
             + self.hits.capacity() * std::mem::size_of::<Hit>()
             + self.markers.capacity() * std::mem::size_of::<usize>()
     }
 }
 
-/// Keeps, from overlapping candidates, the leftmost-longest non-overlapping set, in `out`.
-fn select_leftmost_longest(cands: &mut [(Hit, bool)], out: &mut Vec<Hit>) {
-    cands.sort_unstable_by(|(a, aw), (b, bw)| {
+/// Keeps, from overlapping candidates, the leftmost-longest non-overlapping
+/// set, sorted by position, in place.
+fn select_leftmost_longest(cands: &mut Vec<Hit>) {
+    cands.sort_unstable_by(|a, b| {
         a.start
             .cmp(&b.start)
             .then(b.end.cmp(&a.end))
-            .then(aw.cmp(bw))
+            .then(a.is_wildcard.cmp(&b.is_wildcard))
             .then(a.entry.cmp(&b.entry))
             .then(a.form.cmp(&b.form))
     });
-    out.clear();
     let mut last_end = 0;
-    for &(h, _) in cands.iter() {
-        if h.start >= last_end {
+    cands.retain(|h| {
+        let keep = h.start >= last_end;
+        if keep {
             last_end = h.end;
-            out.push(h);
         }
-    }
+        keep
+    });
 }
 
 /// Folds a lexicon form the way text is folded, trimmed of surrounding spaces.
@@ -513,6 +526,42 @@ mod tests {
         let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "po", weight = 1 }"#;
         t(e, "Backlogs, backlog; BACKLOG.", &["backlog", "BACKLOG"]);
         t(e, "report to PO, not pos or depot", &["PO"]);
+    }
+
+    #[test]
+    fn a_reused_scratch_finds_what_a_fresh_one_does() {
+        // The hits are chosen in the candidates' buffer and the two swap:
+        // whatever a scratch held before, a scan gives the same hits.
+        let e = r#"{ phrase = "backlog", weight = 1 }, { phrase = "product backlog", weight = 1 },
+                   { phrase = "road*", weight = 1 }, { phrase = "roadmap", weight = 1 }"#;
+        let sc = Scanner::new(&lex(e)).unwrap();
+        let long = "the product backlog and the roadmap; a backlog, roads.\n".repeat(20_000);
+        let texts = [
+            "product backlog roadmap",
+            long.as_str(),
+            "",
+            "backlog",
+            &long[..999],
+        ];
+        let mut scratch = ScanScratch::default();
+        for text in texts.iter().chain(texts.iter().rev()) {
+            let norm = normalize(text);
+            sc.scan_into(&norm, text, &mut scratch);
+            assert_eq!(
+                scratch.hits,
+                sc.scan(&norm, text),
+                "{:?}",
+                &text[..text.len().min(40)]
+            );
+        }
+        // The long text's hits hold no more than 1 MiB of spare room.
+        let norm = normalize(&long);
+        sc.scan_into(&norm, &long, &mut scratch);
+        let spare = scratch.hits.capacity() - scratch.hits.len();
+        assert!(
+            spare * std::mem::size_of::<Hit>() <= KEEP_SLACK_BYTES,
+            "{spare}"
+        );
     }
 
     #[test]
