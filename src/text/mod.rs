@@ -8,6 +8,7 @@
 //! [`mask`] hides role names, to judge the work described on its own;
 //! [`links`] reads the slugs and subjects of a posting's apply links.
 
+pub(crate) mod char_offsets;
 pub mod language;
 pub mod links;
 pub mod mask;
