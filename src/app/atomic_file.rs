@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::interrupt;
+use super::sync_ahead::SyncAhead;
 
 /// Output destination: stdout, a temporary file renamed into place, or a non-regular file.
 pub enum Sink {
@@ -17,7 +18,7 @@ pub enum Sink {
     /// A temporary file beside the target, renamed into place by [`Sink::finish`].
     Temp {
         /// The temporary file.
-        writer: BufWriter<tempfile::NamedTempFile>,
+        writer: BufWriter<SyncAhead>,
         /// Where it goes.
         target: PathBuf,
     },
@@ -84,7 +85,7 @@ impl Sink {
         }
         interrupt::guard_temp_file(tmp.path());
         Ok(Sink::Temp {
-            writer: BufWriter::with_capacity(1 << 16, tmp),
+            writer: BufWriter::with_capacity(1 << 16, SyncAhead::new(tmp)),
             target: path.to_path_buf(),
         })
     }
@@ -122,7 +123,8 @@ impl Sink {
                 let tmp = writer
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .with_context(|| format!("cannot write {}", target.display()))?;
+                    .with_context(|| format!("cannot write {}", target.display()))?
+                    .into_inner();
                 tmp.as_file()
                     .sync_all()
                     .with_context(|| format!("cannot write {}", target.display()))?;

@@ -13,6 +13,7 @@ pub mod report;
 pub mod settings;
 pub mod shell;
 pub mod summary;
+pub mod sync_ahead;
 
 pub use messages::{is_broken_pipe, print_error, print_warning, use_color};
 pub use settings::{classifier, classifier_for, load_lexicon, parse_delimiter, read_options};

@@ -4,16 +4,22 @@
 //! the bytes: [`JsonRow::write`] writes the same bytes by hand (checked against
 //! `serde_json` by the tests below), because serde_json escapes strings one
 //! byte at a time and the snippets of the evidence are most of a JSON Lines
-//! output. Strings here are copied eight bytes at a time up to the next byte
-//! that needs an escape.
+//! output. A classified row's evidence is written straight from its
+//! [`Classification`] ([`JsonEvidence::Of`]): no items, no snippet strings.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::json_snippet::write_snippet;
+use super::json_str::write_str;
 use crate::classify::Classification;
+use crate::lexicon::Lexicon;
 use crate::output::number::round;
-use crate::output::row::EvidenceItem;
+use crate::output::row::{
+    evidence_head, evidence_items, match_item, match_positions, EvidenceItem, MatchItem,
+};
+use crate::text::char_offsets::CharOffsets;
 
 /// One JSON Lines object; field order is the output's key order.
 #[derive(Serialize)]
@@ -27,11 +33,42 @@ pub(crate) struct JsonRow<'a> {
     #[serde(flatten)]
     pub(crate) verdict: Option<JsonVerdict>,
     pub(crate) lexicon: &'a str,
-    pub(crate) evidence: Vec<EvidenceItem<'a>>,
+    pub(crate) evidence: JsonEvidence<'a>,
     pub(crate) error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kept: Option<Kept<'a>>,
     pub(crate) warnings: &'a [String],
+}
+
+/// The `evidence` array of a row: its elements are [`EvidenceItem`]s.
+pub(crate) enum JsonEvidence<'a> {
+    /// Items made beforehand.
+    Items(Vec<EvidenceItem<'a>>),
+    /// The evidence of a classification, written without making items.
+    Of(EvidenceOf<'a>),
+}
+
+/// A classification's evidence with the posting fields its matches point into.
+pub(crate) struct EvidenceOf<'a> {
+    /// The classification.
+    pub(crate) c: &'a Classification,
+    /// The lexicon it was made with.
+    pub(crate) lexicon: &'a Lexicon,
+    /// The posting's fields in the order evidence numbers them.
+    pub(crate) fields: Vec<&'a str>,
+    /// Their names.
+    pub(crate) field_names: &'a [String],
+}
+
+impl Serialize for JsonEvidence<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JsonEvidence::Items(items) => items.serialize(serializer),
+            JsonEvidence::Of(e) => {
+                evidence_items(e.c, e.lexicon, &e.fields, e.field_names).serialize(serializer)
+            }
+        }
+    }
 }
 
 /// The score fields after `label`, shared by JSON Lines and `check --json`.
@@ -136,7 +173,16 @@ impl JsonRow<'_> {
         out.extend_from_slice(b",\"lexicon\":");
         write_str(out, self.lexicon);
         out.extend_from_slice(b",\"evidence\":[");
-        write_separated(out, &self.evidence, write_evidence_item);
+        match &self.evidence {
+            JsonEvidence::Items(items) => write_separated(out, items, |out, e| {
+                write_evidence_item(out, e, |out| {
+                    write_separated(out, &e.matches, |out, m| {
+                        write_match(out, m, |out| write_str(out, &m.snippet))
+                    })
+                })
+            }),
+            JsonEvidence::Of(e) => write_evidence_of(out, e),
+        }
         out.extend_from_slice(b"],\"error\":");
         write_opt_str(out, self.error);
         if let Some(kept) = &self.kept {
@@ -154,8 +200,28 @@ impl JsonRow<'_> {
     }
 }
 
-/// One element of the `evidence` array, as its `Serialize` derivation writes it.
-fn write_evidence_item(out: &mut Vec<u8>, e: &EvidenceItem<'_>) {
+/// The elements of the `evidence` array of a classification: the bytes of
+/// its [`evidence_items`], with each snippet written from the text.
+fn write_evidence_of(out: &mut Vec<u8>, e: &EvidenceOf<'_>) {
+    let chars = CharOffsets::new(&e.fields, match_positions(e.c));
+    write_separated(out, &e.c.score.evidence, |out, ev| {
+        write_evidence_item(out, &evidence_head(ev, e.lexicon), |out| {
+            write_separated(out, &ev.occurrences, |out, o| {
+                let m = match_item(o, &e.fields, e.field_names, &chars, String::new());
+                let text = e.fields.get(o.field).copied().unwrap_or("");
+                write_match(out, &m, |out| write_snippet(out, text, o.start, o.end));
+            })
+        })
+    });
+}
+
+/// One element of the `evidence` array, as its `Serialize` derivation writes
+/// it, with `matches` writing the elements of its `matches` array.
+fn write_evidence_item(
+    out: &mut Vec<u8>,
+    e: &EvidenceItem<'_>,
+    matches: impl FnOnce(&mut Vec<u8>),
+) {
     out.extend_from_slice(b"{\"phrase\":");
     write_str(out, e.phrase);
     out.extend_from_slice(b",\"role\":");
@@ -173,26 +239,30 @@ fn write_evidence_item(out: &mut Vec<u8>, e: &EvidenceItem<'_>) {
     out.extend_from_slice(b",\"credit_other\":");
     write_f64(out, e.credit_other);
     out.extend_from_slice(b",\"matches\":[");
-    write_separated(out, &e.matches, |out, m| {
-        out.extend_from_slice(b"{\"field\":");
-        write_str(out, m.field);
-        out.extend_from_slice(b",\"text\":");
-        write_str(out, m.text);
-        out.extend_from_slice(b",\"start\":");
-        write_u64(out, m.start as u64);
-        out.extend_from_slice(b",\"end\":");
-        write_u64(out, m.end as u64);
-        out.extend_from_slice(b",\"char_start\":");
-        write_u64(out, m.char_start as u64);
-        out.extend_from_slice(b",\"char_end\":");
-        write_u64(out, m.char_end as u64);
-        out.extend_from_slice(b",\"snippet\":");
-        write_str(out, &m.snippet);
-        out.extend_from_slice(b",\"mark\":");
-        write_str(out, m.mark);
-        out.push(b'}');
-    });
+    matches(out);
     out.extend_from_slice(b"]}");
+}
+
+/// One match, as its `Serialize` derivation writes it, with `snippet`
+/// writing its snippet (`m.snippet` is not read).
+fn write_match(out: &mut Vec<u8>, m: &MatchItem<'_>, snippet: impl FnOnce(&mut Vec<u8>)) {
+    out.extend_from_slice(b"{\"field\":");
+    write_str(out, m.field);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, m.text);
+    out.extend_from_slice(b",\"start\":");
+    write_u64(out, m.start as u64);
+    out.extend_from_slice(b",\"end\":");
+    write_u64(out, m.end as u64);
+    out.extend_from_slice(b",\"char_start\":");
+    write_u64(out, m.char_start as u64);
+    out.extend_from_slice(b",\"char_end\":");
+    write_u64(out, m.char_end as u64);
+    out.extend_from_slice(b",\"snippet\":");
+    snippet(out);
+    out.extend_from_slice(b",\"mark\":");
+    write_str(out, m.mark);
+    out.push(b'}');
 }
 
 /// Writes each of `items` with `write`, separated by commas.
@@ -209,19 +279,20 @@ fn write_separated<T>(
     }
 }
 
+/// A number in decimal. All twenty places are copied and the buffer cut back
+/// to the digits: a copy of fixed size, where one of the digits' length would
+/// call `memcpy`.
 fn write_u64(out: &mut Vec<u8>, n: u64) {
+    let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
     let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+    for d in digits[..len].iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 {
-            break;
-        }
     }
-    out.extend_from_slice(&digits[at..]);
+    let at = out.len();
+    out.extend_from_slice(&digits);
+    out.truncate(at + len);
 }
 
 /// A number as serde_json writes an `f64` (`null` when not finite).
@@ -239,93 +310,6 @@ fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => write_str(out, s),
         None => out.extend_from_slice(b"null"),
-    }
-}
-
-/// A JSON string, escaped as serde_json escapes it: `"` and `\\` with a
-/// backslash, the controls `\\b \\f \\n \\r \\t` by name and the other bytes
-/// below 0x20 as `\\u00xx`; everything else as is.
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
-    let mut at = 0;
-    while let Some(k) = first_to_escape(&b[at..]) {
-        let c = b[at + k];
-        out.extend_from_slice(&b[at..at + k]);
-        let named = match c {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            b'\n' => Some(b'n'),
-            b'\r' => Some(b'r'),
-            b'\t' => Some(b't'),
-            0x08 => Some(b'b'),
-            0x0c => Some(b'f'),
-            _ => None,
-        };
-        match named {
-            Some(n) => out.extend_from_slice(&[b'\\', n]),
-            None => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(c >> 4)],
-                HEX[usize::from(c & 0xf)],
-            ]),
-        }
-        at += k + 1;
-    }
-    out.extend_from_slice(&b[at..]);
-    out.push(b'"');
-}
-
-/// Whether a byte is written escaped in a JSON string.
-fn is_escaped(c: u8) -> bool {
-    c < 0x20 || c == b'"' || c == b'\\'
-}
-
-/// The index of the first byte of `b` that [`is_escaped`], sixteen bytes at a time.
-fn first_to_escape(b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while let Some(chunk) = b.get(i..i + 16) {
-        let mask = escape_mask(chunk.try_into().unwrap_or(&[0; 16]));
-        if mask != 0 {
-            return Some(i + mask.trailing_zeros() as usize);
-        }
-        i += 16;
-    }
-    b[i..].iter().position(|&c| is_escaped(c)).map(|k| i + k)
-}
-
-/// Bit `k` set when byte `k` of `chunk` [`is_escaped`].
-#[cfg(not(target_arch = "x86_64"))]
-fn escape_mask(chunk: &[u8; 16]) -> u32 {
-    chunk
-        .iter()
-        .enumerate()
-        .fold(0, |m, (k, &c)| m | u32::from(is_escaped(c)) << k)
-}
-
-/// Bit `k` set when byte `k` of `chunk` [`is_escaped`], with SSE2 (part of
-/// every x86_64 processor).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn escape_mask(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
-    // reads exactly the sixteen bytes `chunk` borrows.
-    unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr().cast());
-        // Below 0x20 (unsigned): max(v, 0x1f) is 0x1f only for those.
-        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
     }
 }
 
@@ -395,7 +379,7 @@ mod tests {
                     calibrated: false,
                 }),
                 lexicon: "popm-default@1.0.0#0",
-                evidence: vec![item(&texts[0], texts[1].clone()), item(&texts[2], String::new())],
+                evidence: JsonEvidence::Items(vec![item(&texts[0], texts[1].clone()), item(&texts[2], String::new())]),
                 error: (flags & 2 == 0).then_some(texts[3].as_str()),
                 kept: (!names.is_empty()).then_some(Kept { names: &names, values: &values }),
                 warnings: &warnings,
@@ -406,19 +390,18 @@ mod tests {
     }
 
     #[test]
-    fn every_escape_class_is_written_like_serde_json() {
-        for c in (0u8..0x80).map(char::from).chain(['é', '\u{2028}', '😀']) {
-            // Every place in and around the sixteen-byte steps.
-            for at in 0..40 {
-                let s = format!("{}{c}{}", "x".repeat(at), "y".repeat(39 - at));
-                let mut fast = Vec::new();
-                write_str(&mut fast, &s);
-                assert_eq!(
-                    fast,
-                    serde_json::to_vec(&s).unwrap_or_default(),
-                    "{c:?} at {at}"
-                );
-            }
+    fn numbers_are_written_like_serde_json() {
+        let powers = (0..64).map(|k| 1u64 << k);
+        let nines = (0..20).map(|k| 10u64.pow(k) - 1);
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::MAX - 1, u64::MAX]
+            .into_iter()
+            .chain(powers)
+            .chain(nines)
+        {
+            let mut fast = b"x".to_vec();
+            write_u64(&mut fast, n);
+            let want = [b"x".to_vec(), serde_json::to_vec(&n).unwrap_or_default()].concat();
+            assert_eq!(fast, want, "{n}");
         }
     }
 }

@@ -24,6 +24,8 @@
 
 pub mod evidence_cell;
 mod json_line;
+mod json_snippet;
+mod json_str;
 pub mod number;
 pub mod row;
 #[cfg(feature = "xlsx")]

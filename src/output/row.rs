@@ -10,12 +10,14 @@ use serde_json::{json, Map, Value};
 use crate::classify::Classification;
 use crate::judge::context::Mark;
 use crate::judge::label::Label;
+use crate::judge::score::{Evidence, Occurrence};
 use crate::lexicon::{Lexicon, Role};
 use crate::output::evidence_cell::compact_evidence;
 use crate::output::evidence_cell::{compact_evidence_len_hint, write_compact_evidence};
-use crate::output::json_line::{JsonRow, JsonVerdict, Kept};
+use crate::output::json_line::{EvidenceOf, JsonEvidence, JsonRow, JsonVerdict, Kept};
 use crate::output::number::{round, write_fixed};
-use crate::text::snippet::{snippet, CharIndex};
+use crate::text::char_offsets::CharOffsets;
+use crate::text::snippet::snippet;
 
 /// The name of the first postings sheet of an xlsx result.
 pub const POSTINGS_SHEET: &str = "Postings";
@@ -411,8 +413,12 @@ impl Layout {
     ) -> JsonRow<'a> {
         let (label, verdict, evidence, error) = match result {
             Ok(c) => {
-                let fields: Vec<&str> = info.fields.iter().map(|f| f.as_ref()).collect();
-                let evidence = evidence_items(c, lexicon, &fields, info.field_names);
+                let evidence = JsonEvidence::Of(EvidenceOf {
+                    c,
+                    lexicon,
+                    fields: info.fields.iter().map(|f| f.as_ref()).collect(),
+                    field_names: info.field_names,
+                });
                 (
                     c.verdict.label.as_str(),
                     Some(JsonVerdict::new(c)),
@@ -420,7 +426,12 @@ impl Layout {
                     None,
                 )
             }
-            Err(msg) => (Label::row_name(None), None, Vec::new(), Some(msg)),
+            Err(msg) => (
+                Label::row_name(None),
+                None,
+                JsonEvidence::Items(Vec::new()),
+                Some(msg),
+            ),
         };
         JsonRow {
             schema_version: SCHEMA_VERSION,
@@ -547,45 +558,72 @@ pub fn evidence_items<'a>(
     fields: &[&'a str],
     field_names: &'a [String],
 ) -> Vec<EvidenceItem<'a>> {
-    let charmaps: Vec<CharIndex> = fields.iter().map(|f| CharIndex::new(f)).collect();
+    let chars = CharOffsets::new(fields, match_positions(c));
     c.score
         .evidence
         .iter()
-        .map(|ev| {
-            let entry = lexicon.entry(ev.entry);
-            let matches = ev
+        .map(|ev| EvidenceItem {
+            matches: ev
                 .occurrences
                 .iter()
                 .map(|o| {
                     let text = fields.get(o.field).copied().unwrap_or("");
-                    let cm = &charmaps[o.field.min(charmaps.len().saturating_sub(1))];
+                    let item = match_item(o, fields, field_names, &chars, String::new());
                     MatchItem {
-                        field: field_names.get(o.field).map_or("text", String::as_str),
-                        text: text.get(o.start..o.end).unwrap_or(""),
-                        start: o.start,
-                        end: o.end,
-                        char_start: cm.chars_before(text, o.start),
-                        char_end: cm.chars_before(text, o.end),
                         snippet: snippet(text, o.start, o.end),
-                        mark: o.mark.as_str(),
+                        ..item
                     }
                 })
-                .collect();
-            EvidenceItem {
-                phrase: entry.phrase(),
-                role: ev.role.as_str(),
-                category: lexicon.categories()[entry.category()].name(),
-                weight: entry.weight(),
-                count: ev.count(),
-                counted: ev.count()
-                    - ev.count_marked(Mark::Colleague)
-                    - ev.count_marked(Mark::Negated),
-                contribution: round(ev.contribution, 3),
-                credit_other: round(ev.credit_other, 3),
-                matches,
-            }
+                .collect(),
+            ..evidence_head(ev, lexicon)
         })
         .collect()
+}
+
+/// The item of one evidence phrase, with no matches yet.
+pub(crate) fn evidence_head<'a>(ev: &'a Evidence, lexicon: &'a Lexicon) -> EvidenceItem<'a> {
+    let entry = lexicon.entry(ev.entry);
+    EvidenceItem {
+        phrase: entry.phrase(),
+        role: ev.role.as_str(),
+        category: lexicon.categories()[entry.category()].name(),
+        weight: entry.weight(),
+        count: ev.count(),
+        counted: ev.count() - ev.count_marked(Mark::Colleague) - ev.count_marked(Mark::Negated),
+        contribution: round(ev.contribution, 3),
+        credit_other: round(ev.credit_other, 3),
+        matches: Vec::new(),
+    }
+}
+
+/// The end of every match of `c` as `(field, byte)`: how far [`CharOffsets`] must count.
+pub(crate) fn match_positions(c: &Classification) -> impl Iterator<Item = (usize, usize)> + '_ {
+    c.score
+        .evidence
+        .iter()
+        .flat_map(|ev| &ev.occurrences)
+        .map(|o| (o.field, o.end.max(o.start)))
+}
+
+/// One match of a posting as an item with `snippet`.
+pub(crate) fn match_item<'a>(
+    o: &Occurrence,
+    fields: &[&'a str],
+    field_names: &'a [String],
+    chars: &CharOffsets<'_>,
+    snippet: String,
+) -> MatchItem<'a> {
+    let text = fields.get(o.field).copied().unwrap_or("");
+    MatchItem {
+        field: field_names.get(o.field).map_or("text", String::as_str),
+        text: text.get(o.start..o.end).unwrap_or(""),
+        start: o.start,
+        end: o.end,
+        char_start: chars.get(o.field, o.start),
+        char_end: chars.get(o.field, o.end),
+        snippet,
+        mark: o.mark.as_str(),
+    }
 }
 
 #[cfg(test)]
@@ -654,6 +692,48 @@ mod tests {
         assert_eq!(m["char_start"], 8);
         assert_eq!(s, 9);
         assert_eq!(m["mark"], "plain");
+    }
+
+    #[test]
+    fn json_rows_written_from_the_classification_are_serde_json_of_their_items() {
+        let long = "Produktmanagement für die Straße — ".repeat(20);
+        let texts = [
+            format!("<p>Über Product&nbsp;Backlog</p>\n\n  user stories \"quoted\" \\ {long} product backlog\t\u{1}"),
+            format!("{long}\r\n\u{3000} Product  Manager\u{a0}\u{a0}here, no product manager, work with the product manager. 😀 user stories"),
+            "product backlog".to_string(),
+            format!("{}product backlog{}", "x ".repeat(31), "\u{2003} ".repeat(40)),
+            String::new(),
+        ];
+        let (_, lex) = classify("");
+        let names = ["description".to_string(), "title".to_string()];
+        let layout = Layout::new(Format::Jsonl, &[], false, &lex);
+        let mut matches = 0;
+        for (i, text) in texts.iter().enumerate() {
+            let title = texts[(i + 1) % texts.len()].clone();
+            let c = Classifier::new(lex.clone())
+                .unwrap()
+                .classify(&crate::classify::Posting {
+                    title: Some(&title),
+                    texts: vec![text.as_str()],
+                });
+            matches += c.score.evidence.iter().map(Evidence::count).sum::<usize>();
+            let info = RowInfo {
+                file: None,
+                id: "7",
+                row: 1,
+                kept: vec![],
+                fields: vec![text.as_str().into(), title.as_str().into()],
+                field_names: &names,
+                warnings: vec![],
+            };
+            let mut want = serde_json::to_vec(&layout.json_row(&info, Ok(&c), &lex)).unwrap();
+            want.push(b'\n');
+            assert_eq!(
+                String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap(),
+                String::from_utf8(want).unwrap()
+            );
+        }
+        assert!(matches >= 12, "{matches}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn snippet_parts(text: &str, start: usize, end: usize) -> (String, String, S
 /// The snippet's start, the match's start and end, and the snippet's end:
 /// [`SNIPPET_CONTEXT`] bytes each side of the match, widened to character
 /// boundaries (the match's own ends too, and all within the text).
-fn bounds(text: &str, start: usize, end: usize) -> (usize, usize, usize, usize) {
+pub(crate) fn bounds(text: &str, start: usize, end: usize) -> (usize, usize, usize, usize) {
     let floor = |mut at: usize| {
         while at > 0 && !text.is_char_boundary(at) {
             at -= 1;
