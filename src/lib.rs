@@ -64,7 +64,7 @@ pub mod internals;
 
 pub use classify::{
     run_ordered, settings_out_of_range, thread_pool, Classification, Classifier, ClassifierBuilder,
-    OutOfRange, Posting,
+    OutOfRange, Posting, MAX_FIELD_BYTES,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use judge::context::Mark;

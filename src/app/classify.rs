@@ -202,6 +202,16 @@ impl RowMaker<'_> {
                 (Err(e.as_str()), None)
             }
             None => {
+                if texts.fields.iter().any(|f| f.len() > popm::MAX_FIELD_BYTES) {
+                    warnings.push(format!(
+                        "{source_name}:{}: row {}: a field is over {} bytes (4 GiB); popm read \
+                         its first {} bytes",
+                        rec.line,
+                        rec.row,
+                        popm::MAX_FIELD_BYTES,
+                        popm::MAX_FIELD_BYTES
+                    ));
+                }
                 let c = classify_texts(&config.classifier, &texts);
                 let l = c.verdict.label;
                 (Ok(c), Some(l))

@@ -12,5 +12,5 @@ pub mod settings;
 
 pub use batch::{run_ordered, thread_pool};
 pub use classifier::{Classification, Classifier, ClassifierBuilder};
-pub use posting::Posting;
+pub use posting::{Posting, MAX_FIELD_BYTES};
 pub use settings::{settings_out_of_range, OutOfRange};
