@@ -62,18 +62,55 @@ fn pack(word: &[u8]) -> u64 {
         .fold(0, |key, (i, &b)| key | u64::from(b) << (8 * i))
 }
 
-/// Every function word packed by [`pack`], sorted, with its index into [`LANGUAGES`]; built once.
-fn packed_words() -> &'static [(u64, usize)] {
-    static TABLE: std::sync::OnceLock<Vec<(u64, usize)>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t: Vec<(u64, usize)> = LANGUAGES
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, words))| words.iter().map(move |w| (pack(w.as_bytes()), i)))
-            .collect();
-        t.sort_unstable();
-        t
-    })
+/// Slots of [`FunctionWords`]: a power of two, about twice the number of words.
+const SLOTS: usize = 256;
+
+/// Every function word packed by [`pack`], in an open-addressing hash table
+/// (linear probing; key 0 marks an empty slot), with its index into
+/// [`LANGUAGES`]. A lookup is a multiply and usually one compare, where a
+/// binary search took seven hard-to-predict branches.
+struct FunctionWords {
+    slots: [(u64, u8); SLOTS],
+}
+
+impl FunctionWords {
+    /// The slot a key's probe starts at.
+    fn home(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+    }
+
+    fn build() -> FunctionWords {
+        let mut slots = [(0u64, 0u8); SLOTS];
+        for (lang, (_, words)) in LANGUAGES.iter().enumerate() {
+            for w in *words {
+                let key = pack(w.as_bytes());
+                let mut at = Self::home(key);
+                while slots[at].0 != 0 && slots[at].0 != key {
+                    at = (at + 1) % SLOTS;
+                }
+                slots[at] = (key, lang as u8);
+            }
+        }
+        FunctionWords { slots }
+    }
+
+    /// The language index of a packed word, if it is a function word.
+    fn language_of(&self, key: u64) -> Option<usize> {
+        let mut at = Self::home(key);
+        loop {
+            match self.slots[at] {
+                (0, _) => return None,
+                (k, lang) if k == key => return Some(usize::from(lang)),
+                _ => at = (at + 1) % SLOTS,
+            }
+        }
+    }
+}
+
+/// The function-word table, built once.
+fn function_words() -> &'static FunctionWords {
+    static TABLE: std::sync::OnceLock<FunctionWords> = std::sync::OnceLock::new();
+    TABLE.get_or_init(FunctionWords::build)
 }
 
 /// Guesses the language of a text: `"en"`, `"de"`, `"fr"`, `"nl"` or `"other"`.
@@ -88,28 +125,25 @@ pub fn guess(text: &str) -> &'static str {
 /// [`SAMPLE_BYTES`].
 pub fn guess_folded(folded: &str) -> &'static str {
     let sample = &folded.as_bytes()[..folded.len().min(SAMPLE_BYTES)];
-    let table = packed_words();
+    let table = function_words();
     let mut counts = [0usize; LANGUAGES.len()];
     // Folded text: words are runs of word bytes (letters, digits, any byte of a
-    // multi-byte letter). Each word is packed as it is read (its first eight
-    // bytes); a word longer than any function word is skipped without a lookup.
-    let (mut key, mut len) = (0u64, 0usize);
-    for i in 0..=sample.len() {
-        let b = sample.get(i).copied().unwrap_or(b' ');
-        if is_word_byte(b) {
-            if len < 8 {
-                key |= u64::from(b) << (8 * len);
-            }
-            len += 1;
-            continue;
+    // multi-byte letter). Each run is found whole, then looked up only when it
+    // is as short as a function word.
+    let (mut i, n) = (0, sample.len());
+    while i < n {
+        while i < n && !is_word_byte(sample[i]) {
+            i += 1;
         }
-        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&len) {
-            if let Ok(k) = table.binary_search_by(|&(w, _)| w.cmp(&key)) {
-                counts[table[k].1] += 1;
+        let start = i;
+        while i < n && is_word_byte(sample[i]) {
+            i += 1;
+        }
+        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&(i - start)) {
+            if let Some(lang) = table.language_of(pack(&sample[start..i])) {
+                counts[lang] += 1;
             }
         }
-        key = 0;
-        len = 0;
     }
     if counts.iter().sum::<usize>() < MIN_FUNCTION_WORDS {
         return "other";
@@ -121,7 +155,77 @@ pub fn guess_folded(folded: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{guess, LANGUAGES, MAX_FUNCTION_WORD_BYTES};
+    use super::{function_words, guess, guess_folded, pack, LANGUAGES, MAX_FUNCTION_WORD_BYTES};
+
+    #[test]
+    fn the_table_finds_every_function_word_and_nothing_else() {
+        let table = function_words();
+        for (lang, (_, words)) in LANGUAGES.iter().enumerate() {
+            for w in *words {
+                assert_eq!(table.language_of(pack(w.as_bytes())), Some(lang), "{w:?}");
+            }
+        }
+        for w in [
+            "them", "thee", "xy", "backlog", "sprint", "produkt", "équipe", "a", "",
+        ] {
+            assert_eq!(table.language_of(pack(w.as_bytes())), None, "{w:?}");
+        }
+    }
+
+    /// The guess as first written: byte by byte, a binary search per short word.
+    fn bytewise(folded: &str) -> &'static str {
+        let mut table: Vec<(u64, usize)> = LANGUAGES
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, words))| words.iter().map(move |w| (pack(w.as_bytes()), i)))
+            .collect();
+        table.sort_unstable();
+        let sample = &folded.as_bytes()[..folded.len().min(super::SAMPLE_BYTES)];
+        let mut counts = [0usize; LANGUAGES.len()];
+        let (mut key, mut len) = (0u64, 0usize);
+        for i in 0..=sample.len() {
+            let b = sample.get(i).copied().unwrap_or(b' ');
+            if crate::text::normalize::is_word_byte(b) {
+                if len < 8 {
+                    key |= u64::from(b) << (8 * len);
+                }
+                len += 1;
+                continue;
+            }
+            if (2..=MAX_FUNCTION_WORD_BYTES).contains(&len) {
+                if let Ok(k) = table.binary_search_by(|&(w, _)| w.cmp(&key)) {
+                    counts[table[k].1] += 1;
+                }
+            }
+            key = 0;
+            len = 0;
+        }
+        if counts.iter().sum::<usize>() < super::MIN_FUNCTION_WORDS {
+            return "other";
+        }
+        let best =
+            (1..counts.len()).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+        LANGUAGES[best].0
+    }
+
+    /// Words the property test builds texts from: function words of every
+    /// language, their prefixes and extensions, other words, separators.
+    const PIECES: &[&str] = &[
+        "the", "and", "und", "der", "le", "les", "het", "een", "th", "andx", "theirs", "für",
+        "être", "worden", "wordenx", "backlog", "x", " ", "  ", ", ", ".", "\n", "é", "ü", "12",
+        "a1", "sprint",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Any text, short or past the sample's end: the guess as first written.
+        #[test]
+        fn the_guess_is_the_bytewise_guess(picks in proptest::collection::vec(0..PIECES.len(), 0..400)) {
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            proptest::prop_assert_eq!(guess_folded(&text), bytewise(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn guesses_english_german_french_and_dutch() {
