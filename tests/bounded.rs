@@ -286,3 +286,38 @@ fn a_huge_field_costs_at_most_three_times_its_size() {
     eprintln!("one {field}-byte field: peak RSS {peak_kib} KiB, {ratio:.2} times the field");
     assert!(ratio <= 3.0, "peak {peak_kib} KiB for a {field}-byte field");
 }
+
+/// A JSON Lines row of more than `HELD_ROW_MATCHES` matches is written
+/// through a temporary file a chunk at a time instead of held: it must come
+/// out whole, valid, and in its place between the rows around it.
+#[test]
+fn a_row_of_a_quarter_million_matches_comes_out_whole_and_in_order() {
+    let wd = Workdir::new();
+    let dense = "We write user stories. ".repeat(210_000);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "description"]).expect("row");
+    w.write_record(["before", "Own the roadmap and the pricing."])
+        .expect("row");
+    w.write_record(["dense", dense.as_str()]).expect("row");
+    w.write_record(["after", "Own the product backlog."])
+        .expect("row");
+    wd.create("dense.csv", w.into_inner().expect("CSV"));
+    let r = wd.classify(&["-q", "dense.csv", "--format", "jsonl", "-o", "out.jsonl"]);
+    r.expect_code(0);
+    let out = wd.read("out.jsonl");
+    let rows = crate::util::parse_jsonl(&out);
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["before", "dense", "after"]);
+    let matches: usize = rows[1]["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .map(|e| e["matches"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(matches >= 210_000, "{matches}");
+    assert_eq!(rows[1]["label"], "product_owner");
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 3);
+}

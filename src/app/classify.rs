@@ -1,6 +1,7 @@
 //! `popm classify`: CSV in, one result row per posting out, in input order.
 
 use std::borrow::Cow;
+use std::io::{Seek, SeekFrom};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -30,6 +31,9 @@ pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classificati
 struct RowOut {
     /// The formatted row (CSV, TSV, JSON Lines).
     bytes: Vec<u8>,
+    /// A row too big to hold (`Layout::is_big_row`), written to an unnamed
+    /// temporary file instead of `bytes`.
+    spilled: Option<std::fs::File>,
     /// The row's cells, for xlsx.
     cells: Vec<Cell<'static>>,
     /// The classification, for the xlsx Summary sheet.
@@ -246,17 +250,25 @@ impl RowMaker<'_> {
         let outcome = result.as_ref().map_err(|e| *e);
         let confidence = outcome.map_or(0.0, |c| c.verdict.confidence);
         let is_xlsx = config.format == Format::Xlsx;
-        let (bytes, cells) = if is_xlsx {
+        let (bytes, cells, spilled) = if is_xlsx {
             let cells = self.layout.cells(&info, outcome, lexicon);
             (
                 Vec::new(),
                 cells.into_iter().map(Cell::into_owned).collect(),
+                None,
             )
+        } else if self.layout.is_big_row(outcome) {
+            match spill_row(self.layout, &info, outcome, lexicon) {
+                Ok(file) => (Vec::new(), Vec::new(), Some(file)),
+                // No room for the temporary file: held in memory after all.
+                Err(_) => (self.layout.row(&info, outcome, lexicon), Vec::new(), None),
+            }
         } else {
-            (self.layout.row(&info, outcome, lexicon), Vec::new())
+            (self.layout.row(&info, outcome, lexicon), Vec::new(), None)
         };
         RowOut {
             bytes,
+            spilled,
             cells,
             // The Summary sheet of a workbook tallies the evidence.
             result: result.ok().filter(|_| is_xlsx),
@@ -266,6 +278,19 @@ impl RowMaker<'_> {
             warnings,
         }
     }
+}
+
+/// Writes a row too big to hold to an unnamed temporary file (deleted when
+/// closed), for the writing side to copy into the output in its turn.
+fn spill_row(
+    layout: &Layout,
+    info: &RowInfo<'_>,
+    outcome: Result<&popm::Classification, &str>,
+    lexicon: &popm::Lexicon,
+) -> std::io::Result<std::fs::File> {
+    let mut file = tempfile::tempfile()?;
+    layout.write_row(info, outcome, lexicon, &mut file)?;
+    Ok(file)
 }
 
 /// What the writing side has seen so far.
@@ -399,6 +424,11 @@ impl Output {
             }
             None => {
                 let name = self.sink.name();
+                if let Some(mut file) = o.spilled.take() {
+                    file.seek(SeekFrom::Start(0))
+                        .and_then(|_| std::io::copy(&mut file, self.sink.writer()))
+                        .map_err(|e| popm::Error::write(&name, e))?;
+                }
                 self.sink
                     .writer()
                     .write_all(&o.bytes)

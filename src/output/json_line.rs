@@ -138,6 +138,19 @@ impl JsonRow<'_> {
     /// Appends the object (no line break) to `out`: the bytes
     /// `serde_json::to_writer` gives for it.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        self.write_flushing(out, usize::MAX, &mut |_| {});
+    }
+
+    /// [`JsonRow::write`], with `flush` called on `out` whenever it holds
+    /// `flush_at` bytes or more between two matches of the evidence (`flush`
+    /// takes the bytes away): a row of a million matches need not be held
+    /// whole. The bytes are the same, wherever they are cut.
+    pub(crate) fn write_flushing(
+        &self,
+        out: &mut Vec<u8>,
+        flush_at: usize,
+        flush: &mut dyn FnMut(&mut Vec<u8>),
+    ) {
         out.extend_from_slice(b"{\"schema_version\":");
         write_u64(out, u64::from(self.schema_version));
         if let Some(file) = self.file {
@@ -181,7 +194,7 @@ impl JsonRow<'_> {
                     })
                 })
             }),
-            JsonEvidence::Of(e) => write_evidence_of(out, e),
+            JsonEvidence::Of(e) => write_evidence_of(out, e, flush_at, flush),
         }
         out.extend_from_slice(b"],\"error\":");
         write_opt_str(out, self.error);
@@ -202,7 +215,12 @@ impl JsonRow<'_> {
 
 /// The elements of the `evidence` array of a classification: the bytes of
 /// its [`evidence_items`], with each snippet written from the text.
-fn write_evidence_of(out: &mut Vec<u8>, e: &EvidenceOf<'_>) {
+fn write_evidence_of(
+    out: &mut Vec<u8>,
+    e: &EvidenceOf<'_>,
+    flush_at: usize,
+    flush: &mut dyn FnMut(&mut Vec<u8>),
+) {
     let chars = CharOffsets::new(&e.fields, match_positions(e.c));
     write_separated(out, &e.c.score.evidence, |out, ev| {
         write_evidence_item(out, &evidence_head(ev, e.lexicon), |out| {
@@ -210,6 +228,9 @@ fn write_evidence_of(out: &mut Vec<u8>, e: &EvidenceOf<'_>) {
                 let m = match_item(o, &e.fields, e.field_names, &chars, String::new());
                 let text = e.fields.get(o.field).copied().unwrap_or("");
                 write_match(out, &m, |out| write_snippet(out, text, o.start, o.end));
+                if out.len() >= flush_at {
+                    flush(out);
+                }
             })
         })
     });

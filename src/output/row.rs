@@ -337,15 +337,63 @@ impl Layout {
             }
             Format::Xlsx | Format::Html => Vec::new(),
             Format::Jsonl => {
-                let matches = result.map_or(0, |c| {
-                    c.score.evidence.iter().map(|e| e.occurrences.len()).sum()
-                });
-                let mut line = Vec::with_capacity(1024 + 512 * matches);
+                let mut line = Vec::with_capacity(1024 + 512 * match_count(result));
                 self.json_row(info, result, lexicon).write(&mut line);
                 line.push(b'\n');
                 line
             }
         }
+    }
+
+    /// Writes the row to `w` as [`Layout::row`] makes it, a JSON Lines row a
+    /// buffer of [`ROW_CHUNK_BYTES`] at a time: for rows too big to hold
+    /// (a field of a million phrases), written to a temporary file.
+    ///
+    /// # Errors
+    ///
+    /// When writing to `w` fails.
+    pub fn write_row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        if self.format != Format::Jsonl {
+            return w.write_all(&self.row(info, result, lexicon));
+        }
+        self.write_json_row(info, result, lexicon, ROW_CHUNK_BYTES, w)
+    }
+
+    /// [`Layout::write_row`] for JSON Lines, flushing every `chunk` bytes.
+    fn write_json_row(
+        &self,
+        info: &RowInfo<'_>,
+        result: Result<&Classification, &str>,
+        lexicon: &Lexicon,
+        chunk: usize,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut failed = None;
+        let mut flush = |buf: &mut Vec<u8>| {
+            if failed.is_none() {
+                failed = w.write_all(buf).err();
+            }
+            buf.clear();
+        };
+        let mut line = Vec::with_capacity(chunk.saturating_add(64 * 1024).min(1 << 24));
+        self.json_row(info, result, lexicon)
+            .write_flushing(&mut line, chunk, &mut flush);
+        line.push(b'\n');
+        flush(&mut line);
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Whether a row of `result` is big enough to write with
+    /// [`Layout::write_row`] rather than hold: a JSON Lines row of more than
+    /// [`HELD_ROW_MATCHES`] matches (about 300 bytes each).
+    pub fn is_big_row(&self, result: Result<&Classification, &str>) -> bool {
+        self.format == Format::Jsonl && match_count(result) > HELD_ROW_MATCHES
     }
 
     fn delimiter(&self) -> u8 {
@@ -550,6 +598,21 @@ pub struct MatchItem<'a> {
     pub mark: &'static str,
 }
 
+/// Bytes of a big JSON Lines row built in memory before they are written on
+/// (see [`Layout::write_row`]).
+pub const ROW_CHUNK_BYTES: usize = 1 << 20;
+
+/// JSON Lines rows with more matches than this are written a chunk at a time
+/// rather than held whole ([`Layout::is_big_row`]): about 60 MB of JSON.
+pub const HELD_ROW_MATCHES: usize = 200_000;
+
+/// The number of matches in `result`'s evidence.
+fn match_count(result: Result<&Classification, &str>) -> usize {
+    result.map_or(0, |c| {
+        c.score.evidence.iter().map(|e| e.occurrences.len()).sum()
+    })
+}
+
 /// The evidence of `c` as items: `fields` are the posting's fields in the
 /// order evidence numbers them (texts, then the title), `field_names` their names.
 pub fn evidence_items<'a>(
@@ -730,10 +793,48 @@ mod tests {
             want.push(b'\n');
             assert_eq!(
                 String::from_utf8(layout.row(&info, Ok(&c), &lex)).unwrap(),
-                String::from_utf8(want).unwrap()
+                String::from_utf8(want.clone()).unwrap()
             );
+            // Written a chunk at a time, cut anywhere between matches: the same bytes.
+            for chunk in [1, 200, usize::MAX] {
+                let mut written = Vec::new();
+                layout
+                    .write_json_row(&info, Ok(&c), &lex, chunk, &mut written)
+                    .unwrap();
+                assert_eq!(written, want, "chunk {chunk}");
+            }
         }
         assert!(matches >= 12, "{matches}");
+    }
+
+    #[test]
+    fn a_failed_write_of_a_big_row_is_an_error() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let (c, lex) = classify("Own the product backlog and write user stories.");
+        let names = ["description".to_string()];
+        let info = RowInfo {
+            file: None,
+            id: "1",
+            row: 1,
+            kept: vec![],
+            fields: vec!["Own the product backlog and write user stories.".into()],
+            field_names: &names,
+            warnings: vec![],
+        };
+        let layout = Layout::new(Format::Jsonl, &[], false, &lex);
+        let err = layout
+            .write_json_row(&info, Ok(&c), &lex, 1, &mut Full)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+        assert!(!layout.is_big_row(Ok(&c)));
     }
 
     #[test]
