@@ -346,7 +346,7 @@ impl Layout {
     }
 
     /// Writes the row to `w` as [`Layout::row`] makes it, a JSON Lines row a
-    /// buffer of [`ROW_CHUNK_BYTES`] at a time: for rows too big to hold
+    /// buffer of 1 MiB at a time: for rows too big to hold
     /// (a field of a million phrases), written to a temporary file.
     ///
     /// # Errors
@@ -391,7 +391,7 @@ impl Layout {
 
     /// Whether a row of `result` is big enough to write with
     /// [`Layout::write_row`] rather than hold: a JSON Lines row of more than
-    /// [`HELD_ROW_MATCHES`] matches (about 300 bytes each).
+    /// 200,000 matches (about 300 bytes each).
     pub fn is_big_row(&self, result: Result<&Classification, &str>) -> bool {
         self.format == Format::Jsonl && match_count(result) > HELD_ROW_MATCHES
     }
@@ -600,11 +600,11 @@ pub struct MatchItem<'a> {
 
 /// Bytes of a big JSON Lines row built in memory before they are written on
 /// (see [`Layout::write_row`]).
-pub const ROW_CHUNK_BYTES: usize = 1 << 20;
+pub(crate) const ROW_CHUNK_BYTES: usize = 1 << 20;
 
 /// JSON Lines rows with more matches than this are written a chunk at a time
 /// rather than held whole ([`Layout::is_big_row`]): about 60 MB of JSON.
-pub const HELD_ROW_MATCHES: usize = 200_000;
+pub(crate) const HELD_ROW_MATCHES: usize = 200_000;
 
 /// The number of matches in `result`'s evidence.
 fn match_count(result: Result<&Classification, &str>) -> usize {
