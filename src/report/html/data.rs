@@ -51,15 +51,15 @@ pub const TEXT_BUDGET: usize = 8_000_000;
 /// Bytes of detail (evidence and text, as JSON) a report keeps.
 pub const DETAIL_BUDGET: usize = 12_000_000;
 
-/// Label names in the order of the rows' label index; the last is `error`.
-pub const LABEL_NAMES: [&str; 6] = [
-    "product_owner",
-    "product_manager",
-    "hybrid",
-    "unclear",
-    "other",
-    "error",
-];
+/// Label names in the order of the rows' label index ([`Label::ALL`]'s); the
+/// last is `error`, a row that could not be classified.
+pub fn label_names() -> Vec<&'static str> {
+    Label::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .chain(["error"])
+        .collect()
+}
 
 /// How many postings lost part of their detail to the budgets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,15 +98,11 @@ pub struct ReportData {
     mismatches: Mismatches,
 }
 
+/// A row's label as its index into [`label_names`].
 fn label_index(label: Option<Label>) -> usize {
-    match label {
-        Some(Label::ProductOwner) => 0,
-        Some(Label::ProductManager) => 1,
-        Some(Label::Hybrid) => 2,
-        Some(Label::Unclear) => 3,
-        Some(Label::Other) => 4,
-        None => 5,
-    }
+    label
+        .and_then(|l| Label::ALL.iter().position(|&a| a == l))
+        .unwrap_or(Label::ALL.len())
 }
 
 /// A number rounded for the data, or `null`.
@@ -339,7 +335,7 @@ impl ReportData {
             TextKind::None => "none",
         };
         let head = json!({
-            "labels": LABEL_NAMES,
+            "labels": label_names(),
             "columns": self.columns,
             "phrases": phrases,
             "text": text,
@@ -359,6 +355,26 @@ impl ReportData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_indices_name_their_labels() {
+        let names = label_names();
+        assert_eq!(
+            names,
+            [
+                "product_owner",
+                "product_manager",
+                "hybrid",
+                "unclear",
+                "other",
+                "error"
+            ]
+        );
+        for l in Label::ALL {
+            assert_eq!(names[label_index(Some(l))], l.as_str());
+        }
+        assert_eq!(names[label_index(None)], "error");
+    }
     use crate::report::html::highlight::Piece;
     use crate::report::html::row::PhraseEvidence;
 
