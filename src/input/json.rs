@@ -111,6 +111,15 @@ enum Parsed {
 }
 
 impl Parsed {
+    /// Fills `rec` with the values at `keys`, or makes it an error record.
+    fn fill(self, rec: &mut Record, keys: &[Vec<String>]) {
+        match self {
+            Parsed::Object(obj) => fill(rec, &obj, keys),
+            Parsed::Large(large) => large.fill(rec, keys),
+            Parsed::Bad(reason) => fail(rec, reason),
+        }
+    }
+
     /// The keys of an object, in the order written.
     fn keys(&self) -> Option<Vec<String>> {
         match self {
@@ -225,11 +234,7 @@ fn parse_line_bytes(buf: &mut Vec<u8>, line: u64) -> Parsed {
 /// `keys`, or an error record for a line that is not an object.
 pub(crate) fn fill_line(rec: &mut Record, keys: &[Vec<String>]) {
     let mut raw = std::mem::take(&mut rec.raw);
-    match parse_line_bytes(&mut raw, rec.line) {
-        Parsed::Object(obj) => fill(rec, &obj, keys),
-        Parsed::Large(large) => large.fill(rec, keys),
-        Parsed::Bad(reason) => fail(rec, reason),
-    }
+    parse_line_bytes(&mut raw, rec.line).fill(rec, keys);
     // A small line's buffer serves the slot's next line.
     if raw.capacity() <= LINE_KEEP_BYTES {
         raw.clear();
@@ -249,11 +254,7 @@ pub(crate) fn fill_element(rec: &mut Record, keys: &[Vec<String>], place: Elemen
         rec.raw.clear();
         parsed
     };
-    match parsed {
-        Parsed::Object(obj) => fill(rec, &obj, keys),
-        Parsed::Large(large) => large.fill(rec, keys),
-        Parsed::Bad(reason) => fail(rec, reason),
-    }
+    parsed.fill(rec, keys);
 }
 
 /// Where the objects come from.
@@ -371,11 +372,7 @@ impl RecordReader for JsonReader {
             return Ok(false);
         };
         rec.line = at;
-        match parsed {
-            Parsed::Object(obj) => fill(rec, &obj, &self.keys),
-            Parsed::Large(large) => large.fill(rec, &self.keys),
-            Parsed::Bad(reason) => fail(rec, reason),
-        }
+        parsed.fill(rec, &self.keys);
         Ok(true)
     }
 
