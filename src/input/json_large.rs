@@ -79,17 +79,18 @@ impl LargeObject {
 
     /// Whether the object has a value at `path`.
     pub(crate) fn has(&self, path: &[String]) -> bool {
-        lookup(&self.text, path).is_some()
+        Objects::default().lookup(&self.text, path).is_some()
     }
 
     /// Fills `rec` with the values at `keys`, in order, as
     /// [`crate::input::json::value_text`] would make them; the strings are
     /// unescaped where they lie in the object's text.
     pub(crate) fn fill(self, rec: &mut Record, keys: &[Vec<String>]) {
+        let mut objects = Objects::default();
         let places: Vec<Option<Place>> = keys
             .iter()
             .map(|path| {
-                let raw = lookup(&self.text, path)?;
+                let raw = objects.lookup(&self.text, path)?;
                 let text = raw.get();
                 if text.starts_with('"') {
                     let start = text.as_ptr() as usize - self.text.as_ptr() as usize;
@@ -146,7 +147,7 @@ impl LargeObject {
 /// The top-level entries of the object `text`, in the order written; a
 /// repeated key keeps its first place and its last value (as
 /// `serde_json::Map` does). Empty when `text` is not an object.
-fn entries(text: &str) -> Vec<(String, &RawValue)> {
+fn entries(text: &str) -> Entries<'_> {
     struct Entries;
     impl<'de> Visitor<'de> for Entries {
         type Value = Vec<(String, &'de RawValue)>;
@@ -169,14 +170,44 @@ fn entries(text: &str) -> Vec<(String, &RawValue)> {
         .unwrap_or_default()
 }
 
-/// The raw value at `path` (keys into nested objects) in the object `text`.
-fn lookup<'t>(text: &'t str, path: &[String]) -> Option<&'t RawValue> {
-    let (first, rest) = path.split_first()?;
-    let mut value = entries(text).into_iter().find(|(k, _)| k == first)?.1;
-    for key in rest {
-        value = entries(value.get()).into_iter().find(|(k, _)| k == key)?.1;
+/// An object's entries, in the order written, their values raw.
+type Entries<'t> = Vec<(String, &'t RawValue)>;
+
+/// The objects of one text met while looking values up, each parsed once: a
+/// huge object is scanned once however many columns are read from it.
+#[derive(Default)]
+struct Objects<'t> {
+    /// Each object's text (where it starts, its length) and its entries.
+    parsed: Vec<((usize, usize), Entries<'t>)>,
+}
+
+impl<'t> Objects<'t> {
+    /// The raw value at `path` (keys into nested objects) in the object `text`.
+    fn lookup(&mut self, text: &'t str, path: &[String]) -> Option<&'t RawValue> {
+        let (first, rest) = path.split_first()?;
+        let mut value = self.value(text, first)?;
+        for key in rest {
+            value = self.value(value.get(), key)?;
+        }
+        Some(value)
     }
-    Some(value)
+
+    /// The value of `key` in the object `text`.
+    fn value(&mut self, text: &'t str, key: &str) -> Option<&'t RawValue> {
+        let id = (text.as_ptr() as usize, text.len());
+        let at = match self.parsed.iter().position(|(p, _)| *p == id) {
+            Some(at) => at,
+            None => {
+                self.parsed.push((id, entries(text)));
+                self.parsed.len() - 1
+            }
+        };
+        self.parsed[at]
+            .1
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|e| e.1)
+    }
 }
 
 /// The four hex digits of a `\u` escape at `b[at..]`, if they are there.
