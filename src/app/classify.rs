@@ -8,9 +8,7 @@ use std::sync::atomic::Ordering;
 
 use anyhow::Result;
 use popm::io::XlsxWriter;
-use popm::io::{
-    decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record, RecordTexts,
-};
+use popm::io::{decode_field, ColumnChoice, ColumnPlan, ColumnSel, ReadOptions, Record};
 use popm::io::{resolve_column, InputFormat, Source};
 use popm::io::{Cell, Dialect, Format, Layout, RowInfo};
 use popm::report::html::{write_report, PageInfo, ReportData, ReportRow, TextKind};
@@ -22,11 +20,6 @@ use super::atomic_file::Sink;
 use super::progress::Progress;
 use super::{classifier, interrupt, parse_delimiter, print_warning, read_options, EXIT_ROW_ERRORS};
 use crate::cli::{ClassifyArgs, FormatArg};
-
-/// Classifies decoded texts (the last field is the title when `has_title`).
-pub fn classify_texts(c: &Classifier, t: &RecordTexts<'_>) -> popm::Classification {
-    c.classify(&t.posting())
-}
 
 struct RowOut {
     /// The formatted row (CSV, TSV, JSON Lines).
@@ -206,7 +199,8 @@ impl RowMaker<'_> {
                 (Err(e.as_str()), None)
             }
             None => {
-                if texts.fields.iter().any(|f| f.len() > popm::MAX_FIELD_BYTES) {
+                let posting = texts.posting();
+                if posting.is_cut() {
                     warnings.push(format!(
                         "{source_name}:{}: row {}: a field is over {} bytes (4 GiB); popm read \
                          its first {} bytes",
@@ -216,7 +210,7 @@ impl RowMaker<'_> {
                         popm::MAX_FIELD_BYTES
                     ));
                 }
-                let c = classify_texts(&config.classifier, &texts);
+                let c = config.classifier.classify(&posting);
                 let l = c.verdict.label;
                 (Ok(c), Some(l))
             }

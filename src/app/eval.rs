@@ -15,7 +15,6 @@ use popm::report::eval::{
 use popm::Label;
 use rayon::prelude::*;
 
-use super::classify::classify_texts;
 use super::{classifier, print_warning, read_options};
 use crate::cli::EvalArgs;
 use popm::io::ColumnPlan;
@@ -78,7 +77,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                         i.and_then(|i| rec.fields.get(i))
                             .map(|b| decode_field(b).0.trim().to_string())
                     };
-                    let predicted = classify_texts(&c, &texts);
+                    let predicted = c.classify(&texts.posting());
                     let language = predicted.language;
                     let case = Case {
                         // The classifier found it, from the title when it sees one.
