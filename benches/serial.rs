@@ -158,13 +158,20 @@ fn as_json_lines(corpus: &'static [u8]) -> Vec<u8> {
 /// Reads every line of a JSON Lines input as `classify`'s reading thread
 /// does (`deferred`), or parsing each there; returns how many there were.
 fn read_lines(jsonl: &'static [u8], deferred: bool) -> usize {
-    let mut src = Source::from_reader(
+    let src = Source::from_reader(
         "corpus.jsonl",
         Box::new(jsonl),
         InputFormat::Jsonl,
         &ReadOptions::default(),
     )
     .unwrap_or_else(|e| fail(&e.to_string()));
+    count_records(src, deferred)
+}
+
+/// Reads every record of `src` in two batches in turn, their records reused,
+/// with the fields deferred (as `classify`'s reading thread does) or made
+/// there; returns how many there were.
+fn count_records(mut src: Source, deferred: bool) -> usize {
     let mut batches = [Vec::new(), Vec::new()];
     let mut n = 0;
     for turn in 0.. {
@@ -197,20 +204,7 @@ fn source(corpus: &'static [u8]) -> Source {
 /// Reads every record the way `classify`'s reading thread does (two batches
 /// in turn, their records reused); returns how many there were.
 fn read_through(corpus: &'static [u8]) -> usize {
-    let mut src = source(corpus);
-    let mut batches = [Vec::new(), Vec::new()];
-    let mut n = 0;
-    for turn in 0.. {
-        let batch = &mut batches[turn % 2];
-        let more = src
-            .read_batch_deferred(batch)
-            .unwrap_or_else(|e| fail(&e.to_string()));
-        n += batch.len();
-        if !more {
-            break;
-        }
-    }
-    n
+    count_records(source(corpus), true)
 }
 
 /// What the reading thread alone does with CSV: the input taken in blocks
