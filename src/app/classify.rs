@@ -251,14 +251,19 @@ impl RowMaker<'_> {
                 cells.into_iter().map(Cell::into_owned).collect(),
                 None,
             )
-        } else if self.layout.is_big_row(outcome) {
-            match spill_row(self.layout, &info, outcome, lexicon) {
-                Ok(file) => (Vec::new(), Vec::new(), Some(file)),
-                // No room for the temporary file: held in memory after all.
-                Err(_) => (self.layout.row(&info, outcome, lexicon), Vec::new(), None),
-            }
         } else {
-            (self.layout.row(&info, outcome, lexicon), Vec::new(), None)
+            // A row too big to hold goes to a temporary file; without room
+            // for one, it is held in memory after all.
+            let spilled = self
+                .layout
+                .is_big_row(outcome)
+                .then(|| spill_row(self.layout, &info, outcome, lexicon).ok())
+                .flatten();
+            let bytes = match spilled {
+                Some(_) => Vec::new(),
+                None => self.layout.row(&info, outcome, lexicon),
+            };
+            (bytes, Vec::new(), spilled)
         };
         RowOut {
             bytes,
