@@ -679,6 +679,32 @@ pub(crate) fn field(rec: &Record, i: usize) -> Cow<'_, str> {
         .map_or(Cow::Borrowed(""), |f| decode_field(f).0)
 }
 
+/// The five required cells (at `required`) of a row of a CSV/TSV result or
+/// of a postings sheet; `None` for a sheet row whose five are empty (a
+/// sheet's tail). A CSV/TSV row must be as wide as the header (`width`);
+/// `name` names the file in that error.
+pub(crate) fn table_cells<'r>(
+    rec: &'r Record,
+    required: [usize; 5],
+    width: usize,
+    table: Table,
+    name: &str,
+) -> Result<Option<[Cow<'r, str>; 5]>> {
+    let cells = required.map(|i| field(rec, i));
+    match table {
+        Table::Sheet if cells.iter().all(|c| c.trim().is_empty()) => Ok(None),
+        Table::Delimited if rec.fields.len() != width => Err(Error::csv(
+            name,
+            Some(rec.line),
+            format!(
+                "cannot read as CSV: found a row of {} fields, but the header has {width}",
+                rec.fields.len()
+            ),
+        )),
+        _ => Ok(Some(cells)),
+    }
+}
+
 /// Calls `f` on every record of `src`, in order.
 pub(crate) fn for_each_record(
     src: &mut Source,
@@ -698,7 +724,7 @@ pub(crate) fn for_each_record(
 
 /// What kind of table a [`Source`] holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Table {
+pub(crate) enum Table {
     /// CSV or TSV: every row as wide as the header, as the csv crate's reader wants.
     Delimited,
     /// A postings sheet: a row whose five columns are empty is skipped.
@@ -722,21 +748,9 @@ fn read_table(
     let width = src.headers().len();
     for_each_record(src, |rec| {
         let line = Some(rec.line);
-        let cells = idx.map(|i| field(rec, i));
-        match table {
-            Table::Sheet if cells.iter().all(|c| c.trim().is_empty()) => return Ok(()),
-            Table::Delimited if rec.fields.len() != width => {
-                return Err(Error::csv(
-                    name,
-                    line,
-                    format!(
-                        "cannot read as CSV: found a row of {} fields, but the header has {width}",
-                        rec.fields.len()
-                    ),
-                ));
-            }
-            _ => {}
-        }
+        let Some(cells) = table_cells(rec, idx, width, table, name)? else {
+            return Ok(());
+        };
         let cells = [0, 1, 2, 3, 4].map(|k| cells[k].as_ref());
         if mismatch_col.is_some_and(|i| field(rec, i).trim().eq_ignore_ascii_case("true")) {
             tally.add_mismatch();

@@ -23,7 +23,7 @@ use crate::output::OUTPUT_COLUMNS;
 use crate::report::summary::read_all;
 use crate::report::summary::{
     field, for_each_record, json_role_phrase, note_encoding, open_result, parse_label,
-    parse_number, required_columns, CategoryIndex, NOT_IN_LEXICON,
+    parse_number, required_columns, table_cells, CategoryIndex, Table, NOT_IN_LEXICON,
 };
 #[cfg(feature = "xlsx")]
 use crate::report::summary::{postings_sheets, Workbook};
@@ -96,7 +96,7 @@ pub fn read_results_into(
             for sheet in postings_sheets(&book, &name)? {
                 let mut src = book.open_sheet(&name, &sheet, &opts)?;
                 let header_name = format!("{name} (sheet {sheet})");
-                read_table(&mut src, &name, &header_name, &index, data, true)?;
+                read_table(&mut src, &name, &header_name, &index, data, Table::Sheet)?;
             }
             Ok(())
         }
@@ -110,7 +110,7 @@ pub fn read_results_into(
             data.lower_text_kind(TextKind::None);
             let mut src = Source::from_reader(&name, reader, format, &opts)?;
             note_encoding(&src, warn);
-            read_table(&mut src, &name, &name, &index, data, false)?;
+            read_table(&mut src, &name, &name, &index, data, Table::Delimited)?;
             if let Some(line) = src.unbalanced_quote_line() {
                 warn(format!(
                     "{name}:{line}: unbalanced quote character, last at line {line}: a quoted \
@@ -122,15 +122,15 @@ pub fn read_results_into(
     }
 }
 
-/// Reads the rows of a CSV/TSV result or of one postings sheet (`is_sheet`:
-/// rows whose required cells are all empty are skipped, as a sheet's tail).
+/// Reads the rows of a CSV/TSV result or of one postings sheet (rows whose
+/// required cells are all empty are skipped, as a sheet's tail).
 fn read_table(
     src: &mut Source,
     name: &str,
     header_name: &str,
     index: &CategoryIndex,
     data: &mut ReportData,
-    is_sheet: bool,
+    table: Table,
 ) -> Result<()> {
     let required = required_columns(src.headers(), header_name)?;
     let headers = src.headers().to_vec();
@@ -157,16 +157,9 @@ fn read_table(
     for_each_record(src, |rec| {
         let line = Some(rec.line);
         let err = |m: String| Error::csv(name, line, m);
-        let cells = required.map(|i| field(rec, i));
-        if is_sheet && cells.iter().all(|c| c.trim().is_empty()) {
+        let Some(cells) = table_cells(rec, required, width, table, name)? else {
             return Ok(());
-        }
-        if !is_sheet && rec.fields.len() != width {
-            return Err(err(format!(
-                "cannot read as CSV: found a row of {} fields, but the header has {width}",
-                rec.fields.len()
-            )));
-        }
+        };
         let get = |i: Option<usize>| i.map(|i| field(rec, i).into_owned()).unwrap_or_default();
         let [label, confidence, lean, po, pm] = [0, 1, 2, 3, 4].map(|k| cells[k].as_ref());
         let mut evidence = Vec::new();
