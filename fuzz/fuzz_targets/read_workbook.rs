@@ -1,5 +1,6 @@
-//! Bytes as an `.xlsx` workbook: the zip limits, calamine's streaming cell
-//! reader and popm's rows must never panic. Half the inputs are the raw file;
+//! Bytes as an `.xlsx` workbook: the zip limits, popm's workbook reader (its
+//! package, styles, shared strings, spilled to files at once under fuzzing,
+//! and sheet) and its rows must never panic. Half the inputs are the raw file;
 //! the other half are put into a zip around a fixed, valid workbook skeleton,
 //! as its sheet XML and its shared strings, so that the fuzzer reaches the
 //! sheet reader instead of the zip parser. The limits are small, so that
@@ -35,29 +36,7 @@ fn workbook(sheet: &[u8], strings: &[u8]) -> Vec<u8> {
     zip.finish().expect("zip").into_inner()
 }
 
-/// calamine 0.35 overflows on malformed references (a reversed `<dimension>`,
-/// a row or column number too long): a panic in this overflow-checked build,
-/// which popm catches on its sheet-reading thread and reports as an error
-/// (`a_reversed_dimension_loses_no_cell`, `a_cell_past_the_last_column_is_an_error`).
-/// libFuzzer's panic hook would abort on those caught panics too; this hook
-/// lets panics inside calamine through to popm and keeps aborting on any other.
-fn pass_calamine_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let abort = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let in_calamine = info
-                .location()
-                .is_some_and(|l| l.file().contains("/calamine-"));
-            if !in_calamine {
-                abort(info);
-            }
-        }));
-    });
-}
-
 fuzz_target!(|data: &[u8]| {
-    pass_calamine_panics();
     let Some((&pick, rest)) = data.split_first() else {
         return;
     };

@@ -2,93 +2,39 @@
 //!
 //! One worksheet is read: the first, or the one named with `--sheet`. Its
 //! first non-empty row is the header (unless `--no-headers`); every later
-//! non-empty row is a record. Cells become text with [`cell_text`]: numbers
-//! without a spurious `.0`, dates as ISO 8601, booleans as `true`/`false`.
+//! non-empty row is a record. Cells become text as a person reading the sheet
+//! sees them: numbers without a spurious `.0`, dates as ISO 8601, booleans
+//! as `true`/`false`, errors as Excel shows them (`#N/A`).
 //!
-//! The sheet streams: `calamine`'s cell reader runs on a thread of its own
-//! and hands the rows over a short queue, so the sheet is never held, only a
-//! few rows of it. What calamine keeps for the whole run is the workbook's
-//! shared-strings table (the text of the string cells, as Excel saves them)
-//! and its styles; [`crate::input::zip_limits`] refuses a workbook whose
-//! parts inflate past its limits before any of that is read.
+//! Nothing grows with the workbook. [`crate::input::zip_limits`] refuses a
+//! workbook whose parts inflate past its limits before anything is read.
+//! Then a thread of its own reads the package's parts ([`package`]): the
+//! cell formats ([`styles`]), the shared-strings table, which moves to a
+//! temporary file past 16 MiB ([`shared_strings`]), and the sheet, row by
+//! row ([`sheet`]), handing the rows over a short queue.
 //! [`Record::line`] is the row number Excel shows.
 
-use std::borrow::Cow;
 use std::io::{Cursor, Read, Seek};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-
-use calamine::{Data, DataRef, Reader, Xlsx};
 
 use crate::error::{Error, Result};
 use crate::input::record::{Opened, Record, RecordReader};
 use crate::input::zip_limits::{check_archive, ZipLimits};
 
+mod cell_text;
+mod package;
+mod rich_text;
+mod shared_strings;
+mod sheet;
+mod styles;
+
+use package::{Package, Workbook};
+use shared_strings::SharedStrings;
+use sheet::SheetReader;
+use styles::Styles;
+
 /// Rows read ahead of the worker threads by the sheet's reading thread.
 const ROWS_AHEAD: usize = 64;
-
-/// Excel's last column (XFD): a cell past it is a broken file, and is never
-/// padded out to (a wrapped column number would ask for billions of fields).
-const MAX_COLUMNS: usize = 16_384;
-
-/// The text of a cell: integral numbers without `.0`, dates as ISO 8601
-/// (`2024-03-01`, or `2024-03-01T09:30:00` with a time), durations as
-/// `HH:MM:SS`, errors as Excel shows them (`#N/A`), empty cells empty.
-pub fn cell_text(cell: &Data) -> Cow<'_, str> {
-    match cell {
-        Data::Empty => Cow::Borrowed(""),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
-        Data::Int(i) => Cow::Owned(i.to_string()),
-        Data::Float(f) => Cow::Owned(number_text(*f)),
-        Data::Bool(true) => Cow::Borrowed("true"),
-        Data::Bool(false) => Cow::Borrowed("false"),
-        Data::Error(e) => Cow::Owned(e.to_string()),
-        Data::DateTime(dt) => {
-            if dt.is_duration() {
-                let secs = (dt.as_f64() * 86_400.0).round() as i64;
-                let sign = if secs < 0 { "-" } else { "" };
-                let secs = secs.abs();
-                return Cow::Owned(format!(
-                    "{sign}{:02}:{:02}:{:02}",
-                    secs / 3600,
-                    secs / 60 % 60,
-                    secs % 60
-                ));
-            }
-            let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
-            let time = if ms > 0 {
-                format!("{h:02}:{mi:02}:{s:02}.{ms:03}")
-            } else {
-                format!("{h:02}:{mi:02}:{s:02}")
-            };
-            Cow::Owned(if (0.0..1.0).contains(&dt.as_f64()) {
-                time
-            } else if (h, mi, s, ms) == (0, 0, 0, 0) {
-                format!("{y:04}-{mo:02}-{d:02}")
-            } else {
-                format!("{y:04}-{mo:02}-{d:02}T{time}")
-            })
-        }
-    }
-}
-
-/// A float as text: integral values (below 2^53) without a fraction.
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
-    }
-}
-
-/// The text of a streamed cell (see [`cell_text`]).
-fn cell_ref_text<'a>(cell: &'a DataRef<'_>) -> Cow<'a, str> {
-    match cell {
-        DataRef::SharedString(s) => Cow::Borrowed(s),
-        DataRef::String(s) => Cow::Borrowed(s),
-        DataRef::Empty => Cow::Borrowed(""),
-        other => Cow::Owned(cell_text(&Data::from(other.clone())).into_owned()),
-    }
-}
 
 /// One non-empty row of the sheet: its Excel row number and its cells from
 /// the sheet's first column on.
@@ -117,106 +63,59 @@ impl RecordReader for SheetRows {
     }
 }
 
-/// Reads `sheet` of `wb` cell by cell on the calling thread, sending each
-/// non-empty row from the sheet's first column on (as its `<dimension>`
-/// says), padded to the width of the first; stops when the receiver is gone.
+/// Reads the sheet whose part is `part` row by row on the calling thread,
+/// after the workbook's styles and shared strings, sending each row with a
+/// value; stops when the receiver is gone.
 fn send_rows<RS: Read + Seek>(
     name: &str,
-    wb: &mut Xlsx<RS>,
-    sheet: &str,
+    package: &mut Package<RS>,
+    workbook: &Workbook,
+    (sheet, part): (&str, &str),
     out: &SyncSender<Result<SheetRow>>,
 ) {
-    let fail = |e: calamine::XlsxError| {
+    let fail = |row: Option<u64>, message: String| {
         Error::input(
             "xlsx",
             name,
-            None,
-            format!("cannot read sheet {sheet:?} of the workbook: {e}"),
+            row,
+            format!("cannot read sheet {sheet:?} of the workbook: {message}"),
         )
     };
-    let mut cells = match wb.worksheet_cells_reader(sheet) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = out.send(Err(fail(e)));
-            return;
+    let mut read = || -> std::result::Result<(), sheet::SheetError> {
+        let none = |message: String| sheet::SheetError { row: None, message };
+        let styles = match &workbook.styles {
+            Some(p) => match package.part(p).map_err(none)? {
+                Some(mut xml) => Styles::read(&mut xml).map_err(none)?,
+                None => Styles::default(),
+            },
+            None => Styles::default(),
+        };
+        let mut strings = match &workbook.shared_strings {
+            Some(p) => match package.part(p).map_err(none)? {
+                Some(mut xml) => SharedStrings::read(&mut xml).map_err(none)?,
+                None => SharedStrings::new(),
+            },
+            None => SharedStrings::new(),
+        };
+        let xml = package
+            .part(part)
+            .map_err(none)?
+            .ok_or_else(|| none(format!("the workbook has no part {part}")))?;
+        let mut reader = SheetReader::new(xml, &mut strings, &styles, workbook.is_1904)?;
+        loop {
+            let mut fields = csv::ByteRecord::new();
+            match reader.next_row(&mut fields)? {
+                Some(line) => {
+                    if out.send(Ok(SheetRow { line, fields })).is_err() {
+                        return Ok(());
+                    }
+                }
+                None => return Ok(()),
+            }
         }
     };
-    // The sheet's first column: its `<dimension>`'s, unless the first cell is
-    // left of it (a dimension can be wrong, or reversed: "K1:C3").
-    let dims = cells.dimensions();
-    let dim_col = if dims.start.1 <= dims.end.1 {
-        dims.start.1
-    } else {
-        0
-    };
-    let mut first_col: Option<u32> = None;
-    // Every row has at least the fields of the first (the header): a row
-    // whose last cells are empty still has its text column.
-    let mut min_width = 0usize;
-    let mut row: Option<u32> = None;
-    let mut fields = csv::ByteRecord::new();
-    let mut width = 0usize;
-    let mut has_value = false;
-    loop {
-        let next = match cells.next_cell() {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = out.send(Err(fail(e)));
-                return;
-            }
-        };
-        let pos = next.as_ref().map(|c| c.get_position());
-        if row.is_some() && pos.map(|p| p.0) != row {
-            if has_value {
-                while fields.len() < min_width {
-                    fields.push_field(b"");
-                }
-                min_width = min_width.max(fields.len());
-                let line = u64::from(row.unwrap_or(0)) + 1;
-                let done = std::mem::take(&mut fields);
-                if out.send(Ok(SheetRow { line, fields: done })).is_err() {
-                    return;
-                }
-            }
-            fields.clear();
-            width = 0;
-            has_value = false;
-        }
-        let Some(cell) = next else {
-            return;
-        };
-        let (r, c) = cell.get_position();
-        row = Some(r);
-        let first = *first_col.get_or_insert(dim_col.min(c));
-        if c < first {
-            // Left of the first row's first cell and of the dimension: not read.
-            continue;
-        }
-        let c = (c - first) as usize;
-        if c >= MAX_COLUMNS {
-            let _ = out.send(Err(Error::input(
-                "xlsx",
-                name,
-                Some(u64::from(r) + 1),
-                format!(
-                    "cannot read sheet {sheet:?} of the workbook: a cell of this row is past \
-                     column XFD (16,384), Excel's last; re-save the file in a spreadsheet program"
-                ),
-            )));
-            return;
-        }
-        if c < width {
-            // A cell out of order: rare, written by hand-made files; keep the first.
-            continue;
-        }
-        while width < c {
-            fields.push_field(b"");
-            width += 1;
-        }
-        let value = cell.get_value();
-        has_value |= !matches!(value, DataRef::Empty);
-        fields.push_field(cell_ref_text(value).as_bytes());
-        width += 1;
+    if let Err(e) = read() {
+        let _ = out.send(Err(fail(e.row, e.message)));
     }
 }
 
@@ -248,14 +147,30 @@ pub(crate) fn open(
 /// default [`ZipLimits`].
 pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String>> {
     check_archive(name, &mut rs, ZipLimits::default())?;
-    let wb: Xlsx<RS> = Xlsx::new(rs).map_err(|e| {
-        Error::csv(
+    let (_, workbook) = open_package(name, rs)?;
+    Ok(workbook.sheets.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The package in `rs` and where its workbook's parts are.
+///
+/// # Errors
+///
+/// When `rs` is not an `.xlsx` workbook.
+fn open_package<RS: Read + Seek>(name: &str, rs: RS) -> Result<(Package<RS>, Workbook)> {
+    let fail = |e: String| {
+        Error::input(
+            "xlsx",
             name,
             None,
-            format!("cannot read the input as an .xlsx workbook ({e})"),
+            format!(
+                "cannot read the input as an .xlsx workbook ({e}); \
+                 for a text file use --input-format csv, tsv, json or jsonl"
+            ),
         )
-    })?;
-    Ok(wb.sheet_names())
+    };
+    let mut package = Package::open(rs).map_err(fail)?;
+    let workbook = package.workbook().map_err(fail)?;
+    Ok((package, workbook))
 }
 
 /// Opens the workbook in `rs` after checking its parts against `limits`, and
@@ -275,18 +190,8 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     limits: ZipLimits,
 ) -> Result<Opened> {
     check_archive(name, &mut rs, limits)?;
-    let mut wb = Xlsx::new(rs).map_err(|e| {
-        Error::input(
-            "xlsx",
-            name,
-            None,
-            format!(
-                "cannot read the input as an .xlsx workbook ({e}); \
-                 for a text file use --input-format csv, tsv, json or jsonl"
-            ),
-        )
-    })?;
-    let names = wb.sheet_names();
+    let (mut package, workbook) = open_package(name, rs)?;
+    let names: Vec<String> = workbook.sheets.iter().map(|(n, _)| n.clone()).collect();
     let listed = names
         .iter()
         .map(|n| format!("{n:?}"))
@@ -307,16 +212,28 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
             .ok_or_else(|| Error::input("xlsx", name, None, "the workbook has no worksheet"))?,
     }
     .clone();
+    let part = workbook
+        .sheets
+        .iter()
+        .find(|(n, _)| *n == chosen)
+        .map(|(_, p)| p.clone())
+        .unwrap_or_default();
     let (tx, rx) = sync_channel(ROWS_AHEAD);
     let thread_name = name.to_string();
     let thread_sheet = chosen.clone();
     std::thread::Builder::new()
         .name("popm-xlsx".to_string())
         .spawn(move || {
-            // A panic in the workbook reader (calamine on a malformed part) must
-            // become an error, not a sheet that silently ends early.
+            // A panic (a bug) must become an error, not a sheet that silently
+            // ends early when the queue closes.
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                send_rows(&thread_name, &mut wb, &thread_sheet, &tx)
+                send_rows(
+                    &thread_name,
+                    &mut package,
+                    &workbook,
+                    (&thread_sheet, &part),
+                    &tx,
+                )
             }));
             if read.is_err() {
                 let _ = tx.send(Err(Error::input(
@@ -324,8 +241,8 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
                     &thread_name,
                     None,
                     format!(
-                        "cannot read sheet {thread_sheet:?} of the workbook: the xlsx reader \
-                         failed on a malformed part; re-save the file in a spreadsheet program"
+                        "cannot read sheet {thread_sheet:?} of the workbook: the workbook \
+                         reader failed; re-save the file in a spreadsheet program"
                     ),
                 )));
             }
@@ -397,7 +314,6 @@ impl RecordReader for FirstThen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::{ExcelDateTime, ExcelDateTimeType};
     use rust_xlsxwriter::{ExcelDateTime as WDate, Format, Workbook};
 
     fn workbook() -> Vec<u8> {
@@ -453,22 +369,6 @@ mod tests {
             recs.push(rec.clone());
         }
         Ok((o.header, recs))
-    }
-
-    #[test]
-    fn renders_cells() {
-        assert_eq!(cell_text(&Data::Float(3.0)), "3");
-        assert_eq!(cell_text(&Data::Float(-2.5)), "-2.5");
-        assert_eq!(cell_text(&Data::Float(1e300)), 1e300.to_string());
-        assert_eq!(cell_text(&Data::Int(7)), "7");
-        assert_eq!(cell_text(&Data::Bool(true)), "true");
-        assert_eq!(cell_text(&Data::Empty), "");
-        let dt = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
-        assert_eq!(cell_text(&dt(45352.0)), "2024-03-01");
-        assert_eq!(cell_text(&dt(45352.5)), "2024-03-01T12:00:00");
-        assert_eq!(cell_text(&dt(0.25)), "06:00:00");
-        let dur = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
-        assert_eq!(cell_text(&dur), "36:00:00");
     }
 
     #[test]
@@ -626,5 +526,173 @@ mod tests {
             e.starts_with("x.xlsx: cannot read the input as an .xlsx workbook"),
             "{e}"
         );
+    }
+
+    /// A cell as the differential test writes it.
+    #[derive(Clone, Debug)]
+    enum Cell {
+        Text(String),
+        Number(f64),
+        /// Whole seconds since 1900-01-01, with a date-time or a time format.
+        Date(u32, &'static str),
+        Elapsed(u32),
+        Bool(bool),
+        Blank,
+        Rich(String, String),
+        FormulaText(String),
+    }
+
+    fn cell() -> impl proptest::strategy::Strategy<Value = Cell> {
+        use proptest::prelude::*;
+        let text = "[a-zA-Z0-9 &<>\"'_\t\r\n\u{e9}\u{4e2d}\u{1f600}-]{0,24}";
+        prop_oneof![
+            text.prop_map(Cell::Text),
+            prop_oneof![
+                (-1e6f64..1e6).boxed(),
+                (-100_000i64..100_000).prop_map(|i| i as f64).boxed(),
+            ]
+            .prop_map(Cell::Number),
+            (
+                86_400u32..4_000_000_000,
+                prop_oneof![
+                    Just("yyyy-mm-dd"),
+                    Just("dd/mm/yyyy hh:mm:ss"),
+                    Just("h:mm AM/PM"),
+                    Just("[$-409]mmm d, yyyy")
+                ]
+            )
+                .prop_map(|(s, f)| Cell::Date(s, f)),
+            (0u32..1_000_000).prop_map(Cell::Elapsed),
+            any::<bool>().prop_map(Cell::Bool),
+            Just(Cell::Blank),
+            ("[a-z ]{1,8}", "[a-z ]{1,8}").prop_map(|(a, b)| Cell::Rich(a, b)),
+            "[a-z ]{1,12}".prop_map(Cell::FormulaText),
+        ]
+    }
+
+    /// A workbook of `rows` under a header, as rust_xlsxwriter saves it: with
+    /// a shared-strings table, or with inline strings (`constant_memory`).
+    fn differential_workbook(rows: &[Vec<Cell>], constant_memory: bool) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = if constant_memory {
+            wb.add_worksheet_with_constant_memory()
+        } else {
+            wb.add_worksheet()
+        };
+        ws.write_string(0, 0, "id").unwrap();
+        ws.write_string(0, 1, "description").unwrap();
+        let bold = Format::new().set_bold();
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(t) => ws.write_string(r, c, t),
+                    Cell::Number(n) => ws.write_number(r, c, *n),
+                    Cell::Date(secs, f) => ws.write_number_with_format(
+                        r,
+                        c,
+                        f64::from(*secs) / 86_400.0,
+                        &Format::new().set_num_format(*f),
+                    ),
+                    Cell::Elapsed(secs) => ws.write_number_with_format(
+                        r,
+                        c,
+                        f64::from(*secs) / 86_400.0,
+                        &Format::new().set_num_format("[h]:mm:ss"),
+                    ),
+                    Cell::Bool(b) => ws.write_boolean(r, c, *b),
+                    Cell::Blank => ws.write_blank(r, c, &bold),
+                    Cell::Rich(a, b) => ws.write_rich_string(
+                        r,
+                        c,
+                        &[(&bold, a.as_str()), (&Format::default(), b.as_str())],
+                    ),
+                    Cell::FormulaText(t) => ws.write_formula(
+                        r,
+                        c,
+                        rust_xlsxwriter::Formula::new("=\"x\"").set_result(t.as_str()),
+                    ),
+                }
+                .unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// A cell's text as popm showed it when it read workbooks with calamine.
+    fn reference_text(cell: &calamine::Data) -> String {
+        use calamine::Data;
+        match cell {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) => {
+                let mut s = String::new();
+                cell_text::number_text(*f, &mut s);
+                s
+            }
+            Data::Bool(b) => b.to_string(),
+            Data::Error(e) => e.to_string(),
+            Data::DateTime(dt) if dt.is_duration() => {
+                let secs = (dt.as_f64() * 86_400.0).round() as i64;
+                format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+            }
+            Data::DateTime(dt) => {
+                let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+                let time = if ms > 0 {
+                    format!("{h:02}:{mi:02}:{s:02}.{ms:03}")
+                } else {
+                    format!("{h:02}:{mi:02}:{s:02}")
+                };
+                if (0.0..1.0).contains(&dt.as_f64()) {
+                    time
+                } else if (h, mi, s, ms) == (0, 0, 0, 0) {
+                    format!("{y:04}-{mo:02}-{d:02}")
+                } else {
+                    format!("{y:04}-{mo:02}-{d:02}T{time}")
+                }
+            }
+        }
+    }
+
+    /// Rows with their trailing empty fields dropped, with their line numbers.
+    fn trimmed(rows: impl IntoIterator<Item = (u64, Vec<String>)>) -> Vec<(u64, Vec<String>)> {
+        rows.into_iter()
+            .map(|(line, mut f)| {
+                while f.last().is_some_and(|c| c.is_empty()) {
+                    f.pop();
+                }
+                (line, f)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// popm's reader gives every cell the text, and every row the line,
+        /// that calamine (the reference reader) gives.
+        #[test]
+        fn reads_as_calamine_does(
+            rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..5), 1..12),
+            constant_memory in proptest::prelude::any::<bool>(),
+        ) {
+            use calamine::Reader;
+            let bytes = differential_workbook(&rows, constant_memory);
+            let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+            let range = wb.worksheet_range("Sheet1").unwrap();
+            let (row0, col0) = range.start().unwrap_or((0, 0));
+            proptest::prop_assert_eq!(col0, 0);
+            let expected = trimmed(range.rows().enumerate().filter_map(|(i, cells)| {
+                let line = u64::from(row0) + i as u64 + 1;
+                let has_value = cells.iter().any(|c| !matches!(c, calamine::Data::Empty));
+                has_value.then(|| (line, cells.iter().map(reference_text).collect()))
+            }));
+            let (header, recs) = read_all("d.xlsx", bytes).unwrap();
+            let mut got = vec![(1, header)];
+            got.extend(recs.iter().map(|r| (r.line, fields(r))));
+            proptest::prop_assert_eq!(trimmed(got), expected);
+        }
     }
 }
