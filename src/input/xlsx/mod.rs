@@ -14,6 +14,7 @@
 //! row ([`sheet`]), handing the rows over a short queue.
 //! [`Record::line`] is the row number Excel shows.
 
+use std::collections::VecDeque;
 use std::io::{Cursor, Read, Seek};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -33,8 +34,15 @@ use shared_strings::SharedStrings;
 use sheet::SheetReader;
 use styles::Styles;
 
-/// Rows read ahead of the worker threads by the sheet's reading thread.
-const ROWS_AHEAD: usize = 64;
+/// Batches of rows read ahead of the worker threads by the sheet's reading thread.
+const BATCHES_AHEAD: usize = 4;
+
+/// Most rows in a batch: rows go over the queue in batches, as one row at a
+/// time made the two threads wake each other for every row.
+const BATCH_ROWS: usize = 256;
+
+/// A batch is sent once its fields hold this many bytes, however few rows.
+const BATCH_BYTES: usize = 1 << 20;
 
 /// One non-empty row of the sheet: its Excel row number and its cells from
 /// the sheet's first column on.
@@ -43,22 +51,39 @@ struct SheetRow {
     fields: csv::ByteRecord,
 }
 
+/// What the sheet's reading thread sends: a batch of rows, or the error that
+/// ended the sheet.
+type Batch = Result<Vec<SheetRow>>;
+
 /// [`RecordReader`] over the rows the sheet's reading thread sends.
 struct SheetRows {
-    rows: Receiver<Result<SheetRow>>,
+    batches: Receiver<Batch>,
+    /// Rows received and not yet handed out.
+    ready: VecDeque<SheetRow>,
+}
+
+impl SheetRows {
+    /// The next row; `None` once the thread has sent its last and ended.
+    fn next_row(&mut self) -> Result<Option<SheetRow>> {
+        while self.ready.is_empty() {
+            match self.batches.recv() {
+                Ok(batch) => self.ready.extend(batch?),
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(self.ready.pop_front())
+    }
 }
 
 impl RecordReader for SheetRows {
     fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
-        match self.rows.recv() {
-            Ok(row) => {
-                let row = row?;
+        match self.next_row()? {
+            Some(row) => {
                 rec.fields = row.fields;
                 rec.line = row.line;
                 Ok(true)
             }
-            // The thread has sent its last row and ended.
-            Err(_) => Ok(false),
+            None => Ok(false),
         }
     }
 }
@@ -71,7 +96,7 @@ fn send_rows<RS: Read + Seek>(
     package: &mut Package<RS>,
     workbook: &Workbook,
     (sheet, part): (&str, &str),
-    out: &SyncSender<Result<SheetRow>>,
+    out: &SyncSender<Batch>,
 ) {
     let fail = |row: Option<u64>, message: String| {
         Error::input(
@@ -102,15 +127,26 @@ fn send_rows<RS: Read + Seek>(
             .map_err(none)?
             .ok_or_else(|| none(format!("the workbook has no part {part}")))?;
         let mut reader = SheetReader::new(xml, &mut strings, &styles, workbook.is_1904)?;
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut bytes = 0;
         loop {
             let mut fields = csv::ByteRecord::new();
-            match reader.next_row(&mut fields)? {
-                Some(line) => {
-                    if out.send(Ok(SheetRow { line, fields })).is_err() {
-                        return Ok(());
-                    }
+            let row = reader.next_row(&mut fields);
+            let end = !matches!(row, Ok(Some(_)));
+            if let Ok(Some(line)) = row {
+                bytes += fields.as_slice().len();
+                batch.push(SheetRow { line, fields });
+            }
+            if end || batch.len() == BATCH_ROWS || bytes >= BATCH_BYTES {
+                // The rows before an error go first.
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                bytes = 0;
+                if !full.is_empty() && out.send(Ok(full)).is_err() {
+                    return Ok(());
                 }
-                None => return Ok(()),
+            }
+            if end {
+                return row.map(|_| ());
             }
         }
     };
@@ -218,7 +254,7 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
         .find(|(n, _)| *n == chosen)
         .map(|(_, p)| p.clone())
         .unwrap_or_default();
-    let (tx, rx) = sync_channel(ROWS_AHEAD);
+    let (tx, rx) = sync_channel(BATCHES_AHEAD);
     let thread_name = name.to_string();
     let thread_sheet = chosen.clone();
     std::thread::Builder::new()
@@ -259,56 +295,29 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
             ),
         )
     };
-    let first = rx.recv().map_err(|_| empty())??;
+    let mut reader = SheetRows {
+        batches: rx,
+        ready: VecDeque::new(),
+    };
+    let first = reader.next_row()?.ok_or_else(empty)?;
     let width = first.fields.len();
-    let reader = SheetRows { rows: rx };
-    let (header, pending) = if has_headers {
-        let names = first
+    let header = if has_headers {
+        first
             .fields
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect();
-        (names, None)
+            .collect()
     } else {
-        (Vec::new(), Some(first))
-    };
-    if let Some(first) = pending {
         // No header row: the first row is a record, handed out first.
-        return Ok(Opened {
-            header,
-            width,
-            nested: Vec::new(),
-            reader: Box::new(FirstThen {
-                first: Some(first),
-                rest: reader,
-            }),
-        });
-    }
+        reader.ready.push_front(first);
+        Vec::new()
+    };
     Ok(Opened {
         header,
         width,
         nested: Vec::new(),
         reader: Box::new(reader),
     })
-}
-
-/// A row read ahead, then the rest of the sheet.
-struct FirstThen {
-    first: Option<SheetRow>,
-    rest: SheetRows,
-}
-
-impl RecordReader for FirstThen {
-    fn next_record(&mut self, rec: &mut Record) -> Result<bool> {
-        match self.first.take() {
-            Some(row) => {
-                rec.fields = row.fields;
-                rec.line = row.line;
-                Ok(true)
-            }
-            None => self.rest.next_record(rec),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -503,6 +512,45 @@ mod tests {
                 _ => assert!(read.unwrap_err().to_string().contains("past column XFD")),
             }
         }
+    }
+
+    /// Rows go over the queue in batches; the rows before an error still come
+    /// out, in order, and then the error with its row.
+    #[test]
+    fn rows_before_an_error_come_out_first() {
+        let mut rows = String::from(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>description</t></is></c></row>"#,
+        );
+        for r in 2..=600 {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>posting {r}</t></is></c></row>"#
+            ));
+        }
+        rows.push_str(r#"<row r="601"><c r="A601" t="s"><v>5</v></c></row>"#);
+        let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+        let o = open(
+            "e.xlsx",
+            Box::new(Cursor::new(with_sheet(&sheet))),
+            None,
+            true,
+            ZipLimits::default(),
+        )
+        .unwrap();
+        let mut reader = o.reader;
+        let mut rec = Record::default();
+        let mut lines = Vec::new();
+        let err = loop {
+            match reader.next_record(&mut rec) {
+                Ok(true) => lines.push(rec.line),
+                Ok(false) => panic!("the sheet ended without its error"),
+                Err(e) => break e.to_string(),
+            }
+        };
+        assert_eq!(lines, (2..=600).collect::<Vec<u64>>());
+        assert!(
+            err.starts_with("e.xlsx") && err.contains("601") && err.contains("shared string 5"),
+            "{err}"
+        );
     }
 
     /// The header and records of a workbook's first sheet.

@@ -114,6 +114,12 @@ impl SharedStrings {
     /// When the temporary files cannot be made or written.
     pub fn push(&mut self, s: &[u8]) -> io::Result<()> {
         self.len += 1;
+        let m = &self.memory;
+        if self.spilled.is_none() && m.text.len() + s.len() + (m.starts.len() + 1) * 8 > SPILL_BYTES
+        {
+            // Spilled before the string is added, so the buffers never grow past the limit.
+            self.spill()?;
+        }
         if let Some(sp) = &mut self.spilled {
             sp.starts.writer()?.write_all(&sp.text_len.to_le_bytes())?;
             sp.text.writer()?.write_all(s)?;
@@ -123,9 +129,6 @@ impl SharedStrings {
         let m = &mut self.memory;
         m.starts.push(m.text.len() as u64);
         m.text.extend_from_slice(s);
-        if m.text.len() + m.starts.len() * 8 > SPILL_BYTES {
-            self.spill()?;
-        }
         Ok(())
     }
 
