@@ -10,6 +10,7 @@
 //! read, gaps are padded with empty fields, and every row has at least as
 //! many fields as the first.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
@@ -55,7 +56,7 @@ pub struct SheetReader<'t, R> {
     dimension_col: u32,
     /// The column rows start at, fixed by the first cell read.
     first_col: Option<u32>,
-    /// Fields every row has (the widest row so far... at least the first's).
+    /// Fields every row is padded to: the most an earlier row had.
     min_width: usize,
     /// The row the next `<row>` without a number is.
     next_row: u32,
@@ -230,24 +231,23 @@ impl<'t, R: BufRead> SheetReader<'t, R> {
             self.inner.clear();
             match self.xml.read_event_into(&mut self.inner) {
                 Ok(Event::Start(e)) => {
-                    let name = e.local_name().as_ref().to_vec();
-                    match name.as_slice() {
-                        b"v" if kind != CellType::Inline => {
-                            raw = Some(self.read_value()?);
-                        }
-                        b"is" => {
-                            self.value.clear();
-                            read_item(&mut self.xml, b"is", &mut self.inner, &mut self.value)?;
-                            inline = true;
-                        }
-                        _ => {
-                            // A formula, or an extension: its content is not the value.
-                            let end = e.to_end().into_owned();
-                            let mut skip = Vec::new();
-                            self.xml
-                                .read_to_end_into(end.name(), &mut skip)
-                                .map_err(|e| e.to_string())?;
-                        }
+                    let skip = match e.local_name().as_ref() {
+                        b"v" if kind != CellType::Inline => None,
+                        b"is" => None,
+                        // A formula, or an extension: its content is not the value.
+                        _ => Some(e.to_end().into_owned()),
+                    };
+                    let is_value = e.local_name().as_ref() == b"v";
+                    if let Some(end) = skip {
+                        self.xml
+                            .read_to_end_into(end.name(), &mut self.inner)
+                            .map_err(|e| e.to_string())?;
+                    } else if is_value {
+                        raw = Some(self.read_value()?);
+                    } else {
+                        self.value.clear();
+                        read_item(&mut self.xml, b"is", &mut self.inner, &mut self.value)?;
+                        inline = true;
                     }
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == b"c" => break,
@@ -376,11 +376,11 @@ impl CellType {
 
 /// The raw value of the attribute `key` of `e` (cell references, numbers and
 /// types have nothing to unescape).
-fn attr_bytes(e: &BytesStart, key: &[u8]) -> Option<Vec<u8>> {
+fn attr_bytes<'a>(e: &'a BytesStart, key: &[u8]) -> Option<Cow<'a, [u8]>> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == key)
-        .map(|a| a.value.into_owned())
+        .map(|a| a.value)
 }
 
 /// A decimal number (a row number, a style index).
