@@ -16,7 +16,10 @@
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Read, Seek};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use crate::error::{Error, Result};
 use crate::input::record::{Opened, Record, RecordReader};
@@ -60,6 +63,22 @@ struct SheetRows {
     batches: Receiver<Batch>,
     /// Rows received and not yet handed out.
     ready: VecDeque<SheetRow>,
+    /// Tells the thread to stop early (the rows are no longer wanted).
+    stop: Arc<AtomicBool>,
+    /// The thread, joined when the rows are dropped: none is left behind.
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for SheetRows {
+    fn drop(&mut self) {
+        // The thread stops at its next batch (the queue is closed) or, while
+        // it reads the shared strings, at the flag.
+        self.stop.store(true, Ordering::Relaxed);
+        drop(std::mem::replace(&mut self.batches, sync_channel(0).1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl SheetRows {
@@ -97,6 +116,7 @@ fn send_rows<RS: Read + Seek>(
     workbook: &Workbook,
     (sheet, part): (&str, &str),
     out: &SyncSender<Batch>,
+    stop: &AtomicBool,
 ) {
     let fail = |row: Option<u64>, message: String| {
         Error::input(
@@ -117,7 +137,7 @@ fn send_rows<RS: Read + Seek>(
         };
         let mut strings = match &workbook.shared_strings {
             Some(p) => match package.part(p).map_err(none)? {
-                Some(mut xml) => SharedStrings::read(&mut xml).map_err(none)?,
+                Some(mut xml) => SharedStrings::read(&mut xml, stop).map_err(none)?,
                 None => SharedStrings::new(),
             },
             None => SharedStrings::new(),
@@ -257,7 +277,9 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     let (tx, rx) = sync_channel(BATCHES_AHEAD);
     let thread_name = name.to_string();
     let thread_sheet = chosen.clone();
-    std::thread::Builder::new()
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread_stop = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
         .name("popm-xlsx".to_string())
         .spawn(move || {
             // A panic (a bug) must become an error, not a sheet that silently
@@ -269,6 +291,7 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
                     &workbook,
                     (&thread_sheet, &part),
                     &tx,
+                    &thread_stop,
                 )
             }));
             if read.is_err() {
@@ -298,6 +321,8 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     let mut reader = SheetRows {
         batches: rx,
         ready: VecDeque::new(),
+        stop,
+        thread: Some(thread),
     };
     let first = reader.next_row()?.ok_or_else(empty)?;
     let width = first.fields.len();
@@ -551,6 +576,33 @@ mod tests {
             err.starts_with("e.xlsx") && err.contains("601") && err.contains("shared string 5"),
             "{err}"
         );
+    }
+
+    /// Rows no longer wanted: dropping the reader mid-sheet stops its thread
+    /// and joins it without hanging (the thread may be blocked on a full queue).
+    #[test]
+    fn dropping_the_rows_stops_the_thread() {
+        let mut rows = String::new();
+        for r in 1..=5000 {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>posting {r}</t></is></c></row>"#
+            ));
+        }
+        let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+        let o = open(
+            "d.xlsx",
+            Box::new(Cursor::new(with_sheet(&sheet))),
+            None,
+            true,
+            ZipLimits::default(),
+        )
+        .unwrap();
+        let mut reader = o.reader;
+        let mut rec = Record::default();
+        assert!(reader.next_record(&mut rec).unwrap());
+        let before = std::time::Instant::now();
+        drop(reader);
+        assert!(before.elapsed() < std::time::Duration::from_secs(10));
     }
 
     /// The header and records of a workbook's first sheet.

@@ -14,6 +14,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufWriter, Read, Seek, SeekFrom, Write};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -63,12 +65,14 @@ struct Spilled {
 }
 
 impl SharedStrings {
-    /// Reads the table from the shared-strings part (`<sst>` of `<si>` items).
+    /// Reads the table from the shared-strings part (`<sst>` of `<si>` items),
+    /// giving up once `stop` is set.
     ///
     /// # Errors
     ///
-    /// When the XML is broken, or a temporary file cannot be made or written.
-    pub fn read<R: BufRead>(xml: &mut Reader<R>) -> Result<Self, String> {
+    /// When the XML is broken, a temporary file cannot be made or written,
+    /// or `stop` was set.
+    pub fn read<R: BufRead>(xml: &mut Reader<R>, stop: &AtomicBool) -> Result<Self, String> {
         let mut table = SharedStrings::new();
         let mut buf = Vec::new();
         let mut item_buf = Vec::new();
@@ -77,6 +81,9 @@ impl SharedStrings {
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == b"si" => {
+                    if table.len() % 1024 == 0 && stop.load(Ordering::Relaxed) {
+                        return Err("stopped: the rows are no longer wanted".to_string());
+                    }
                     text.clear();
                     read_item(xml, b"si", &mut item_buf, &mut text)
                         .map_err(|e| format!("shared string {}: {e}", table.len() + 1))?;
@@ -319,13 +326,24 @@ mod tests {
         let xml = r#"<?xml version="1.0"?><sst count="3" uniqueCount="3"><si><t>id</t></si><si><r><t>Own </t></r><r><t>it</t></r></si><si/></sst>"#;
         let mut r = Reader::from_reader(xml.as_bytes());
         r.config_mut().expand_empty_elements = true;
-        let mut t = SharedStrings::read(&mut r).unwrap();
+        let mut t = SharedStrings::read(&mut r, &AtomicBool::new(false)).unwrap();
         assert_eq!(t.len(), 3);
         assert_eq!(text(&mut t, 1).as_deref(), Some("Own it"));
         assert_eq!(text(&mut t, 2).as_deref(), Some(""));
         let mut r = Reader::from_reader(&b"<sst><si><t>a</t></si><si><t>cut"[..]);
-        let e = SharedStrings::read(&mut r).err().unwrap_or_default();
+        let e = SharedStrings::read(&mut r, &AtomicBool::new(false))
+            .err()
+            .unwrap_or_default();
         assert!(e.starts_with("shared string 2: "), "{e}");
+    }
+
+    #[test]
+    fn reading_stops_when_told() {
+        let mut r = Reader::from_reader(&b"<sst><si><t>a</t></si></sst>"[..]);
+        let e = SharedStrings::read(&mut r, &AtomicBool::new(true))
+            .err()
+            .unwrap_or_default();
+        assert!(e.starts_with("stopped"), "{e}");
     }
 
     #[test]
