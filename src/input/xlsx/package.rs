@@ -259,6 +259,20 @@ mod tests {
     }
 
     #[test]
+    fn an_encrypted_workbook_says_so() {
+        let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        cfb.resize(512, 0);
+        let e = Package::open(std::io::Cursor::new(cfb))
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("encrypted (password-protected)"), "{e}");
+        let e = Package::open(std::io::Cursor::new(b"id,text\n".to_vec()))
+            .err()
+            .unwrap_or_default();
+        assert!(!e.is_empty() && !e.contains("encrypted"), "{e}");
+    }
+
+    #[test]
     fn part_names_ignore_case_and_slashes() {
         assert_eq!(
             normalize("/XL\\Worksheets/Sheet1.xml"),
