@@ -285,7 +285,8 @@ fn make_rows(
 fn write_rows(rows: &[(Option<Label>, Vec<u8>)]) {
     let path = std::env::temp_dir().join(format!("popm-serial-bench-{}.out", std::process::id()));
     let file = File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-    let mut out = BufWriter::with_capacity(1 << 16, file);
+    // As the writing thread's output file (`FILE_BUFFER_BYTES` in src/app/atomic_file.rs).
+    let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut counts = [0usize; Label::ALL.len() + 1];
     for batch in rows.chunks(WRITE_BATCH) {
         for (label, bytes) in batch {
