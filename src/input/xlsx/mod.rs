@@ -605,6 +605,18 @@ mod tests {
         assert!(before.elapsed() < std::time::Duration::from_secs(10));
     }
 
+    /// Sheets written with a namespace prefix (`<x:c>`, as the Open XML SDK
+    /// writes them), strings kept with their spaces, shared formulas and rows
+    /// and cells without references all read.
+    #[test]
+    fn prefixed_and_unreferenced_markup_reads() {
+        let sheet = r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t xml:space="preserve"> id </x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:t>description</x:t></x:is></x:c></x:row><x:row><x:c><x:f t="shared" si="0">1+1</x:f><x:v>2</x:v></x:c><x:c t="inlineStr"><x:is><x:t xml:space="preserve">Own the backlog  </x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>"#;
+        let (header, recs) = read_all("x.xlsx", with_sheet(sheet)).unwrap();
+        assert_eq!(header, ["id", "description"]);
+        assert_eq!(fields(&recs[0]), ["2", "Own the backlog  "]);
+        assert_eq!(recs[0].line, 2);
+    }
+
     /// The header and records of a workbook's first sheet.
     fn read_all(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Record>)> {
         read_sheet(name, bytes, None, true)
