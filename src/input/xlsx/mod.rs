@@ -539,29 +539,39 @@ mod tests {
         }
     }
 
-    /// Rows go over the queue in batches; the rows before an error still come
-    /// out, in order, and then the error with its row.
-    #[test]
-    fn rows_before_an_error_come_out_first() {
-        let mut rows = String::from(
-            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>description</t></is></c></row>"#,
-        );
-        for r in 2..=600 {
-            rows.push_str(&format!(
-                r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>posting {r}</t></is></c></row>"#
-            ));
-        }
-        rows.push_str(r#"<row r="601"><c r="A601" t="s"><v>5</v></c></row>"#);
+    /// Rows 1 to `last` of one inline string each, "posting N".
+    fn posting_rows(last: u32) -> String {
+        (1..=last)
+            .map(|r| {
+                format!(
+                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>posting {r}</t></is></c></row>"#
+                )
+            })
+            .collect()
+    }
+
+    /// The records of a one-sheet workbook whose `<sheetData>` holds `rows`.
+    fn sheet_reader(name: &str, rows: &str) -> Box<dyn RecordReader> {
         let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
-        let o = open(
-            "e.xlsx",
-            Box::new(Cursor::new(with_sheet(&sheet))),
+        let bytes = with_sheet(&sheet);
+        open(
+            name,
+            Box::new(Cursor::new(bytes)),
             None,
             true,
             ZipLimits::default(),
         )
-        .unwrap();
-        let mut reader = o.reader;
+        .unwrap()
+        .reader
+    }
+
+    /// Rows go over the queue in batches; the rows before an error still come
+    /// out, in order, and then the error with its row.
+    #[test]
+    fn rows_before_an_error_come_out_first() {
+        let mut rows = posting_rows(600);
+        rows.push_str(r#"<row r="601"><c r="A601" t="s"><v>5</v></c></row>"#);
+        let mut reader = sheet_reader("e.xlsx", &rows);
         let mut rec = Record::default();
         let mut lines = Vec::new();
         let err = loop {
@@ -582,22 +592,7 @@ mod tests {
     /// and joins it without hanging (the thread may be blocked on a full queue).
     #[test]
     fn dropping_the_rows_stops_the_thread() {
-        let mut rows = String::new();
-        for r in 1..=5000 {
-            rows.push_str(&format!(
-                r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>posting {r}</t></is></c></row>"#
-            ));
-        }
-        let sheet = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
-        let o = open(
-            "d.xlsx",
-            Box::new(Cursor::new(with_sheet(&sheet))),
-            None,
-            true,
-            ZipLimits::default(),
-        )
-        .unwrap();
-        let mut reader = o.reader;
+        let mut reader = sheet_reader("d.xlsx", &posting_rows(5000));
         let mut rec = Record::default();
         assert!(reader.next_record(&mut rec).unwrap());
         let before = std::time::Instant::now();
