@@ -98,7 +98,7 @@ impl Source {
         let mut source = match format {
             #[cfg(feature = "xlsx")]
             InputFormat::Xlsx if path != "-" => {
-                // A file can seek: calamine reads only the parts of the zip it needs.
+                // A file can seek: only the parts of the zip that are needed are read.
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
                 let len = file.metadata().map_or(0, |m| m.len());
                 let opened = crate::input::xlsx::open_workbook(
