@@ -212,7 +212,17 @@ pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String
 /// # Errors
 ///
 /// When `rs` is not an `.xlsx` workbook.
-fn open_package<RS: Read + Seek>(name: &str, rs: RS) -> Result<(Package<RS>, Workbook)> {
+fn open_package<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<(Package<RS>, Workbook)> {
+    if package::is_compound_file(&mut rs) {
+        return Err(Error::input(
+            "xlsx",
+            name,
+            None,
+            "this is an encrypted (password-protected) workbook or an old .xls file, not an \
+             .xlsx workbook: open it in a spreadsheet program and save it as .xlsx without a \
+             password",
+        ));
+    }
     let fail = |e: String| {
         Error::input(
             "xlsx",
@@ -596,6 +606,19 @@ mod tests {
     /// The header and records of a workbook's first sheet.
     fn read_all(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Record>)> {
         read_sheet(name, bytes, None, true)
+    }
+
+    #[test]
+    fn an_encrypted_workbook_says_so() {
+        let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        cfb.resize(1024, 0);
+        let e = read_all("enc.xlsx", cfb).unwrap_err().to_string();
+        assert!(
+            e.starts_with("enc.xlsx: this is an encrypted (password-protected) workbook")
+                && e.contains("save it as .xlsx without a password")
+                && !e.contains("--input-format"),
+            "{e}"
+        );
     }
 
     #[test]
