@@ -1186,3 +1186,64 @@ fn output_into_a_read_only_directory_fails_cleanly() {
     );
     assert!(entries.is_empty(), "nothing written into ro: {entries:?}");
 }
+
+#[test]
+fn workbooks_are_known_by_their_bytes_whatever_their_name() {
+    let wd = Workdir::new();
+    // An .xlsx export saved under a .csv name reads as the workbook it is.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "description").expect("cell");
+    sheet
+        .write(
+            1,
+            0,
+            "Own the product backlog, write user stories and run sprint planning with the scrum team.",
+        )
+        .expect("cell");
+    wd.create("export.csv", book.save_to_buffer().expect("workbook"));
+    let r = wd.classify(&["export.csv"]);
+    r.expect_code(0);
+    let out = r.out();
+    let row = out.lines().nth(1).unwrap_or_default();
+    assert!(row.contains("product_owner"), "{r:?}");
+    // An old .xls or an encrypted workbook (an OLE compound file) is named
+    // for what it is, from a file or stdin, not read as CSV.
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.resize(4096, 0);
+    wd.create("old.xls", &ole);
+    for (r, name) in [
+        (wd.classify(&["old.xls"]), "old.xls"),
+        (wd.classify_with_stdin(&["-"], &ole), "<stdin>"),
+    ] {
+        r.expect_code(2);
+        let err = r.err();
+        assert!(
+            err.contains(&format!(
+                "{name}: this is an old .xls workbook or an encrypted"
+            )),
+            "{r:?}"
+        );
+        assert_eq!(err.lines().count(), 1, "one clear message: {r:?}");
+    }
+}
+
+#[test]
+fn a_header_that_is_not_one_is_listed_short() {
+    let wd = Workdir::new();
+    // A first line of binary read as text: each name is cut, and at most 50 listed.
+    let names: Vec<String> = (0..80)
+        .map(|i| format!("{i}{}", "\u{fffd}x".repeat(400)))
+        .collect();
+    wd.create("bin.csv", format!("{}\n1,2\n", names.join(",")));
+    let r = wd.classify(&["bin.csv"]);
+    r.expect_code(2);
+    let err = r.err();
+    assert!(err.contains("no description column found"), "{r:?}");
+    assert!(
+        err.contains("…, 2=\"1"),
+        "names cut with an ellipsis: {err}"
+    );
+    assert!(err.contains("… (80 columns in all)"), "{err}");
+    assert!(err.len() < 12_000, "{} bytes of message", err.len());
+}

@@ -91,21 +91,37 @@ impl InputFormat {
 /// The first bytes of a zip archive (an `.xlsx` workbook).
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
+/// The first bytes of an OLE compound file: an old `.xls` workbook, or what
+/// Excel saves an encrypted (password-protected) workbook as.
+pub const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 /// Byte order marks: UTF-8, UTF-16 LE, UTF-16 BE.
 const BOMS: [&[u8]; 3] = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"];
 
 impl InputFormat {
+    /// Whether `head` starts as a workbook: a zip archive (`.xlsx`), or an OLE
+    /// compound file (an old `.xls` or an encrypted workbook, which the
+    /// workbook reader then names as such).
+    pub fn is_workbook_head(head: &[u8]) -> bool {
+        head.starts_with(ZIP_MAGIC) || head.starts_with(OLE_MAGIC)
+    }
+
     /// The format the start of an input shows: a zip archive is a workbook, a
     /// first character `{` JSON Lines, `[` a JSON array, anything else CSV. Blanks (ASCII white
     /// space, and NUL for UTF-16) and a byte order mark before it are skipped.
     /// `None` when `head` cannot tell yet: it is all blank, or (unless `at_end`)
-    /// it could still be the start of a zip archive or a byte order mark.
+    /// it could still be the start of a zip archive, an OLE compound file or a
+    /// byte order mark.
     pub fn from_content(head: &[u8], at_end: bool) -> Option<InputFormat> {
-        if head.starts_with(ZIP_MAGIC) {
+        if Self::is_workbook_head(head) {
             return Some(InputFormat::Xlsx);
         }
         let is_start_of = |whole: &[u8]| head.len() < whole.len() && whole.starts_with(head);
-        if !at_end && (is_start_of(ZIP_MAGIC) || BOMS.iter().any(|b| is_start_of(b))) {
+        if !at_end
+            && (is_start_of(ZIP_MAGIC)
+                || is_start_of(OLE_MAGIC)
+                || BOMS.iter().any(|b| is_start_of(b)))
+        {
             return None;
         }
         let text = BOMS

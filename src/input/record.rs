@@ -109,6 +109,12 @@ pub const ID_COLUMN_NAMES: &[&str] = &["id", "jobid", "postingid", "jobpostingid
 /// Delimiters considered by auto-detection.
 pub const DELIMITER_CANDIDATES: &[u8] = b",;\t|";
 
+/// Characters of a column name shown in a message's list of columns.
+pub const LISTED_NAME_CHARS: usize = 60;
+
+/// Columns shown in a message's list of columns.
+pub const LISTED_COLUMNS: usize = 50;
+
 /// Records per batch handed to the worker threads.
 pub const BATCH_SIZE: usize = 256;
 
@@ -355,17 +361,28 @@ impl Header {
             .find_map(|want| self.names.iter().position(|h| fold_header(h) == *want))
     }
 
-    /// The header as a readable list, for messages.
+    /// The header as a readable list, for messages: each name cut at
+    /// [`LISTED_NAME_CHARS`] characters (a header that is not one, such as
+    /// binary read as text, would fill the screen), and at most
+    /// [`LISTED_COLUMNS`] columns.
     pub fn column_list(&self) -> String {
         if self.names.is_empty() {
             return "(no header row)".to_string();
         }
-        self.names
+        let mut list: Vec<String> = self
+            .names
             .iter()
+            .take(LISTED_COLUMNS)
             .enumerate()
-            .map(|(i, h)| format!("{}={h:?}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|(i, h)| match h.char_indices().nth(LISTED_NAME_CHARS) {
+                Some((cut, _)) => format!("{}={:?}…", i + 1, &h[..cut]),
+                None => format!("{}={h:?}", i + 1),
+            })
+            .collect();
+        if self.names.len() > LISTED_COLUMNS {
+            list.push(format!("… ({} columns in all)", self.names.len()));
+        }
+        list.join(", ")
     }
 }
 

@@ -94,7 +94,10 @@ impl Source {
             source.is_sniffed = true;
             return Ok(source);
         }
-        let format = opts.format.unwrap_or_else(|| InputFormat::from_path(path));
+        let format = match opts.format {
+            Some(f) => f,
+            None => format_of_file(path)?,
+        };
         let mut source = match format {
             #[cfg(feature = "xlsx")]
             InputFormat::Xlsx if path != "-" => {
@@ -417,6 +420,33 @@ impl Source {
             Inner::Records(_) => None,
         }
     }
+}
+
+/// The format of the file at `path` without `--input-format`: a workbook
+/// when its first bytes are one's (an export saved as `.csv`, an old `.xls`
+/// that the workbook reader then names), else the format its extension
+/// implies.
+///
+/// # Errors
+///
+/// When the file cannot be opened or read.
+fn format_of_file(path: &str) -> Result<InputFormat> {
+    let mut head = [0u8; 8];
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok(if InputFormat::is_workbook_head(&head[..read]) {
+        InputFormat::Xlsx
+    } else {
+        InputFormat::from_path(path)
+    })
 }
 
 /// Reads the start of `reader` until its format shows ([`InputFormat::from_content`]):

@@ -218,9 +218,9 @@ fn open_package<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<(Package<RS>,
             "xlsx",
             name,
             None,
-            "this is an encrypted (password-protected) workbook or an old .xls file, not an \
-             .xlsx workbook: open it in a spreadsheet program and save it as .xlsx without a \
-             password",
+            "this is an old .xls workbook or an encrypted (password-protected) one, which popm \
+             cannot read: open it in a spreadsheet program and save it as .xlsx (without a \
+             password) or as CSV",
         ));
     }
     let fail = |e: String| {
@@ -614,8 +614,8 @@ mod tests {
         cfb.resize(1024, 0);
         let e = read_all("enc.xlsx", cfb).unwrap_err().to_string();
         assert!(
-            e.starts_with("enc.xlsx: this is an encrypted (password-protected) workbook")
-                && e.contains("save it as .xlsx without a password")
+            e.starts_with("enc.xlsx: this is an old .xls workbook or an encrypted")
+                && e.contains("save it as .xlsx (without a password) or as CSV")
                 && !e.contains("--input-format"),
             "{e}"
         );

@@ -179,7 +179,7 @@ pub fn is_compound_file<RS: Read + Seek>(rs: &mut RS) -> bool {
     let mut magic = [0u8; 8];
     let read = rs.read_exact(&mut magic).is_ok();
     let _ = rs.seek(std::io::SeekFrom::Start(0));
-    read && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+    read && magic == crate::input::format::OLE_MAGIC
 }
 
 /// One relationship of a part.
