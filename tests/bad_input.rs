@@ -1247,3 +1247,26 @@ fn a_header_that_is_not_one_is_listed_short() {
     assert!(err.contains("… (80 columns in all)"), "{err}");
     assert!(err.len() < 12_000, "{} bytes of message", err.len());
 }
+
+/// A path that is a pipe (`<(cmd)`, `/dev/stdin`) is never read ahead for its
+/// format, which would lose those bytes; a workbook through one is read into
+/// memory first (a zip needs to seek).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_named_as_a_file_loses_no_bytes() {
+    let wd = Workdir::new();
+    let csv = "id,description\n7,Own the product backlog and write user stories.\n";
+    wd.create("p.csv", csv);
+    let from_file = wd.classify(&["p.csv"]);
+    let from_pipe = wd.classify_with_stdin(&["/dev/stdin"], csv.as_bytes());
+    from_pipe.expect_code(0);
+    assert_eq!(from_pipe.out(), from_file.out());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "description").expect("cell");
+    sheet.write(1, 0, "Own the product backlog.").expect("cell");
+    let bytes = book.save_to_buffer().expect("workbook");
+    let r = wd.classify_with_stdin(&["/dev/stdin", "--input-format", "xlsx"], &bytes);
+    r.expect_code(0);
+    assert_eq!(r.out().lines().count(), 2, "{r:?}");
+}

@@ -99,9 +99,10 @@ impl Source {
             None => format_of_file(path)?,
         };
         let mut source = match format {
+            // A regular file can seek: only the parts of the zip that are needed
+            // are read. Stdin and pipes are read into memory first, below.
             #[cfg(feature = "xlsx")]
-            InputFormat::Xlsx if path != "-" => {
-                // A file can seek: only the parts of the zip that are needed are read.
+            InputFormat::Xlsx if path != "-" && is_regular_file(path) => {
                 let file = File::open(path).map_err(|e| Error::io(path, e))?;
                 let len = file.metadata().map_or(0, |m| m.len());
                 let opened = crate::input::xlsx::open_workbook(
@@ -423,16 +424,21 @@ impl Source {
 }
 
 /// The format of the file at `path` without `--input-format`: a workbook
-/// when its first bytes are one's (an export saved as `.csv`, an old `.xls`
-/// that the workbook reader then names), else the format its extension
-/// implies.
+/// when a regular file's first bytes are one's (an export saved as `.csv`,
+/// an old `.xls` that the workbook reader then names), else the format its
+/// extension implies.
 ///
 /// # Errors
 ///
 /// When the file cannot be opened or read.
 fn format_of_file(path: &str) -> Result<InputFormat> {
-    let mut head = [0u8; 8];
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    if !is_regular_file(path) {
+        // A pipe (`<(cmd)`) or a device: what is read from it here would be
+        // lost to the reader that opens it next.
+        return Ok(InputFormat::from_path(path));
+    }
+    let mut head = [0u8; 8];
     let mut read = 0;
     while read < head.len() {
         match file.read(&mut head[read..]) {
@@ -447,6 +453,11 @@ fn format_of_file(path: &str) -> Result<InputFormat> {
     } else {
         InputFormat::from_path(path)
     })
+}
+
+/// Whether `path` is a regular file (not a pipe such as `<(cmd)`, nor a device).
+fn is_regular_file(path: &str) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// Reads the start of `reader` until its format shows ([`InputFormat::from_content`]):
