@@ -361,10 +361,9 @@ impl Header {
             .find_map(|want| self.names.iter().position(|h| fold_header(h) == *want))
     }
 
-    /// The header as a readable list, for messages: each name cut at
-    /// [`LISTED_NAME_CHARS`] characters (a header that is not one, such as
-    /// binary read as text, would fill the screen), and at most
-    /// [`LISTED_COLUMNS`] columns.
+    /// The header as a readable list, for messages: each name cut at 60
+    /// characters (a header that is not one, such as binary read as text,
+    /// would fill the screen), and at most 50 columns.
     pub fn column_list(&self) -> String {
         if self.names.is_empty() {
             return "(no header row)".to_string();
