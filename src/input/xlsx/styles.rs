@@ -101,12 +101,16 @@ impl Styles {
     pub fn read<R: BufRead>(xml: &mut Reader<R>) -> Result<Self, String> {
         let mut styles = Styles::default();
         let mut in_cell_formats = false;
+        // Formats also appear in `<dxfs>` (conditional formatting); only the
+        // workbook's list counts.
+        let mut in_formats = false;
         let mut buf = Vec::new();
         loop {
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) => match e.local_name().as_ref() {
-                    b"numFmt" => {
+                    b"numFmts" => in_formats = true,
+                    b"numFmt" if in_formats => {
                         let id = attr(&e, b"numFmtId")?.and_then(|v| v.trim().parse().ok());
                         let code = attr(&e, b"formatCode")?.unwrap_or_default();
                         if let Some(id) = id {
@@ -120,9 +124,11 @@ impl Styles {
                     }
                     _ => {}
                 },
-                Ok(Event::End(e)) if e.local_name().as_ref() == b"cellXfs" => {
-                    in_cell_formats = false;
-                }
+                Ok(Event::End(e)) => match e.local_name().as_ref() {
+                    b"cellXfs" => in_cell_formats = false,
+                    b"numFmts" => in_formats = false,
+                    _ => {}
+                },
                 Ok(Event::Eof) => return Ok(styles),
                 Ok(_) => {}
                 Err(e) => return Err(format!("styles: {e}")),
@@ -203,7 +209,7 @@ mod tests {
 
     #[test]
     fn reads_the_part() {
-        let xml = r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;-&quot;mm"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf/></cellXfs></styleSheet>"#;
+        let xml = r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;-&quot;mm"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><dxfs><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf/></cellXfs></styleSheet>"#;
         let mut r = Reader::from_reader(xml.as_bytes());
         r.config_mut().expand_empty_elements = true;
         let s = Styles::read(&mut r).unwrap();
