@@ -4,7 +4,7 @@
 //! can inflate to gigabytes, and the parts popm's workbook reader keeps (the
 //! shared-strings table, the styles) would then take every byte of memory.
 //! [`check_archive`] runs before the workbook is opened: it reads the sizes
-//! the zip's central directory declares, then inflates every XML part once,
+//! the zip's central directory declares, then inflates every part once,
 //! counting the bytes (the declared sizes can lie) and stopping at the first
 //! part past a limit. A part may inflate to at most [`ZipLimits::max_unzipped`]
 //! bytes, and, once past [`RATIO_GRACE_BYTES`], to at most
@@ -83,13 +83,6 @@ fn human(bytes: u64) -> String {
 }
 
 #[cfg(feature = "xlsx")]
-/// Whether popm's workbook reader may read this part (and so it must be checked).
-fn is_read_part(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".xml") || lower.ends_with(".rels")
-}
-
-#[cfg(feature = "xlsx")]
 /// Checks the parts of the zip archive in `rs` against `limits` (see the
 /// module docs); `rs` is left at its start. A file that is not a readable zip
 /// passes: the workbook reader then says what is wrong with it.
@@ -129,11 +122,10 @@ fn check_parts<RS: Read + Seek>(
             compressed: entry.compressed_size().min(file_len).max(1),
         };
         part.check(name, entry.size(), limits, "declares that it unzips to")?;
-        if is_read_part(&part.name) {
-            parts.push((i, part));
-        }
+        parts.push((i, part));
     }
-    // What each part really inflates to, counted as it streams by.
+    // What each part really inflates to, counted as it streams by: every
+    // part, as the reader reads whatever part a relationship names.
     let mut chunk = vec![0u8; 1 << 16];
     for (i, part) in parts {
         let Ok(mut entry) = archive.by_index(i) else {
@@ -277,6 +269,37 @@ mod tests {
         assert!(
             e.contains("\"xl/worksheets/sheet1.xml\"")
                 && e.contains("past the limit of 2.0 MiB a part (--max-unzipped-size 2097152)"),
+            "{e}"
+        );
+    }
+
+    /// `bytes` with the sizes part `name` declares (local header and central
+    /// directory) set to `size`, as a crafted zip would lie.
+    fn understated(mut bytes: Vec<u8>, name: &str, size: u32) -> Vec<u8> {
+        let name = name.as_bytes();
+        // (signature, offset of the uncompressed size, offset of the name)
+        for (sig, at_size, at_name) in [(b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)] {
+            let header = (0..bytes.len())
+                .find(|&i| bytes[i..].starts_with(sig) && bytes[i + at_name..].starts_with(name))
+                .unwrap();
+            bytes[header + at_size..header + at_size + 4].copy_from_slice(&size.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// The workbook reader reads whatever part a relationship names, so a
+    /// part is counted whatever its name, not only `.xml` and `.rels` ones.
+    #[test]
+    fn a_part_of_any_name_is_counted() {
+        let zeros = vec![b' '; 8 << 20];
+        let bytes = understated(
+            archive(&[("xl/worksheets/sheet1.bin", &zeros)]),
+            "xl/worksheets/sheet1.bin",
+            100,
+        );
+        let e = check(bytes, ZipLimits::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("its part \"xl/worksheets/sheet1.bin\" unzips to more than"),
             "{e}"
         );
     }

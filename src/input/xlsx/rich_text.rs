@@ -44,7 +44,10 @@ pub fn read_item<R: BufRead>(
                 let text = t.xml10_content().map_err(|e| e.to_string())?;
                 push_unescaped(&text, out);
             }
-            Event::CData(t) if in_text => out.extend_from_slice(&t),
+            Event::CData(t) if in_text => {
+                let text = t.xml10_content().map_err(|e| e.to_string())?;
+                out.extend_from_slice(text.as_bytes());
+            }
             Event::GeneralRef(r) if in_text => push_entity(&r, out)?,
             Event::Eof => return Err("the file ends inside a string".to_string()),
             _ => {}
@@ -152,6 +155,7 @@ mod tests {
             "_x_ _x00G1_ _"
         );
         assert_eq!(item("<si><t><![CDATA[<b>]]></t></si>").unwrap(), "<b>");
+        assert_eq!(item("<si><t><![CDATA[a\r\nb]]></t></si>").unwrap(), "a\nb");
         assert!(item("<si><t>&nope;</t></si>").is_err());
         assert!(item("<si><t>cut").is_err());
     }

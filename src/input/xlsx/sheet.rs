@@ -305,7 +305,10 @@ impl<'t, R: BufRead> SheetReader<'t, R> {
                     let text = t.xml10_content().map_err(|e| e.to_string())?;
                     self.value.extend_from_slice(text.as_bytes());
                 }
-                Ok(Event::CData(t)) => self.value.extend_from_slice(&t),
+                Ok(Event::CData(t)) => {
+                    let text = t.xml10_content().map_err(|e| e.to_string())?;
+                    self.value.extend_from_slice(text.as_bytes());
+                }
                 Ok(Event::GeneralRef(r)) => push_entity(&r, &mut self.value)?,
                 Ok(Event::End(e)) if e.local_name().as_ref() == b"v" => {
                     return Ok(self.value.len())
@@ -516,6 +519,17 @@ mod tests {
             (5, vec!["5".into(), "6".into(), "".into()]),
         ];
         assert_eq!(got, want);
+    }
+
+    /// Line ends in a CDATA section read as `\n`, as in plain text.
+    #[test]
+    fn cdata_line_ends_read_as_newlines() {
+        let got = rows(
+            &sheet("<row r=\"1\"><c r=\"A1\" t=\"str\"><v><![CDATA[a\r\nb]]></v></c></row>"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(got, [(1, vec!["a\nb".to_string()])]);
     }
 
     #[test]
