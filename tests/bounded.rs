@@ -22,6 +22,12 @@ const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="h
 /// A workbook of one sheet ("Jobs": a `description` header and one posting,
 /// both shared strings) whose shared-strings part is `strings`, deflated.
 fn workbook_with_strings(strings: &[u8]) -> Vec<u8> {
+    workbook(SHEET.as_bytes(), strings)
+}
+
+/// A workbook of one sheet ("Jobs") whose sheet and shared-strings parts are
+/// `sheet` and `strings`, deflated.
+fn workbook(sheet: &[u8], strings: &[u8]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -31,7 +37,7 @@ fn workbook_with_strings(strings: &[u8]) -> Vec<u8> {
         ("_rels/.rels", RELS.as_bytes()),
         ("xl/workbook.xml", WORKBOOK.as_bytes()),
         ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
-        ("xl/worksheets/sheet1.xml", SHEET.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet),
         ("xl/sharedStrings.xml", strings),
     ] {
         zip.start_file(name, opts).expect("zip entry");
@@ -126,6 +132,40 @@ fn a_workbook_that_really_inflates_past_its_ratio_is_refused_while_counting() {
     // Raised past deflate's best ratio, the same file reads.
     let r = wd.classify(&["liar.xlsx", "--max-unzip-ratio", "2000"]);
     assert_reads_the_posting(&r);
+}
+
+/// A sheet that lies about its size is refused while its rows are read:
+/// rows were already classified, yet the run ends with exit 2 and leaves no
+/// output file.
+#[test]
+fn a_sheet_that_inflates_past_its_ratio_is_refused_mid_read() {
+    let wd = Workdir::new();
+    let mut sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row><c t="s"><v>0</v></c></row>"#.to_vec();
+    for _ in 0..2000 {
+        sheet.extend_from_slice(br#"<row><c t="s"><v>1</v></c></row>"#);
+    }
+    // 40 MB of white space between rows: deflates about a thousand times.
+    sheet.resize(sheet.len() + (40 << 20), b' ');
+    sheet.extend_from_slice(b"</sheetData></worksheet>");
+    let mut bomb = workbook(&sheet, &shared_strings(0));
+    declare_size(&mut bomb, "xl/worksheets/sheet1.xml", 60_000);
+    wd.create("rows.xlsx", &bomb);
+    let r = wd.classify(&["rows.xlsx", "-o", "out.csv"]);
+    r.expect_code(2);
+    assert!(
+        r.err().contains(
+            "rows.xlsx: refusing the workbook: its part \"xl/worksheets/sheet1.xml\" unzips to more than"
+        ),
+        "{r:?}"
+    );
+    assert!(!wd.path().join("out.csv").exists(), "{r:?}");
+    let files: Vec<_> = std::fs::read_dir(wd.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".popm-"))
+        .collect();
+    assert!(files.is_empty(), "temporary files left: {files:?}");
 }
 
 #[test]

@@ -1,17 +1,20 @@
 //! Refusing decompression bombs: how far the parts of a workbook may inflate.
 //!
 //! An `.xlsx` workbook is a zip archive of XML parts. A few kilobytes of zip
-//! can inflate to gigabytes, and the parts popm's workbook reader keeps (the
-//! shared-strings table, the styles) would then take every byte of memory.
-//! [`check_archive`] runs before the workbook is opened: it reads the sizes
-//! the zip's central directory declares, then inflates every part once,
-//! counting the bytes (the declared sizes can lie) and stopping at the first
-//! part past a limit. A part may inflate to at most [`ZipLimits::max_unzipped`]
-//! bytes, and, once past [`RATIO_GRACE_BYTES`], to at most
-//! [`ZipLimits::max_ratio`] times its compressed size.
+//! can inflate to gigabytes: the reader would parse them for minutes and the
+//! shared-strings table would fill the disk. [`check_archive`] runs before
+//! the workbook is opened and refuses a part whose declared size is past a
+//! limit; as the declared sizes can lie, every part the reader then reads is
+//! counted as it inflates ([`Counted`]) and stops the run at the limit. A
+//! part may inflate to at most [`ZipLimits::max_unzipped`] bytes, and, once
+//! past [`RATIO_GRACE_BYTES`], to at most [`ZipLimits::max_ratio`] times its
+//! compressed size. Counting while reading inflates each part once, not once
+//! to check and again to read.
 
 #[cfg(feature = "xlsx")]
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
+#[cfg(feature = "xlsx")]
+use std::sync::{Arc, Mutex};
 
 #[cfg(feature = "xlsx")]
 use crate::error::{Error, Result};
@@ -83,14 +86,14 @@ fn human(bytes: u64) -> String {
 }
 
 #[cfg(feature = "xlsx")]
-/// Checks the parts of the zip archive in `rs` against `limits` (see the
-/// module docs); `rs` is left at its start. A file that is not a readable zip
-/// passes: the workbook reader then says what is wrong with it.
+/// Checks the sizes the parts of the zip archive in `rs` declare against
+/// `limits` (see the module docs); `rs` is left at its start. A file that is
+/// not a readable zip passes: the workbook reader then says what is wrong.
 ///
 /// # Errors
 ///
-/// When a part declares or really inflates past a limit: the message names
-/// the file (`name`), the part, the limit and the flag that raises it.
+/// When a part declares a size past a limit: the message names the file
+/// (`name`), the part, the limit and the flag that raises it.
 pub fn check_archive<RS: Read + Seek>(name: &str, rs: &mut RS, limits: ZipLimits) -> Result<()> {
     let file_len = rs.seek(SeekFrom::End(0)).map_err(|e| Error::io(name, e))?;
     rs.seek(SeekFrom::Start(0))
@@ -111,40 +114,74 @@ fn check_parts<RS: Read + Seek>(
     let Ok(mut archive) = zip::ZipArchive::new(rs) else {
         return Ok(());
     };
-    // The sizes the central directory declares, before anything is inflated.
-    let mut parts = Vec::new();
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
             continue;
         };
-        let part = Part {
-            name: entry.name().to_string(),
-            compressed: entry.compressed_size().min(file_len).max(1),
-        };
+        let part = Part::new(entry.name(), entry.compressed_size(), file_len);
         part.check(name, entry.size(), limits, "declares that it unzips to")?;
-        parts.push((i, part));
-    }
-    // What each part really inflates to, counted as it streams by: every
-    // part, as the reader reads whatever part a relationship names.
-    let mut chunk = vec![0u8; 1 << 16];
-    for (i, part) in parts {
-        let Ok(mut entry) = archive.by_index(i) else {
-            continue;
-        };
-        let mut total = 0u64;
-        loop {
-            let n = match entry.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                // A damaged part: the workbook reader reports it.
-                Err(_) => break,
-            };
-            total += n as u64;
-            part.check(name, total, limits, "unzips to more than")?;
-        }
     }
     Ok(())
+}
+
+#[cfg(feature = "xlsx")]
+/// Where a part that inflated past the limits leaves its error, for the
+/// reader to report as it is (a read error says only that it stopped).
+pub type Refusal = Arc<Mutex<Option<Error>>>;
+
+#[cfg(feature = "xlsx")]
+/// A part of a workbook read as it inflates, its bytes counted against the
+/// limits: past one, reading fails and the error is left in the [`Refusal`].
+pub struct Counted<R> {
+    inner: R,
+    part: Part,
+    file: String,
+    limits: ZipLimits,
+    total: u64,
+    refusal: Refusal,
+}
+
+#[cfg(feature = "xlsx")]
+impl<R: Read> Counted<R> {
+    /// Counts the part `name` of the workbook `file` (`compressed` bytes in
+    /// the zip, whose whole size is `file_len`) read from `inner`.
+    pub fn new(
+        inner: R,
+        (file, name): (&str, &str),
+        (compressed, file_len): (u64, u64),
+        limits: ZipLimits,
+        refusal: Refusal,
+    ) -> Self {
+        Counted {
+            inner,
+            part: Part::new(name, compressed, file_len),
+            file: file.to_string(),
+            limits,
+            total: 0,
+            refusal,
+        }
+    }
+}
+
+#[cfg(feature = "xlsx")]
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total += n as u64;
+        if let Err(e) = self
+            .part
+            .check(&self.file, self.total, self.limits, "unzips to more than")
+        {
+            if let Ok(mut slot) = self.refusal.lock() {
+                slot.get_or_insert(e);
+            }
+            return Err(io::Error::other(format!(
+                "part {} inflates past the workbook limits",
+                self.part.name
+            )));
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(feature = "xlsx")]
@@ -157,6 +194,15 @@ struct Part {
 
 #[cfg(feature = "xlsx")]
 impl Part {
+    /// The part `name`, `compressed` bytes in a zip of `file_len` bytes (a
+    /// compressed size can lie too: it counts as at most the file's size).
+    fn new(name: &str, compressed: u64, file_len: u64) -> Self {
+        Part {
+            name: name.to_string(),
+            compressed: compressed.min(file_len).max(1),
+        }
+    }
+
     /// Checks `unzipped` bytes of this part against `limits`; `what` says
     /// whether they are declared or counted.
     fn check(&self, file: &str, unzipped: u64, limits: ZipLimits, what: &str) -> Result<()> {
@@ -287,21 +333,49 @@ mod tests {
         bytes
     }
 
-    /// The workbook reader reads whatever part a relationship names, so a
-    /// part is counted whatever its name, not only `.xml` and `.rels` ones.
-    #[test]
-    fn a_part_of_any_name_is_counted() {
-        let zeros = vec![b' '; 8 << 20];
-        let bytes = understated(
-            archive(&[("xl/worksheets/sheet1.bin", &zeros)]),
-            "xl/worksheets/sheet1.bin",
-            100,
+    /// Reads the part `name` of `bytes` through [`Counted`]: what it inflated
+    /// to, or the error left in the refusal.
+    fn count(bytes: Vec<u8>, name: &str, limits: ZipLimits) -> Result<u64> {
+        let len = bytes.len() as u64;
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let entry = zip.by_name(name).unwrap();
+        let compressed = entry.compressed_size();
+        let refusal = Refusal::default();
+        let mut counted = Counted::new(
+            entry,
+            ("b.xlsx", name),
+            (compressed, len),
+            limits,
+            Arc::clone(&refusal),
         );
-        let e = check(bytes, ZipLimits::default()).unwrap_err().to_string();
+        let mut out = Vec::new();
+        match counted.read_to_end(&mut out) {
+            Ok(n) => Ok(n as u64),
+            Err(_) => Err(refusal.lock().unwrap().take().expect("the refusal")),
+        }
+    }
+
+    /// A part whose zip understates its size passes the declared check, and
+    /// is refused as it inflates, whatever its name.
+    #[test]
+    fn a_part_that_lies_is_refused_as_it_inflates() {
+        let zeros = vec![b' '; 8 << 20];
+        let name = "xl/worksheets/sheet1.bin";
+        let bytes = understated(archive(&[(name, &zeros)]), name, 100);
+        check(bytes.clone(), ZipLimits::default()).unwrap();
+        let e = count(bytes.clone(), name, ZipLimits::default())
+            .unwrap_err()
+            .to_string();
         assert!(
-            e.contains("its part \"xl/worksheets/sheet1.bin\" unzips to more than"),
+            e.starts_with("b.xlsx: refusing the workbook: its part \"xl/worksheets/sheet1.bin\" unzips to more than")
+                && e.contains("--max-unzip-ratio 100"),
             "{e}"
         );
+        let loose = ZipLimits {
+            max_ratio: 2000,
+            ..ZipLimits::default()
+        };
+        assert_eq!(count(bytes, name, loose).unwrap(), 8 << 20);
     }
 
     #[test]

@@ -171,7 +171,9 @@ fn send_rows<RS: Read + Seek>(
         }
     };
     if let Err(e) = read() {
-        let _ = out.send(Err(fail(e.row, e.message)));
+        // A part that inflated past the limits is reported as that.
+        let error = package.refusal().unwrap_or_else(|| fail(e.row, e.message));
+        let _ = out.send(Err(error));
     }
 }
 
@@ -203,7 +205,7 @@ pub(crate) fn open(
 /// default [`ZipLimits`].
 pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String>> {
     check_archive(name, &mut rs, ZipLimits::default())?;
-    let (_, workbook) = open_package(name, rs)?;
+    let (_, workbook) = open_package(name, rs, ZipLimits::default())?;
     Ok(workbook.sheets.into_iter().map(|(n, _)| n).collect())
 }
 
@@ -212,7 +214,11 @@ pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String
 /// # Errors
 ///
 /// When `rs` is not an `.xlsx` workbook.
-fn open_package<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<(Package<RS>, Workbook)> {
+fn open_package<RS: Read + Seek>(
+    name: &str,
+    mut rs: RS,
+    limits: ZipLimits,
+) -> Result<(Package<RS>, Workbook)> {
     if package::is_compound_file(&mut rs) {
         return Err(Error::input(
             "xlsx",
@@ -234,8 +240,12 @@ fn open_package<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<(Package<RS>,
             ),
         )
     };
-    let mut package = Package::open(rs).map_err(fail)?;
-    let workbook = package.workbook().map_err(fail)?;
+    let mut package = Package::open(rs, name, limits).map_err(fail)?;
+    let workbook = package.workbook();
+    if let Some(refused) = package.refusal() {
+        return Err(refused);
+    }
+    let workbook = workbook.map_err(fail)?;
     Ok((package, workbook))
 }
 
@@ -256,7 +266,7 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     limits: ZipLimits,
 ) -> Result<Opened> {
     check_archive(name, &mut rs, limits)?;
-    let (mut package, workbook) = open_package(name, rs)?;
+    let (mut package, workbook) = open_package(name, rs, limits)?;
     let names: Vec<String> = workbook.sheets.iter().map(|(n, _)| n.clone()).collect();
     let listed = names
         .iter()

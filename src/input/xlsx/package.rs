@@ -15,8 +15,11 @@ use quick_xml::Reader;
 use zip::read::ZipFile;
 use zip::ZipArchive;
 
-/// An XML part being read.
-pub type PartReader<'a, RS> = Reader<BufReader<ZipFile<'a, RS>>>;
+use crate::error::Error;
+use crate::input::zip_limits::{Counted, Refusal, ZipLimits};
+
+/// An XML part being read, counted against the unzip limits as it inflates.
+pub type PartReader<'a, RS> = Reader<BufReader<Counted<ZipFile<'a, RS>>>>;
 
 /// Where a workbook's parts are.
 #[derive(Debug, Default)]
@@ -36,21 +39,45 @@ pub struct Package<RS> {
     zip: ZipArchive<RS>,
     /// Lower-cased, forward-slashed part name → the name in the zip.
     names: HashMap<String, String>,
+    /// The workbook's name, for the limits' messages.
+    file: String,
+    /// Bytes in the zip.
+    file_len: u64,
+    limits: ZipLimits,
+    /// Where a part that inflates past the limits leaves its error.
+    refusal: Refusal,
 }
 
 impl<RS: Read + Seek> Package<RS> {
-    /// Opens the zip archive in `rs`.
+    /// Opens the zip archive in `rs`, the workbook `file`, whose parts are
+    /// read within `limits`.
     ///
     /// # Errors
     ///
     /// When `rs` is not a zip archive.
-    pub fn open(rs: RS) -> Result<Self, String> {
+    pub fn open(mut rs: RS, file: &str, limits: ZipLimits) -> Result<Self, String> {
+        let file_len = rs
+            .seek(std::io::SeekFrom::End(0))
+            .map_err(|e| e.to_string())?;
         let zip = ZipArchive::new(rs).map_err(|e| e.to_string())?;
         let names = zip
             .file_names()
             .map(|n| (normalize(n), n.to_string()))
             .collect();
-        Ok(Package { zip, names })
+        Ok(Package {
+            zip,
+            names,
+            file: file.to_string(),
+            file_len,
+            limits,
+            refusal: Refusal::default(),
+        })
+    }
+
+    /// The error of a part that inflated past the limits, once: a read that
+    /// failed for that reason is reported with it.
+    pub fn refusal(&self) -> Option<Error> {
+        self.refusal.lock().ok().and_then(|mut r| r.take())
     }
 
     /// A reader of the XML part `name`, or `None` when there is no such part.
@@ -67,7 +94,15 @@ impl<RS: Read + Seek> Package<RS> {
             .zip
             .by_name(real)
             .map_err(|e| format!("part {name}: {e}"))?;
-        let mut xml = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
+        let compressed = file.compressed_size();
+        let counted = Counted::new(
+            file,
+            (&self.file, real),
+            (compressed, self.file_len),
+            self.limits,
+            std::sync::Arc::clone(&self.refusal),
+        );
+        let mut xml = Reader::from_reader(BufReader::with_capacity(1 << 16, counted));
         let config = xml.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = false;
@@ -266,6 +301,14 @@ mod tests {
             b"PK\x03\x04".to_vec()
         )));
         assert!(!is_compound_file(&mut std::io::Cursor::new(Vec::new())));
+        let e = Package::open(
+            std::io::Cursor::new(b"id,text".to_vec()),
+            "x.csv",
+            ZipLimits::default(),
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(!e.is_empty(), "not a zip");
     }
 
     #[test]
