@@ -149,6 +149,7 @@ fn send_rows<RS: Read + Seek>(
         let mut reader = SheetReader::new(xml, &mut strings, &styles, workbook.is_1904)?;
         let mut batch = Vec::with_capacity(BATCH_ROWS);
         let mut bytes = 0;
+        let mut sent_any = false;
         loop {
             let mut fields = csv::ByteRecord::new();
             let row = reader.next_row(&mut fields);
@@ -157,7 +158,10 @@ fn send_rows<RS: Read + Seek>(
                 bytes += fields.as_slice().len();
                 batch.push(SheetRow { line, fields });
             }
-            if end || batch.len() == BATCH_ROWS || bytes >= BATCH_BYTES {
+            // The first row (the header) goes at once: opening waits for it.
+            let is_first = !sent_any && !batch.is_empty();
+            if end || is_first || batch.len() == BATCH_ROWS || bytes >= BATCH_BYTES {
+                sent_any = true;
                 // The rows before an error go first.
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
                 bytes = 0;
@@ -283,8 +287,13 @@ pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
                     "{name}: no sheet named {want:?} for --sheet; the sheets are: {listed}"
                 ))
             })?,
-        None => names
-            .first()
+        // The first worksheet: a chart sheet in front of it has no cells.
+        None => workbook
+            .sheets
+            .iter()
+            .find(|(_, part)| package::is_worksheet_part(part))
+            .or_else(|| workbook.sheets.first())
+            .map(|(n, _)| n)
             .ok_or_else(|| Error::input("xlsx", name, None, "the workbook has no worksheet"))?,
     }
     .clone();
@@ -611,6 +620,46 @@ mod tests {
         assert_eq!(header, ["id", "description"]);
         assert_eq!(fields(&recs[0]), ["2", "Own the backlog  "]);
         assert_eq!(recs[0].line, 2);
+    }
+
+    /// A zip of `parts`, stored.
+    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// Without --sheet, the first worksheet is read, not a chart sheet in
+    /// front of it; an .xlsb workbook is named for what it is.
+    #[test]
+    fn a_chart_sheet_in_front_is_passed_over_and_xlsb_is_named() {
+        let rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let book = r#"<workbook xmlns:r="r"><sheets><sheet name="Chart" sheetId="1" r:id="rId1"/><sheet name="Jobs" sheetId="2" r:id="rId2"/></sheets></workbook>"#;
+        let book_rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let sheet = r#"<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>description</t></is></c></row><row r="2"><c t="inlineStr"><is><t>Own the backlog</t></is></c></row></sheetData></worksheet>"#;
+        let bytes = zip_of(&[
+            ("_rels/.rels", rels),
+            ("xl/workbook.xml", book),
+            ("xl/_rels/workbook.xml.rels", book_rels),
+            (
+                "xl/chartsheets/sheet1.xml",
+                "<chartsheet><drawing/></chartsheet>",
+            ),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ]);
+        let (header, recs) = read_all("c.xlsx", bytes).unwrap();
+        assert_eq!(header, ["description"]);
+        assert_eq!(fields(&recs[0]), ["Own the backlog"]);
+        let xlsb_rels = rels.replace("xl/workbook.xml", "xl/workbook.bin");
+        let e = read_all("b.xlsb", zip_of(&[("_rels/.rels", &xlsb_rels)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("it is an .xlsb (binary) workbook"), "{e}");
     }
 
     /// The header and records of a workbook's first sheet.

@@ -122,6 +122,13 @@ impl<RS: Read + Seek> Package<RS> {
             .iter()
             .find(|r| r.kind.ends_with("/officeDocument"))
             .map_or_else(|| "xl/workbook.xml".to_string(), |r| r.target.clone());
+        if workbook_part.to_ascii_lowercase().ends_with(".bin") {
+            return Err(
+                "it is an .xlsb (binary) workbook, which popm cannot read: save it as \
+                        .xlsx or CSV"
+                    .to_string(),
+            );
+        }
         let (dir, file) = workbook_part
             .rsplit_once('/')
             .unwrap_or(("", workbook_part.as_str()));
@@ -206,6 +213,12 @@ impl<RS: Read + Seek> Package<RS> {
         }
         Ok(found)
     }
+}
+
+/// Whether the part `name` is a worksheet's (Excel keeps them in a
+/// `worksheets` folder; chart and dialog sheets elsewhere).
+pub fn is_worksheet_part(name: &str) -> bool {
+    normalize(name).split('/').rev().nth(1) == Some("worksheets")
 }
 
 /// Whether `rs` starts as an OLE compound file: what Excel saves an encrypted
@@ -309,6 +322,14 @@ mod tests {
         .err()
         .unwrap_or_default();
         assert!(!e.is_empty(), "not a zip");
+    }
+
+    #[test]
+    fn worksheet_parts() {
+        assert!(is_worksheet_part("xl/worksheets/sheet1.xml"));
+        assert!(is_worksheet_part("/XL/Worksheets/Sheet2.xml"));
+        assert!(!is_worksheet_part("xl/chartsheets/sheet1.xml"));
+        assert!(!is_worksheet_part("sheet1.xml"));
     }
 
     #[test]
