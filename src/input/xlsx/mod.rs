@@ -485,23 +485,28 @@ mod tests {
 
     /// A workbook of one sheet whose XML is `sheet` (shared strings: none).
     fn with_sheet(sheet: &str) -> Vec<u8> {
+        with_sheet_bytes(sheet.as_bytes())
+    }
+
+    /// [`with_sheet`] for a sheet part that is not UTF-8.
+    fn with_sheet_bytes(sheet: &[u8]) -> Vec<u8> {
         use std::io::Write;
-        let parts = [
+        let parts: [(&str, &[u8]); 5] = [
             (
                 "[Content_Types].xml",
-                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+                br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#,
             ),
             (
                 "_rels/.rels",
-                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+                br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
             ),
             (
                 "xl/workbook.xml",
-                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Jobs" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+                br#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Jobs" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
             ),
             (
                 "xl/_rels/workbook.xml.rels",
-                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+                br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
             ),
             ("xl/worksheets/sheet1.xml", sheet),
         ];
@@ -509,7 +514,7 @@ mod tests {
         for (name, content) in parts {
             zip.start_file(name, zip::write::SimpleFileOptions::default())
                 .unwrap();
-            zip.write_all(content.as_bytes()).unwrap();
+            zip.write_all(content).unwrap();
         }
         zip.finish().unwrap().into_inner()
     }
@@ -660,6 +665,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("it is an .xlsb (binary) workbook"), "{e}");
+    }
+
+    /// A part saved in a declared single-byte encoding reads as the same
+    /// text (quick-xml's `encoding` feature, as in the tests' builds).
+    #[test]
+    fn a_sheet_in_a_declared_encoding_reads() {
+        let mut sheet = br#"<?xml version="1.0" encoding="windows-1252"?><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>description</t></is></c></row><row r="2"><c t="inlineStr"><is><t>Caf"#.to_vec();
+        sheet.push(0xE9);
+        sheet.extend_from_slice(b"</t></is></c></row></sheetData></worksheet>");
+        let (_, recs) = read_all("e.xlsx", with_sheet_bytes(&sheet)).unwrap();
+        assert_eq!(fields(&recs[0]), ["Caf\u{e9}"]);
     }
 
     /// The header and records of a workbook's first sheet.
