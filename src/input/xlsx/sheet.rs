@@ -147,13 +147,10 @@ impl<'t, R: BufRead> SheetReader<'t, R> {
                 }
                 Ok(Event::Eof) => {
                     self.done = true;
-                    return Err(SheetError::new(
-                        None,
-                        "the sheet's XML ends inside its data",
-                    ));
+                    return Err(self.between_rows("the sheet's XML ends inside its data"));
                 }
                 Ok(_) => continue,
-                Err(e) => return Err(SheetError::new(None, e.to_string())),
+                Err(e) => return Err(self.between_rows(&e.to_string())),
             };
             self.next_row = row_number;
             let line = u64::from(row_number);
@@ -171,6 +168,14 @@ impl<'t, R: BufRead> SheetReader<'t, R> {
             }
         }
         Ok(None)
+    }
+
+    /// An error between rows, placed after the last row read (if any).
+    fn between_rows(&self, message: &str) -> SheetError {
+        match self.next_row {
+            0 => SheetError::new(None, message),
+            row => SheetError::new(None, format!("{message} (after row {row})")),
+        }
     }
 
     /// Reads the cells of the row whose start tag was just read into
@@ -545,6 +550,19 @@ mod tests {
                 .contains("shared string 4, but the workbook has 1"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn an_error_between_rows_names_the_row_before() {
+        let e = rows(
+            r#"<worksheet><sheetData><row r="7"><c t="inlineStr"><is><t>id</t></is></c></row>"#,
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "the sheet's XML ends inside its data (after row 7)"
         );
     }
 
