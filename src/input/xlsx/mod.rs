@@ -23,7 +23,7 @@ use std::thread::JoinHandle;
 
 use crate::error::{Error, Result};
 use crate::input::record::{Opened, Record, RecordReader};
-use crate::input::zip_limits::{check_archive, ZipLimits};
+use crate::input::zip_limits::ZipLimits;
 
 mod cell_text;
 mod package;
@@ -207,8 +207,7 @@ pub(crate) fn open(
 ///
 /// When `rs` is not an `.xlsx` workbook, or its parts inflate past the
 /// default [`ZipLimits`].
-pub fn sheet_names<RS: Read + Seek>(name: &str, mut rs: RS) -> Result<Vec<String>> {
-    check_archive(name, &mut rs, ZipLimits::default())?;
+pub fn sheet_names<RS: Read + Seek>(name: &str, rs: RS) -> Result<Vec<String>> {
     let (_, workbook) = open_package(name, rs, ZipLimits::default())?;
     Ok(workbook.sheets.into_iter().map(|(n, _)| n).collect())
 }
@@ -245,6 +244,7 @@ fn open_package<RS: Read + Seek>(
         )
     };
     let mut package = Package::open(rs, name, limits).map_err(fail)?;
+    package.check_declared_sizes()?;
     let workbook = package.workbook();
     if let Some(refused) = package.refusal() {
         return Err(refused);
@@ -264,12 +264,11 @@ fn open_package<RS: Read + Seek>(
 /// sheets), or the sheet is empty or cannot be read.
 pub(crate) fn open_workbook<RS: Read + Seek + Send + 'static>(
     name: &str,
-    mut rs: RS,
+    rs: RS,
     sheet: Option<&str>,
     has_headers: bool,
     limits: ZipLimits,
 ) -> Result<Opened> {
-    check_archive(name, &mut rs, limits)?;
     let (mut package, workbook) = open_package(name, rs, limits)?;
     let names: Vec<String> = workbook.sheets.iter().map(|(n, _)| n.clone()).collect();
     let listed = names

@@ -16,7 +16,7 @@ use zip::read::ZipFile;
 use zip::ZipArchive;
 
 use crate::error::Error;
-use crate::input::zip_limits::{Counted, Refusal, ZipLimits};
+use crate::input::zip_limits::{check_declared, Counted, Refusal, ZipLimits};
 
 /// An XML part being read, counted against the unzip limits as it inflates.
 pub type PartReader<'a, RS> = Reader<BufReader<Counted<ZipFile<'a, RS>>>>;
@@ -72,6 +72,16 @@ impl<RS: Read + Seek> Package<RS> {
             limits,
             refusal: Refusal::default(),
         })
+    }
+
+    /// Checks the sizes the parts declare against the limits (what they
+    /// really inflate to is counted as they are read).
+    ///
+    /// # Errors
+    ///
+    /// When a part declares a size past a limit.
+    pub fn check_declared_sizes(&mut self) -> crate::error::Result<()> {
+        check_declared(&self.file, &mut self.zip, self.file_len, self.limits)
     }
 
     /// The error of a part that inflated past the limits, once: a read that
