@@ -7,11 +7,12 @@
 //! as `true`/`false`, errors as Excel shows them (`#N/A`).
 //!
 //! Nothing grows with the workbook. [`crate::input::zip_limits`] refuses a
-//! workbook whose parts inflate past its limits before anything is read.
-//! Then a thread of its own reads the package's parts ([`package`]): the
-//! cell formats ([`styles`]), the shared-strings table, which moves to a
-//! temporary file past 16 MiB ([`shared_strings`]), and the sheet, row by
-//! row ([`sheet`]), handing the rows over a short queue.
+//! workbook whose parts declare sizes past its limits before anything is
+//! read, and counts every part as it inflates. A thread of its own reads the
+//! package's parts ([`package`]): the cell formats ([`styles`]), the
+//! shared-strings table, which moves to a temporary file past 16 MiB
+//! ([`shared_strings`]), and the sheet, row by row ([`sheet`]), handing the
+//! rows over a short queue in batches.
 //! [`Record::line`] is the row number Excel shows.
 
 use std::collections::VecDeque;
