@@ -40,19 +40,43 @@ pub fn read_item<R: BufRead>(
                 name if name == end => return Ok(()),
                 _ => {}
             },
-            Event::Text(t) if in_text => {
-                let text = t.xml10_content().map_err(|e| e.to_string())?;
-                push_unescaped(&text, out);
-            }
-            Event::CData(t) if in_text => {
-                let text = t.xml10_content().map_err(|e| e.to_string())?;
-                out.extend_from_slice(text.as_bytes());
-            }
-            Event::GeneralRef(r) if in_text => push_entity(&r, out)?,
             Event::Eof => return Err("the file ends inside a string".to_string()),
+            other if in_text => push_characters(&other, out, true)?,
             _ => {}
         }
     }
+}
+
+/// Appends the characters of `event` when it is character data: text (line
+/// ends read as `\n`, and Excel's `_xHHHH_` escapes decoded when
+/// `excel_escapes`), a CDATA section or an entity reference. Other events
+/// add nothing.
+///
+/// # Errors
+///
+/// When the text cannot be decoded or the entity is unknown.
+pub fn push_characters(
+    event: &Event,
+    out: &mut Vec<u8>,
+    excel_escapes: bool,
+) -> Result<(), String> {
+    match event {
+        Event::Text(t) => {
+            let text = t.xml10_content().map_err(|e| e.to_string())?;
+            if excel_escapes {
+                push_unescaped(&text, out);
+            } else {
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+        Event::CData(t) => {
+            let text = t.xml10_content().map_err(|e| e.to_string())?;
+            out.extend_from_slice(text.as_bytes());
+        }
+        Event::GeneralRef(r) => push_entity(r, out)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Appends the character an entity reference (`&amp;`, `&#xA0;`) stands for.
@@ -60,7 +84,7 @@ pub fn read_item<R: BufRead>(
 /// # Errors
 ///
 /// When the entity is not one of XML's own or a character reference.
-pub fn push_entity(r: &BytesRef, out: &mut Vec<u8>) -> Result<(), String> {
+fn push_entity(r: &BytesRef, out: &mut Vec<u8>) -> Result<(), String> {
     let name = r.decode().map_err(|e| e.to_string())?;
     if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
         out.extend_from_slice(s.as_bytes());

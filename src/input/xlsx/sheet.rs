@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::cell_text::{date_text, duration_text, number_text};
-use super::rich_text::{push_entity, read_item};
+use super::rich_text::{push_characters, read_item};
 use super::shared_strings::SharedStrings;
 use super::styles::{NumberKind, Styles};
 
@@ -306,20 +306,12 @@ impl<'t, R: BufRead> SheetReader<'t, R> {
         loop {
             self.inner.clear();
             match self.xml.read_event_into(&mut self.inner) {
-                Ok(Event::Text(t)) => {
-                    let text = t.xml10_content().map_err(|e| e.to_string())?;
-                    self.value.extend_from_slice(text.as_bytes());
-                }
-                Ok(Event::CData(t)) => {
-                    let text = t.xml10_content().map_err(|e| e.to_string())?;
-                    self.value.extend_from_slice(text.as_bytes());
-                }
-                Ok(Event::GeneralRef(r)) => push_entity(&r, &mut self.value)?,
                 Ok(Event::End(e)) if e.local_name().as_ref() == b"v" => {
                     return Ok(self.value.len())
                 }
                 Ok(Event::Eof) => return Err("the sheet's XML ends inside a value".to_string()),
-                Ok(_) => {}
+                // A value's text has no Excel escapes to decode (calamine agrees).
+                Ok(other) => push_characters(&other, &mut self.value, false)?,
                 Err(e) => return Err(e.to_string()),
             }
         }
