@@ -1270,3 +1270,37 @@ fn a_pipe_named_as_a_file_loses_no_bytes() {
     r.expect_code(0);
     assert_eq!(r.out().lines().count(), 2, "{r:?}");
 }
+
+/// A named FIFO reads whole and its writer is not cut off (popm opens it
+/// once, by the reader; opening and closing it first to look at its bytes
+/// could end its writer, or leave popm waiting for one).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_named_fifo_is_read_whole() {
+    let wd = Workdir::new();
+    let fifo = wd.path().join("jobs.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let (postings, _) = generate_postings(300, 7);
+    let rows = postings.len() - 1;
+    let csv = to_csv(&postings);
+    let writer = {
+        let fifo = fifo.clone();
+        let csv = csv.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo)?;
+            f.write_all(&csv)
+        })
+    };
+    let r = wd.classify(&["jobs.csv"]);
+    assert!(
+        writer.join().expect("writer thread").is_ok(),
+        "the writer was cut off"
+    );
+    r.expect_code(0);
+    assert_eq!(r.out().lines().count(), rows + 1, "{r:?}");
+}

@@ -432,23 +432,18 @@ impl Source {
 ///
 /// When the file cannot be opened or read.
 fn format_of_file(path: &str) -> Result<InputFormat> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     if !is_regular_file(path) {
-        // A pipe (`<(cmd)`) or a device: what is read from it here would be
-        // lost to the reader that opens it next.
+        // A pipe (`<(cmd)`, a FIFO) or a device is not even opened here: what
+        // is read from it would be lost to the reader that opens it next, and
+        // closing a FIFO would end its writer.
         return Ok(InputFormat::from_path(path));
     }
-    let mut head = [0u8; 8];
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io(path, e)),
-        }
-    }
-    Ok(if InputFormat::is_workbook_head(&head[..read]) {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::with_capacity(8);
+    file.take(8)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(if InputFormat::is_workbook_head(&head) {
         InputFormat::Xlsx
     } else {
         InputFormat::from_path(path)
