@@ -7,7 +7,7 @@
 //! "die" in German and Dutch, "in", "is", "we" ...) are left out, so each word
 //! counts for one language at most.
 
-use crate::text::normalize::{is_word_byte, normalize};
+use crate::text::normalize::normalize;
 
 /// Frequent English function words (folded).
 const ENGLISH: &[&str] = &[
@@ -124,23 +124,33 @@ pub fn guess(text: &str) -> &'static str {
 /// [`guess`] on text already folded by the normalizer, reading its first
 /// [`SAMPLE_BYTES`].
 pub fn guess_folded(folded: &str) -> &'static str {
-    let sample = &folded.as_bytes()[..folded.len().min(SAMPLE_BYTES)];
+    let n = folded.len().min(SAMPLE_BYTES);
+    // The sample, zero-padded: zero is not a word byte, so a word ends at the
+    // sample's end, and every word's first eight bytes can be loaded at once.
+    let mut sample = [0u8; SAMPLE_BYTES + 8];
+    sample[..n].copy_from_slice(&folded.as_bytes()[..n]);
+    // Folded text: words are runs of word bytes (letters, digits, any byte of a
+    // multi-byte letter). Bit k of `words[k / 64]` is set for a word byte at k;
+    // the words are visited from these masks, without a branch per byte.
+    let mut words = [0u64; SAMPLE_BYTES / 64 + 1];
+    for (mask, block) in words
+        .iter_mut()
+        .zip(sample[..SAMPLE_BYTES].chunks_exact(64))
+    {
+        *mask = word_bits(block);
+    }
     let table = function_words();
     let mut counts = [0usize; LANGUAGES.len()];
-    // Folded text: words are runs of word bytes (letters, digits, any byte of a
-    // multi-byte letter). Each run is found whole, then looked up only when it
-    // is as short as a function word.
-    let (mut i, n) = (0, sample.len());
-    while i < n {
-        while i < n && !is_word_byte(sample[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < n && is_word_byte(sample[i]) {
-            i += 1;
-        }
-        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&(i - start)) {
-            if let Some(lang) = table.language_of(pack(&sample[start..i])) {
+    let mut at = 0;
+    while let Some(start) = next_bit(&words, at, false) {
+        let end = next_bit(&words, start, true).unwrap_or(SAMPLE_BYTES);
+        at = end;
+        let len = end - start;
+        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&len) {
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&sample[start..start + 8]);
+            let key = u64::from_le_bytes(first) & (u64::MAX >> (64 - 8 * len));
+            if let Some(lang) = table.language_of(key) {
                 counts[lang] += 1;
             }
         }
@@ -151,6 +161,63 @@ pub fn guess_folded(folded: &str) -> &'static str {
     // The first language with the most words: English wins a tie.
     let best = (1..counts.len()).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
     LANGUAGES[best].0
+}
+
+/// The first bit at or after `from` in `masks` that is set (`clear`: that is
+/// clear), if any below `64 * (masks.len() - 1)`; the last mask is a sentinel.
+fn next_bit(masks: &[u64], from: usize, clear: bool) -> Option<usize> {
+    let flip = if clear { u64::MAX } else { 0 };
+    let mut w = from / 64;
+    let mut bits = (masks.get(w)? ^ flip) & (u64::MAX << (from % 64));
+    while bits == 0 {
+        w += 1;
+        bits = masks.get(w)? ^ flip;
+    }
+    let k = w * 64 + bits.trailing_zeros() as usize;
+    (k < 64 * (masks.len() - 1)).then_some(k)
+}
+
+/// Bit k set for each word byte `block[k]` (see [`crate::text::normalize::is_word_byte`]).
+fn word_bits(block: &[u8]) -> u64 {
+    block
+        .chunks_exact(16)
+        .enumerate()
+        .fold(0, |mask, (i, chunk)| {
+            let chunk: &[u8; 16] = chunk.try_into().unwrap_or(&[0; 16]);
+            mask | u64::from(word_bits_16(chunk)) << (16 * i)
+        })
+}
+
+/// [`word_bits`] of sixteen bytes.
+#[cfg(not(target_arch = "x86_64"))]
+fn word_bits_16(chunk: &[u8; 16]) -> u32 {
+    chunk.iter().enumerate().fold(0, |mask, (k, &b)| {
+        mask | u32::from(crate::text::normalize::is_word_byte(b)) << k
+    })
+}
+
+/// [`word_bits`] of sixteen bytes with SSE2 (part of every x86_64 processor).
+#[cfg(target_arch = "x86_64")]
+fn word_bits_16(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
+    // reads exactly the sixteen bytes `chunk` borrows.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        // Signed compares find a range: shift it to start at -128, then test
+        // "less than -128 + its length".
+        let in_range = |x: __m128i, first: u8, count: u8| {
+            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
+            _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
+        };
+        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+        let digit = in_range(v, b'0', 10);
+        // A byte >= 0x80 has its top bit set, which is what movemask reads.
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), v)) as u32
+    }
 }
 
 #[cfg(test)]
