@@ -483,6 +483,39 @@ mod tests {
         assert_eq!(mark("you know the backlog", "backlog", false), Mark::Plain);
     }
 
+    /// [`CueSet::last_in`] by its definition: every start, every cue, whole words.
+    fn last_in_by_definition(cues: &[String], hay: &str) -> Option<usize> {
+        let hb = hay.as_bytes();
+        let whole = |s: usize, e: usize| {
+            (s == 0 || !(is_word_byte(hb[s - 1]) && is_word_byte(hb[s])))
+                && (e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e])))
+        };
+        (0..hb.len())
+            .flat_map(|s| cues.iter().map(move |c| (s, c)))
+            .filter(|(s, c)| hb[*s..].starts_with(c.as_bytes()) && whole(*s, s + c.len()))
+            .map(|(s, c)| s + c.len())
+            .max()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn last_in_is_the_last_whole_word_cue(
+            picks in proptest::collection::vec(0..12usize, 0..16),
+        ) {
+            const PIECES: &[&str] = &[
+                "no", "not", "nothing", "in plaats van", "in plaats", "rather than", "than",
+                " ", "x", "-", "plutôt que", ",",
+            ];
+            let cues: Vec<String> = ["no", "not", "in plaats van", "rather than", "plutôt que", "than x"]
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let hay: String = picks.iter().map(|&k| PIECES[k]).collect();
+            let set = CueSet::new(&cues);
+            proptest::prop_assert_eq!(set.last_in(&hay), last_in_by_definition(&set.cues, &hay), "{:?}", hay);
+        }
+    }
+
     #[test]
     fn last_cue_is_the_last_whole_word_occurrence() {
         let set = CueSet::new(&["work with".into(), "with".into(), "No".into(), "not".into()]);
@@ -493,5 +526,13 @@ mod tests {
         assert_eq!(set.last_in("no"), Some(2));
         assert_eq!(set.last_in("without"), None);
         assert_eq!(CueSet::new(&[]).last_in("anything"), None);
+        // Cues past eight bytes, and a cue longer than what is left.
+        let set = CueSet::new(&["in plaats van".into(), "rather than".into(), "ohne".into()]);
+        assert_eq!(set.last_in("in plaats van"), Some(13));
+        assert_eq!(set.last_in("in plaats vanaf"), None);
+        assert_eq!(set.last_in("in plaats vab"), None);
+        assert_eq!(set.last_in("rather tha"), None);
+        assert_eq!(set.last_in("x oh"), None);
+        assert_eq!(set.last_in("rather than ohne"), Some(16));
     }
 }
