@@ -39,7 +39,7 @@ const WRITE_AHEAD: usize = 2;
 /// into fields there, on the workers). While one batch is processed on the
 /// pool, the next one is read; `write` receives each batch's results in input
 /// order on a thread of its own, so that writing never holds up the workers
-/// (at most [`WRITE_AHEAD`] batches of results wait for it).
+/// (at most two batches of results wait for it).
 ///
 /// # Errors
 ///
