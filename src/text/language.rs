@@ -54,6 +54,11 @@ pub const MIN_FUNCTION_WORDS: usize = 5;
 /// The folded text read for the guess: enough words, at little cost on long postings.
 pub const SAMPLE_BYTES: usize = 512;
 
+/// Bits of each word counter in [`guess_folded`]: room for [`SAMPLE_BYTES`] / 2 words.
+const COUNTER_BITS: usize = 12;
+const _: () =
+    assert!(SAMPLE_BYTES / 2 < 1 << COUNTER_BITS && COUNTER_BITS * (LANGUAGES.len() + 1) <= 64);
+
 /// A word of at most eight bytes packed into an integer (zero-padded), for lookup.
 fn pack(word: &[u8]) -> u64 {
     word.iter()
@@ -62,48 +67,71 @@ fn pack(word: &[u8]) -> u64 {
         .fold(0, |key, (i, &b)| key | u64::from(b) << (8 * i))
 }
 
-/// Slots of [`FunctionWords`]: a power of two, about twice the number of words.
-const SLOTS: usize = 256;
+/// Slots of [`FunctionWords`]: a power of two, about sixteen times the number
+/// of words, so that a multiplier that puts every word in a slot of its own is
+/// found within a few dozen tries.
+const SLOTS: usize = 2048;
 
-/// Every function word packed by [`pack`], in an open-addressing hash table
-/// (linear probing; key 0 marks an empty slot), with its index into
-/// [`LANGUAGES`]. A lookup is a multiply and usually one compare, where a
-/// binary search took seven hard-to-predict branches.
+/// Every function word packed by [`pack`], each in a slot of its own (a
+/// perfect hash: the multiplier is searched for when the table is built),
+/// with its index into [`LANGUAGES`]. A lookup is a multiply, one load and
+/// one compare, with no branch on whether the word was found.
 struct FunctionWords {
-    slots: [(u64, u8); SLOTS],
+    multiplier: u64,
+    /// Each slot's word (0: none) and language index ([`LANGUAGES`]`.len()` when empty).
+    slots: Box<[(u64, u8)]>,
 }
 
 impl FunctionWords {
-    /// The slot a key's probe starts at.
-    fn home(key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+    /// The slot of a key.
+    fn slot(&self, key: u64) -> usize {
+        Self::slot_with(self.multiplier, key)
+    }
+
+    fn slot_with(multiplier: u64, key: u64) -> usize {
+        (key.wrapping_mul(multiplier) >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
     fn build() -> FunctionWords {
-        let mut slots = [(0u64, 0u8); SLOTS];
-        for (lang, (_, words)) in LANGUAGES.iter().enumerate() {
-            for w in *words {
-                let key = pack(w.as_bytes());
-                let mut at = Self::home(key);
-                while slots[at].0 != 0 && slots[at].0 != key {
-                    at = (at + 1) % SLOTS;
-                }
-                slots[at] = (key, lang as u8);
+        let keys: Vec<(u64, u8)> = LANGUAGES
+            .iter()
+            .enumerate()
+            .flat_map(|(lang, (_, words))| {
+                words.iter().map(move |w| (pack(w.as_bytes()), lang as u8))
+            })
+            .collect();
+        let empty = (0u64, LANGUAGES.len() as u8);
+        let mut multiplier = 0x9E37_79B9_7F4A_7C15u64;
+        loop {
+            let mut slots = vec![empty; SLOTS].into_boxed_slice();
+            let fits = keys.iter().all(|&(key, lang)| {
+                let at = Self::slot_with(multiplier, key);
+                let free = slots[at].0 == 0;
+                slots[at] = (key, lang);
+                free
+            });
+            if fits {
+                return FunctionWords { multiplier, slots };
             }
+            // The next odd multiplier of a well-mixed sequence.
+            multiplier = multiplier.wrapping_add(0x6A09_E667_F3BC_C908) | 1;
         }
-        FunctionWords { slots }
     }
 
     /// The language index of a packed word, if it is a function word.
+    #[cfg(test)]
     fn language_of(&self, key: u64) -> Option<usize> {
-        let mut at = Self::home(key);
-        loop {
-            match self.slots[at] {
-                (0, _) => return None,
-                (k, lang) if k == key => return Some(usize::from(lang)),
-                _ => at = (at + 1) % SLOTS,
-            }
-        }
+        let (k, lang) = self.slots[self.slot(key)];
+        (k == key && key != 0).then_some(usize::from(lang))
+    }
+
+    /// The counter of [`guess_folded`] a packed word adds to: its language's,
+    /// else the last one (which no language has). Key 0 (no word) is never found.
+    fn counter_of(&self, key: u64) -> usize {
+        let (k, lang) = self.slots[self.slot(key)];
+        // Without a branch: all ones when found, else zero.
+        let found = usize::from(k == key && key != 0).wrapping_neg();
+        (usize::from(lang) & found) | (LANGUAGES.len() & !found)
     }
 }
 
@@ -140,21 +168,26 @@ pub fn guess_folded(folded: &str) -> &'static str {
         *mask = word_bits(block);
     }
     let table = function_words();
-    let mut counts = [0usize; LANGUAGES.len()];
+    // One 12-bit counter per language and one for every other word, packed in
+    // one integer (a sample holds at most 256 words, each a byte and a
+    // separator): counting is an add in a register, with no branch on whether
+    // the word was found.
+    let mut packed = 0u64;
     let mut at = 0;
     while let Some(start) = next_bit(&words, at, false) {
         let end = next_bit(&words, start, true).unwrap_or(SAMPLE_BYTES);
         at = end;
         let len = end - start;
-        if (2..=MAX_FUNCTION_WORD_BYTES).contains(&len) {
-            let mut first = [0u8; 8];
-            first.copy_from_slice(&sample[start..start + 8]);
-            let key = u64::from_le_bytes(first) & (u64::MAX >> (64 - 8 * len));
-            if let Some(lang) = table.language_of(key) {
-                counts[lang] += 1;
-            }
-        }
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&sample[start..start + 8]);
+        let word = u64::from_le_bytes(first) & (u64::MAX >> (64 - 8 * len.min(8)));
+        // A word of another length is looked up as key 0, which is no word.
+        let fits = u64::from((2..=MAX_FUNCTION_WORD_BYTES).contains(&len));
+        packed += 1 << (COUNTER_BITS * table.counter_of(word * fits));
     }
+    let counts: [usize; LANGUAGES.len()] = std::array::from_fn(|lang| {
+        ((packed >> (COUNTER_BITS * lang)) & ((1 << COUNTER_BITS) - 1)) as usize
+    });
     if counts.iter().sum::<usize>() < MIN_FUNCTION_WORDS {
         return "other";
     }
@@ -313,6 +346,18 @@ mod tests {
             "nl"
         );
         assert_eq!(guess("Backlog, Jira, Scrum"), "other");
+    }
+
+    #[test]
+    fn a_sample_full_of_words_counts_every_one() {
+        // As many words as a sample can hold, function words or not.
+        assert_eq!(guess_folded(&"a ".repeat(400)), "other");
+        assert_eq!(guess_folded(&"of ".repeat(400)), "en");
+        assert_eq!(guess_folded(&"x der ".repeat(200)), "de");
+        assert_eq!(
+            guess_folded(&format!("{}{}", "le ".repeat(100), "of ".repeat(100))),
+            bytewise(&format!("{}{}", "le ".repeat(100), "of ".repeat(100)))
+        );
     }
 
     #[test]
