@@ -7,7 +7,7 @@
 //! "die" in German and Dutch, "in", "is", "we" ...) are left out, so each word
 //! counts for one language at most.
 
-use crate::text::normalize::normalize;
+use crate::text::normalize::{normalize, word_mask};
 
 /// Frequent English function words (folded).
 const ENGLISH: &[&str] = &[
@@ -217,40 +217,8 @@ fn word_bits(block: &[u8]) -> u64 {
         .enumerate()
         .fold(0, |mask, (i, chunk)| {
             let chunk: &[u8; 16] = chunk.try_into().unwrap_or(&[0; 16]);
-            mask | u64::from(word_bits_16(chunk)) << (16 * i)
+            mask | u64::from(word_mask(chunk)) << (16 * i)
         })
-}
-
-/// [`word_bits`] of sixteen bytes.
-#[cfg(not(target_arch = "x86_64"))]
-fn word_bits_16(chunk: &[u8; 16]) -> u32 {
-    chunk.iter().enumerate().fold(0, |mask, (k, &b)| {
-        mask | u32::from(crate::text::normalize::is_word_byte(b)) << k
-    })
-}
-
-/// [`word_bits`] of sixteen bytes with SSE2 (part of every x86_64 processor).
-#[cfg(target_arch = "x86_64")]
-fn word_bits_16(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
-    // reads exactly the sixteen bytes `chunk` borrows.
-    unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr().cast());
-        // Signed compares find a range: shift it to start at -128, then test
-        // "less than -128 + its length".
-        let in_range = |x: __m128i, first: u8, count: u8| {
-            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
-            _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
-        };
-        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
-        let digit = in_range(v, b'0', 10);
-        // A byte >= 0x80 has its top bit set, which is what movemask reads.
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), v)) as u32
-    }
 }
 
 #[cfg(test)]

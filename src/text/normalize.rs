@@ -321,9 +321,25 @@ fn copy_and_space_masks(chunk: &[u8; 16]) -> (u32, u32) {
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn copy_and_space_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let (v, alphanumeric) = alphanumeric_sse2(chunk);
+    // SAFETY: SSE2 is enabled on every x86_64 target.
+    unsafe {
+        let comma = _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8));
+        let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+        (
+            _mm_movemask_epi8(_mm_or_si128(alphanumeric, comma)) as u32,
+            _mm_movemask_epi8(space) as u32,
+        )
+    }
+}
+
+/// `chunk` loaded into a vector, and its ASCII letters and digits (bytes of all ones).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn alphanumeric_sse2(chunk: &[u8; 16]) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
     use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_or_si128, _mm_set1_epi8,
     };
     // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
     // reads exactly the sixteen bytes `chunk` borrows.
@@ -337,14 +353,29 @@ fn copy_and_space_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
         };
         let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
         let digit = in_range(v, b'0', 10);
-        let comma = _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8));
-        let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
-        let copy = _mm_or_si128(_mm_or_si128(letter, digit), comma);
-        (
-            _mm_movemask_epi8(copy) as u32,
-            _mm_movemask_epi8(space) as u32,
-        )
+        (v, _mm_or_si128(letter, digit))
     }
+}
+
+/// [`is_word_byte`] of sixteen bytes at once: bit `k` is set for a word byte at `k`.
+pub(crate) fn word_mask(chunk: &[u8; 16]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    return word_mask_sse2(chunk);
+    #[cfg(not(target_arch = "x86_64"))]
+    return chunk
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (k, &b)| mask | u32::from(is_word_byte(b)) << k);
+}
+
+/// [`word_mask`] with SSE2.
+#[cfg(target_arch = "x86_64")]
+fn word_mask_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128};
+    let (v, alphanumeric) = alphanumeric_sse2(chunk);
+    // SAFETY: SSE2 is enabled on every x86_64 target. A byte >= 0x80 has its
+    // top bit set, which is what movemask reads.
+    unsafe { _mm_movemask_epi8(_mm_or_si128(alphanumeric, v)) as u32 }
 }
 
 /// Where a run of plain prose starting at the word byte `start` ends.
@@ -999,6 +1030,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn word_mask_is_is_word_byte(chunk in proptest::array::uniform16(proptest::num::u8::ANY)) {
+            let by_byte = (0..16).fold(0, |m, k| m | u32::from(is_word_byte(chunk[k])) << k);
+            proptest::prop_assert_eq!(word_mask(&chunk), by_byte);
+        }
+
         #[test]
         fn stop_mask_stops_where_the_byte_rules_must_look(
             chunk in proptest::array::uniform16(proptest::prop_oneof![
