@@ -27,6 +27,10 @@ use crate::input::record::{
 /// worker thread (at least two), each ended at the last record that ends in it.
 const BLOCK_BYTES: usize = 128 * 1024;
 
+/// A record's buffer at most this large is reused for a record of the next
+/// batch; a larger one (a long record's) is given back.
+const SPARE_RAW_BYTES: usize = 64 * 1024;
+
 /// An open CSV input.
 pub struct CsvSource {
     name: String,
@@ -211,6 +215,15 @@ impl CsvSource {
     ///
     /// When reading fails; the message names the file.
     pub fn read_batch_deferred(&mut self, batch: &mut Vec<Record>) -> Result<bool> {
+        // The raw bytes of the batch's records are done with: their buffers
+        // take the new records' bytes, so that the workers cutting records
+        // do not allocate a buffer for each (spread over every thread's
+        // allocator arena, freed ones pile up there as threads are added).
+        let mut spares: Vec<Vec<u8>> = batch
+            .iter_mut()
+            .map(|rec| std::mem::take(&mut rec.raw))
+            .filter(|raw| raw.capacity() > 0 && raw.capacity() <= SPARE_RAW_BYTES)
+            .collect();
         // Records of the last batch are reused (their field buffers): `used` counts the filled ones.
         let mut used = 0;
         if let Some((raw, line)) = self.pending.take() {
@@ -223,12 +236,21 @@ impl CsvSource {
             .map_err(|e| Error::io(&self.name, e))?;
         let more = blocks.len() == count;
         let delimiter = self.delimiter;
+        let per_block = spares.len().div_ceil(blocks.len().max(1));
         let cut: Vec<BlockRecords> = blocks
+            .into_iter()
+            .map(|block| {
+                let from = spares.len().saturating_sub(per_block);
+                (block, spares.split_off(from))
+            })
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|block| BlockRecords::cut(block, delimiter))
+            .map(|(block, spares)| BlockRecords::cut(block, delimiter, spares))
             .collect();
         for mut block in cut {
             self.splitter.account(&mut block);
+            let buffer = std::mem::take(&mut block.buffer);
+            self.splitter.recycle(buffer, BLOCK_BYTES, count);
             for (raw, line) in block.records {
                 self.put(batch, &mut used, raw, line);
             }

@@ -78,6 +78,9 @@ pub struct RecordSplitter<R> {
     next_line: u64,
     /// Records at least this long are handed over, not copied ([`HANDOVER_BYTES`]).
     handover_bytes: usize,
+    /// Buffers of blocks already cut, to take the next blocks' bytes
+    /// ([`RecordSplitter::recycle`]).
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> RecordSplitter<R> {
@@ -102,6 +105,7 @@ impl<R: Read> RecordSplitter<R> {
             even_quote_line: 0,
             next_line: 1,
             handover_bytes: HANDOVER_BYTES,
+            spare: Vec::new(),
         }
     }
 
@@ -297,8 +301,11 @@ impl<R: Read> RecordSplitter<R> {
                 self.start = 0;
                 self.scan = 0;
             } else {
+                let mut bytes = self.spare.pop().unwrap_or_default();
+                bytes.clear();
+                bytes.extend_from_slice(&self.buf[self.start..cut]);
                 blocks.push(Block {
-                    bytes: self.buf[self.start..cut].to_vec(),
+                    bytes,
                     range: 0..cut - self.start,
                 });
                 self.start = cut;
@@ -306,6 +313,19 @@ impl<R: Read> RecordSplitter<R> {
             }
         }
         Ok(blocks)
+    }
+
+    /// Keeps the buffer of a block already cut ([`BlockRecords::buffer`]) for
+    /// the bytes of a later block, unless it is far larger than a block needs
+    /// (one that held a long record) or enough are kept already.
+    ///
+    /// Taking every block's bytes into a fresh allocation left each worker
+    /// thread's allocator arena holding its own pool of freed blocks: peak
+    /// memory grew with the thread count.
+    pub fn recycle(&mut self, buffer: Vec<u8>, block_bytes: usize, keep: usize) {
+        if buffer.capacity() <= 2 * block_bytes && self.spare.len() < keep {
+            self.spare.push(buffer);
+        }
     }
 
     /// Counts in what [`BlockRecords::cut`] found in the next block taken by
@@ -409,6 +429,9 @@ pub struct BlockRecords {
     /// Each record's bytes (without its line break) and its line: counted from
     /// 1 at the block's start, then, after [`RecordSplitter::account`], the input's.
     pub records: Vec<(Vec<u8>, u64)>,
+    /// The block's bytes, no longer needed once its records are cut: to be
+    /// [recycled](RecordSplitter::recycle).
+    pub buffer: Vec<u8>,
     /// Line breaks in the block.
     breaks: u64,
     /// The line (from 1 at the block's start) after its last record.
@@ -421,8 +444,9 @@ pub struct BlockRecords {
 }
 
 impl BlockRecords {
-    /// Cuts `block` into records as [`RecordSplitter::next_record`] would.
-    pub fn cut(block: Block, delimiter: u8) -> BlockRecords {
+    /// Cuts `block` into records as [`RecordSplitter::next_record`] would,
+    /// taking their bytes into the `spares` buffers first, then new ones.
+    pub fn cut(block: Block, delimiter: u8, mut spares: Vec<Vec<u8>>) -> BlockRecords {
         let mut s = RecordSplitter {
             buf: block.bytes,
             start: block.range.start,
@@ -433,7 +457,7 @@ impl BlockRecords {
         };
         let mut records = Vec::new();
         loop {
-            let mut raw = Vec::new();
+            let mut raw = spares.pop().unwrap_or_default();
             // Reading an in-memory block cannot fail.
             match s.next_record(&mut raw) {
                 Ok(Some(line)) => records.push((raw, line)),
@@ -442,6 +466,7 @@ impl BlockRecords {
         }
         BlockRecords {
             records,
+            buffer: std::mem::take(&mut s.buf),
             breaks: s.breaks,
             next_line: s.next_line,
             quotes: s.quotes,
@@ -810,7 +835,9 @@ mod tests {
             let taken = blocks.len();
             for block in blocks {
                 assert!(!block.as_bytes().is_empty());
-                let mut records = BlockRecords::cut(block, b',');
+                // Spare buffers, some holding bytes already, change nothing.
+                let spares = vec![b"stale".to_vec(), Vec::with_capacity(3)];
+                let mut records = BlockRecords::cut(block, b',', spares);
                 s.account(&mut records);
                 for (raw, line) in records.records {
                     split_fields(&raw, b',', &mut rec);
