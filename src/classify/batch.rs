@@ -93,8 +93,11 @@ where
 {
     let mut current: Vec<T> = Vec::new();
     let mut next: Vec<T> = Vec::new();
-    let mut has_more = read(&mut current)?;
+    // Every read runs in the pool, the first too: a reader that works in
+    // parallel (CSV blocks are cut on the workers) must not start rayon's
+    // global pool, with a thread per core, whatever `-j` says.
     pool.install(|| -> Result<()> {
+        let mut has_more = read(&mut current)?;
         loop {
             if current.is_empty() && !has_more {
                 return Ok(());
@@ -152,6 +155,30 @@ mod tests {
             .unwrap();
             assert_eq!(out, (0..100).map(|x| x * 2).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn every_read_runs_in_the_pool() {
+        // A reader that works in parallel sizes its work by the pool it runs
+        // in; the first read too must not run on rayon's global pool.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) + 3;
+        let pool = thread_pool(threads).unwrap();
+        let mut seen = Vec::new();
+        let mut n = 0;
+        run_ordered(
+            &pool,
+            |batch: &mut Vec<u32>| {
+                seen.push(rayon::current_num_threads());
+                n += 1;
+                batch.clear();
+                batch.push(n);
+                Ok(n < 3)
+            },
+            |x| *x,
+            |_| Ok(()),
+        )
+        .unwrap();
+        assert_eq!(seen, [threads; 3]);
     }
 
     #[test]
