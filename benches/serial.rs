@@ -21,18 +21,20 @@ mod common;
 use std::borrow::Cow;
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IoSlice, Write};
 use std::time::{Duration, Instant};
 
 use popm::internals::csv_split::RecordSplitter;
 use popm::io::{
-    ColumnChoice, ColumnPlan, Format, InputFormat, Layout, ReadOptions, Record, RowInfo, Source,
+    write_rows, ColumnChoice, ColumnPlan, Format, InputFormat, Layout, ReadOptions, Record,
+    RowInfo, Source,
 };
 use popm::{Classifier, Label, Lexicon};
 use rayon::prelude::*;
 
-/// Rows handed to the writer at a time, as `classify` hands over a batch.
-const WRITE_BATCH: usize = 1024;
+/// The blocks of input whose rows the writer gets at a time: a batch of
+/// `classify -j 16` (one block per worker), as on the machines it bounds.
+const WRITE_BLOCKS: usize = 16;
 
 /// Blocks taken at a time and their size, as `classify` takes them on two threads.
 const BLOCKS_PER_CALL: usize = 2;
@@ -80,8 +82,9 @@ fn main() {
     let jsonl_parsed = median(rounds, || {
         black_box(read_lines(jsonl, false));
     });
-    let write_csv = median(rounds, || write_rows(&csv_rows));
-    let write_jsonl = median(rounds, || write_rows(&jsonl_rows));
+    let batch_rows = (records.len() * WRITE_BLOCKS * BLOCK_BYTES / corpus.len()).max(1);
+    let write_csv = median(rounds, || append_rows(&csv_rows, batch_rows));
+    let write_jsonl = median(rounds, || append_rows(&jsonl_rows, batch_rows));
     let line = |what: &str, t: Duration| {
         println!(
             "| {what} | {:.1} ms | {:.0} |",
@@ -282,18 +285,22 @@ fn make_rows(
 
 /// What the writing thread does with finished rows: count each row's label
 /// and append its bytes, a batch at a time, to a buffered output file.
-fn write_rows(rows: &[(Option<Label>, Vec<u8>)]) {
+fn append_rows(rows: &[(Option<Label>, Vec<u8>)], batch_rows: usize) {
     let path = std::env::temp_dir().join(format!("popm-serial-bench-{}.out", std::process::id()));
     let file = File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
     // As the writing thread's output file (`FILE_BUFFER_BYTES` in src/app/atomic_file.rs).
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut counts = [0usize; Label::ALL.len() + 1];
-    for batch in rows.chunks(WRITE_BATCH) {
-        for (label, bytes) in batch {
-            counts[label.map_or(Label::ALL.len(), |l| l as usize)] += 1;
-            out.write_all(bytes)
-                .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-        }
+    for batch in rows.chunks(batch_rows) {
+        let mut slices: Vec<IoSlice<'_>> = batch
+            .iter()
+            .map(|(label, bytes)| {
+                counts[label.map_or(Label::ALL.len(), |l| l as usize)] += 1;
+                IoSlice::new(bytes)
+            })
+            .collect();
+        write_rows(&mut out, &mut slices)
+            .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
     }
     out.flush()
         .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));

@@ -6,7 +6,8 @@
 //! [`ColumnPlan`] says which fields are the posting's texts, title and id, and
 //! turns a record into [`RecordTexts`] and then a [`crate::Posting`]. On the
 //! way out, a [`Layout`] formats each classified row as CSV, TSV or JSON Lines
-//! (a [`Dialect`] for spreadsheets), and an [`XlsxWriter`] writes a workbook.
+//! (a [`Dialect`] for spreadsheets), [`write_rows`] hands a batch of finished
+//! rows to a buffered file, and an [`XlsxWriter`] writes a workbook.
 //! The compact evidence cells of CSV results (`product backlog×3; user
 //! stories×2`) have one grammar, written by [`format_compact_evidence`] and
 //! read back by [`parse_compact_evidence`].
@@ -22,6 +23,7 @@ pub use crate::output::evidence_cell::{
     compact_evidence, format_compact_evidence, parse_compact_evidence, CompactItem,
 };
 pub use crate::output::number::round;
+pub use crate::output::write_rows;
 #[cfg(feature = "xlsx")]
 pub use crate::output::xlsx::XlsxWriter;
 pub use crate::output::{

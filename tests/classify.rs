@@ -330,6 +330,56 @@ fn output_file_gets_the_same_bytes_and_stdout_stays_empty() {
     assert_eq!(wd.listing(), ["out.csv", "small.csv"]);
 }
 
+/// Enough postings that a batch's rows (at `-j 16`, 16 blocks of input)
+/// outgrow the output buffer and go to the file straight from the workers'
+/// buffers: the file must still get the bytes stdout gets, in order,
+/// filtered or not, at any thread count.
+#[test]
+fn a_file_gets_the_bytes_stdout_gets_when_batches_are_big() {
+    let wd = Workdir::new();
+    let paragraphs = [
+        "You own the product backlog, write user stories with acceptance criteria and \
+         run sprint planning with the development team.",
+        "You set the product vision and roadmap, lead market research, competitive \
+         analysis and pricing, and own the go-to-market plan.",
+        "You build services in Rust, review code and keep the build green.",
+    ];
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "description"]).expect("row");
+    for i in 0..3_000 {
+        let text: Vec<&str> = (0..8).map(|k| paragraphs[(i + k * (i % 3)) % 3]).collect();
+        w.write_record([format!("p{i}"), text.join(" ")])
+            .expect("row");
+    }
+    wd.create("many.csv", w.into_inner().expect("CSV"));
+    for format in ["jsonl", "csv"] {
+        for only in [None, Some("product_owner")] {
+            let mut args = vec!["-q", "many.csv", "--format", format];
+            args.extend(only.iter().flat_map(|l| ["--only", *l]));
+            let to_stdout = wd.classify(&args);
+            to_stdout.expect_code(0);
+            for threads in ["1", "16"] {
+                let mut to_file = args.clone();
+                to_file.extend(["-j", threads, "-o", "out"]);
+                wd.classify(&to_file).expect_code(0);
+                assert!(
+                    wd.read("out") == to_stdout.stdout,
+                    "{format}, --only {only:?}, -j {threads}"
+                );
+            }
+            if format == "jsonl" {
+                let rows = parse_jsonl(&to_stdout.stdout);
+                assert_eq!(rows.len(), if only.is_some() { 1_000 } else { 3_000 });
+                assert!(
+                    to_stdout.stdout.len() > 4 << 20,
+                    "{}",
+                    to_stdout.stdout.len()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn output_format_follows_the_extension_unless_given() {
     let wd = Workdir::new();

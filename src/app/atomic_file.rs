@@ -3,10 +3,12 @@
 //! FIFO or device is written directly).
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IoSlice, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+
+use popm::io::write_rows;
 
 use super::interrupt;
 use super::sync_ahead::SyncAhead;
@@ -118,6 +120,16 @@ impl Sink {
             Sink::Stdout(w) => w,
             Sink::Temp { writer, .. } => writer,
             Sink::Direct(w, _) => w,
+        }
+    }
+
+    /// Writes finished rows in order: into a file by [`write_rows`], to
+    /// stdout through its buffer, so that a reader of a pipe sees rows as they come.
+    pub fn write_rows(&mut self, rows: &mut [IoSlice<'_>]) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => rows.iter().try_for_each(|row| w.write_all(row)),
+            Sink::Temp { writer, .. } => write_rows(writer, rows),
+            Sink::Direct(w, _) => write_rows(w, rows),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `popm classify`: CSV in, one result row per posting out, in input order.
 
 use std::borrow::Cow;
-use std::io::{Seek, SeekFrom};
+use std::io::{IoSlice, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -405,14 +405,21 @@ impl Output {
         })
     }
 
-    /// Writes one kept row; warnings of the workbook go to `totals`.
-    fn write(&mut self, o: &mut RowOut, config: &Config, totals: &mut Totals) -> popm::Result<()> {
-        if let (Some(data), Some(row)) = (self.report.as_mut(), o.report.take()) {
-            data.add(row);
+    /// Writes a batch's kept rows in order; warnings of the workbook go to `totals`.
+    fn write(
+        &mut self,
+        outs: &mut [RowOut],
+        config: &Config,
+        totals: &mut Totals,
+    ) -> popm::Result<()> {
+        if let Some(data) = self.report.as_mut() {
+            for row in outs.iter_mut().filter_map(|o| o.report.take()) {
+                data.add(row);
+            }
             return Ok(());
         }
-        match self.workbook.as_mut() {
-            Some((wb, tally)) => {
+        if let Some((wb, tally)) = self.workbook.as_mut() {
+            for o in outs.iter() {
                 for w in wb.write_row(&o.cells)? {
                     totals.warn(config.quiet, &w);
                 }
@@ -421,18 +428,27 @@ impl Output {
                     None => tally.add(o.label, None, None, &[]),
                 }
             }
-            None => {
-                let name = self.sink.name();
-                if let Some(mut file) = o.spilled.take() {
-                    file.seek(SeekFrom::Start(0))
-                        .and_then(|_| std::io::copy(&mut file, self.sink.writer()))
-                        .map_err(|e| popm::Error::write(&name, e))?;
-                }
-                self.sink
-                    .writer()
-                    .write_all(&o.bytes)
+            return Ok(());
+        }
+        // The rows' bytes go out as they lie, a run between two spilled rows at a time.
+        let name = self.sink.name();
+        let mut rest = outs;
+        while !rest.is_empty() {
+            let spill_at = rest[1..]
+                .iter()
+                .position(|o| o.spilled.is_some())
+                .map_or(rest.len(), |i| i + 1);
+            let (run, after) = rest.split_at_mut(spill_at);
+            if let Some(mut file) = run[0].spilled.take() {
+                file.seek(SeekFrom::Start(0))
+                    .and_then(|_| std::io::copy(&mut file, self.sink.writer()))
                     .map_err(|e| popm::Error::write(&name, e))?;
             }
+            let mut rows: Vec<IoSlice<'_>> = run.iter().map(|o| IoSlice::new(&o.bytes)).collect();
+            self.sink
+                .write_rows(&mut rows)
+                .map_err(|e| popm::Error::write(&name, e))?;
+            rest = after;
         }
         Ok(())
     }
@@ -523,14 +539,12 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             process,
             |mut outs: Vec<RowOut>| {
                 progress.update(bytes_read.load(Ordering::Relaxed), totals.rows + outs.len());
-                for o in &mut outs {
-                    if config.filter.keeps(o.label, o.confidence) {
-                        totals.written += 1;
-                        output.write(o, &config, &mut totals)?;
-                    }
+                outs.retain(|o| {
                     totals.count(o, config.quiet);
-                }
-                Ok(())
+                    config.filter.keeps(o.label, o.confidence)
+                });
+                totals.written += outs.len();
+                output.write(&mut outs, &config, &mut totals)
             },
         )?;
         progress.finish_input(src.bytes_read());

@@ -4,7 +4,7 @@
 //! 100 MB of postings took 55 ms to sync at the end, alone on the critical path).
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IoSlice, Write};
 use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
@@ -61,6 +61,24 @@ fn spawn_syncer(file: File) -> Option<(SyncSender<()>, JoinHandle<()>)> {
 impl Write for SyncAhead {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
+        self.wrote(n);
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        let n = self.file.write_vectored(bufs)?;
+        self.wrote(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl SyncAhead {
+    /// Counts `n` bytes written, and asks for a sync every [`SYNC_EVERY`] bytes.
+    fn wrote(&mut self, n: usize) {
         self.unsynced += n as u64;
         if self.unsynced >= SYNC_EVERY {
             self.unsynced = 0;
@@ -68,11 +86,6 @@ impl Write for SyncAhead {
                 let _ = ask.try_send(());
             }
         }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
     }
 }
 

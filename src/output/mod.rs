@@ -22,6 +22,7 @@
 //! only with `--keep`), `warnings` (array), in this order. A row that could not
 //! be classified has `label` `error` and none of the score fields.
 
+mod batch_write;
 pub mod evidence_cell;
 mod json_line;
 mod json_snippet;
@@ -32,5 +33,6 @@ pub mod row;
 pub mod xlsx;
 
 pub use crate::text::snippet::{snippet, snippet_parts};
+pub use batch_write::write_rows;
 pub use number::{fixed, round};
 pub use row::*;
