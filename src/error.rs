@@ -166,9 +166,8 @@ impl fmt::Display for Error {
             ErrorKind::Input {
                 source, message, ..
             } => write!(f, "{source}: {message}"),
-            ErrorKind::Read { path, err } | ErrorKind::Write { path, err } => {
-                write!(f, "{}: {err}", path.display())
-            }
+            ErrorKind::Read { path, err } => write!(f, "{}: {err}", path.display()),
+            ErrorKind::Write { path, err } => write!(f, "cannot write {}: {err}", path.display()),
             ErrorKind::Output(message) | ErrorKind::Build(message) | ErrorKind::Usage(message) => {
                 f.write_str(message)
             }
@@ -176,14 +175,32 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Read { err, .. } | ErrorKind::Write { err, .. } => Some(err),
-            _ => None,
-        }
-    }
-}
+/// No error has a source: the message of a read or write error already ends
+/// with the system's, which a printer of the whole chain would repeat.
+impl std::error::Error for Error {}
 
 /// Shorthand for results of this library.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_is_told_once_with_its_file() {
+        let full = || std::io::Error::from_raw_os_error(28);
+        let write = Error::write("out.jsonl", full());
+        let read = Error::io("in.csv", full());
+        assert_eq!(
+            write.to_string(),
+            format!("cannot write out.jsonl: {}", full())
+        );
+        assert_eq!(read.to_string(), format!("in.csv: {}", full()));
+        // A printer of the cause chain finds nothing more to add.
+        assert!(std::error::Error::source(&write).is_none());
+        assert!(std::error::Error::source(&read).is_none());
+        assert!(
+            matches!(write.kind(), ErrorKind::Write { err, .. } if err.raw_os_error() == Some(28))
+        );
+    }
+}

@@ -1140,6 +1140,21 @@ fn output_to_dev_full_is_a_clear_error() {
     assert_eq!(r.err().lines().count(), 1, "{r:?}");
     assert_no_temp_files(&wd);
 
+    // Rows that fail to go out in the middle of the run, not when it ends:
+    // the system's reason is given once.
+    let text =
+        "You own the product backlog and write user stories with acceptance criteria. ".repeat(20);
+    let rows: String = (0..600).map(|i| format!("p{i},{text}\n")).collect();
+    wd.create("many.csv", format!("id,description\n{rows}"));
+    let r = wd.classify(&["many.csv", "--format", "jsonl", "-o", "/dev/full"]);
+    r.expect_code(2);
+    assert!(
+        r.err().starts_with("popm: error: cannot write /dev/full: "),
+        "{r:?}"
+    );
+    assert_eq!(r.err().matches("os error").count(), 1, "{r:?}");
+    assert_eq!(r.err().lines().count(), 1, "{r:?}");
+
     // stdout redirected to /dev/full (`popm classify x > /dev/full`).
     let full = std::fs::OpenOptions::new()
         .write(true)
@@ -1159,7 +1174,7 @@ fn output_to_dev_full_is_a_clear_error() {
         err.starts_with("popm: error: cannot write to stdout: "),
         "{err}"
     );
-    assert_eq!(wd.listing(), ["small.csv"]);
+    assert_eq!(wd.listing(), ["many.csv", "small.csv"]);
 }
 
 #[test]
