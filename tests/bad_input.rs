@@ -29,7 +29,14 @@ fn missing_input_file_is_an_error_naming_it() {
     let r = wd.classify(&["nope.csv"]);
     r.expect_code(2);
     assert!(r.stdout.is_empty());
-    assert!(r.err().contains("nope.csv"), "{r:?}");
+    assert!(r.err().starts_with("popm: error: nope.csv: "), "{r:?}");
+    // The system's reason, once.
+    assert_eq!(r.err().matches("os error 2").count(), 1, "{r:?}");
+    assert_eq!(r.err().lines().count(), 1, "{r:?}");
+    // The same for the commands that read results.
+    let r = wd.run(&["summary", "nope.csv"]);
+    r.expect_code(2);
+    assert_eq!(r.err().matches("os error 2").count(), 1, "{r:?}");
 }
 
 #[test]
