@@ -1,17 +1,15 @@
 //! The scanner's batch automaton as one flat transition table.
 //!
-//! [`FlatDfa`] follows every transition of an Aho-Corasick automaton (the
-//! crate's non-contiguous NFA, failure links included) once, when it is
-//! built, and writes the results into a table whose every entry is checked
-//! then. A search step is a class lookup, one load and one compare, where
-//! `aho_corasick`'s own DFA also checks each index against its table's length
-//! (eight instructions a byte instead of six), and building from the NFA
-//! skips the crate's DFA construction (48 M instructions for the default
-//! lexicon; the copy costs about 9 M). Match states are numbered first, so
-//! "is this a match" is one comparison with the search's current state.
-
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::Anchored;
+//! [`FlatDfa`] is an Aho-Corasick automaton built straight into a table of
+//! dense rows, one per state and one entry per byte class, every entry
+//! checked when it is built. A search step is a class lookup, one load and
+//! one compare, where `aho_corasick`'s own DFA also checks each index against
+//! its table's length (eight instructions a byte instead of six). Building it
+//! from the patterns costs a few million instructions for the default
+//! lexicon, where copying the crate's NFA transition by transition cost
+//! about 97 M (BENCHMARKS.md, "Optimisations kept"). Match states are
+//! numbered first, so "is this a match" is one comparison with the search's
+//! current state.
 
 /// The most table entries a [`FlatDfa`] may hold (64 MiB of `u32`s).
 const MAX_ENTRIES: usize = 16 << 20;
@@ -44,42 +42,79 @@ pub struct FlatDfa {
 }
 
 impl FlatDfa {
-    /// Copies the unanchored search of `aut`, an automaton built from
-    /// `patterns`, into a flat table.
+    /// Builds the Aho-Corasick automaton of `patterns` (every occurrence of
+    /// every pattern, the crate's `MatchKind::Standard`) straight into a flat
+    /// table: a trie of dense rows, then, breadth first, each state's failure
+    /// state, the transitions it lacks (copied from its failure state's row,
+    /// complete by then, as that state is shallower) and the patterns it ends
+    /// (its own, then its failure state's).
     ///
-    /// `None` when the automaton has a dead state (not the overlapping
-    /// search this is for) or would need more than [`MAX_ENTRIES`] entries.
-    pub(crate) fn new<A: Automaton>(aut: &A, patterns: &[String]) -> Option<FlatDfa> {
+    /// `None` for an empty pattern, or when the table would need more than
+    /// [`MAX_ENTRIES`] entries.
+    pub(crate) fn new(patterns: &[String]) -> Option<FlatDfa> {
+        const NONE: u32 = u32::MAX;
         let (classes, reps) = byte_classes(patterns);
         let stride = reps.len();
-        let start = aut.start_state(Anchored::No).ok()?;
-        // Breadth-first from the start state, one step per class. State IDs
-        // are small integers (offsets into the automaton's own table), so
-        // `index` maps them to discovery order directly.
-        let mut index: Vec<u32> = Vec::new();
-        let mut states: Vec<StateID> = Vec::new();
-        discover(start, &mut index, &mut states);
-        let mut raw: Vec<u32> = Vec::new();
-        let mut next = 0;
-        while let Some(&sid) = states.get(next) {
-            if aut.is_dead(sid) || raw.len() + stride > MAX_ENTRIES || index.len() > MAX_ENTRIES {
+        let class = |b: u8| usize::from(classes[usize::from(b)]);
+        // The trie: `next[s * stride + c]` is the state after `s` on class
+        // `c`, a state number for now (row offsets come last).
+        let mut next: Vec<u32> = vec![NONE; stride];
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
+        for (pid, p) in patterns.iter().enumerate() {
+            if p.is_empty() {
                 return None;
             }
-            for &byte in &reps {
-                let to = aut.next_state(Anchored::No, sid, byte);
-                raw.push(discover(to, &mut index, &mut states));
+            let mut s = 0;
+            for b in p.bytes() {
+                let i = s * stride + class(b);
+                if next[i] == NONE {
+                    if next.len() + stride > MAX_ENTRIES {
+                        return None;
+                    }
+                    next[i] = ends.len() as u32;
+                    next.resize(next.len() + stride, NONE);
+                    ends.push(Vec::new());
+                }
+                s = next[i] as usize;
             }
-            next += 1;
+            ends[s].push(pid as u32);
         }
-        // Renumber: match states first, then the others, in search order.
-        let (matching, other): (Vec<usize>, Vec<usize>) =
-            (0..states.len()).partition(|&i| aut.is_match(states[i]));
-        let mut row = vec![0u32; states.len()];
+        let mut fail = vec![0u32; ends.len()];
+        let mut order: Vec<u32> = Vec::with_capacity(ends.len());
+        order.push(0);
+        let mut head = 0;
+        while let Some(&s) = order.get(head) {
+            head += 1;
+            let s = s as usize;
+            for c in 0..stride {
+                let via_fail = if s == 0 {
+                    0
+                } else {
+                    next[fail[s] as usize * stride + c]
+                };
+                let i = s * stride + c;
+                if next[i] == NONE {
+                    next[i] = via_fail;
+                } else {
+                    let child = next[i] as usize;
+                    fail[child] = via_fail;
+                    if !ends[via_fail as usize].is_empty() {
+                        let inherited = ends[via_fail as usize].clone();
+                        ends[child].extend(inherited);
+                    }
+                    order.push(child as u32);
+                }
+            }
+        }
+        // Rows in breadth-first order, match states first.
+        let (matching, other): (Vec<u32>, Vec<u32>) =
+            order.iter().partition(|&&s| !ends[s as usize].is_empty());
+        let mut row = vec![0u32; ends.len()];
         for (new, &old) in matching.iter().chain(&other).enumerate() {
-            row[old] = u32::try_from(new * stride).ok()?;
+            row[old as usize] = u32::try_from(new * stride).ok()?;
         }
-        let mut table = vec![0u32; raw.len()];
-        for (old, targets) in raw.chunks_exact(stride).enumerate() {
+        let mut table = vec![0u32; next.len()];
+        for (old, targets) in next.chunks_exact(stride).enumerate() {
             let at = row[old] as usize;
             for (slot, &to) in table[at..at + stride].iter_mut().zip(targets) {
                 *slot = row[to as usize];
@@ -88,11 +123,8 @@ impl FlatDfa {
         let mut match_bounds = Vec::with_capacity(matching.len() + 1);
         match_bounds.push(0);
         let mut found = Vec::new();
-        for &old in &matching {
-            let sid = states[old];
-            for k in 0..aut.match_len(sid) {
-                found.push(aut.match_pattern(sid, k).as_u32());
-            }
+        for &s in &matching {
+            found.extend_from_slice(&ends[s as usize]);
             match_bounds.push(found.len() as u32);
         }
         let flat = FlatDfa {
@@ -249,20 +281,6 @@ impl FlatDfa {
     }
 }
 
-/// The discovery number of state `sid`, numbering it next if it is new.
-fn discover(sid: StateID, index: &mut Vec<u32>, states: &mut Vec<StateID>) -> u32 {
-    const NEW: u32 = u32::MAX;
-    let i = sid.as_usize();
-    if i >= index.len() {
-        index.resize(i + 1, NEW);
-    }
-    if index[i] == NEW {
-        index[i] = states.len() as u32;
-        states.push(sid);
-    }
-    index[i]
-}
-
 /// Byte classes for `patterns`: every byte they contain is a class of its
 /// own, all others share class 0 (from every state they lead where any byte
 /// outside the patterns leads). Returns the class of every byte and one byte
@@ -291,7 +309,8 @@ fn byte_classes(patterns: &[String]) -> ([u8; 256], Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{dfa, nfa, MatchKind};
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::{dfa, MatchKind};
 
     /// Every (pattern, end) found, sorted.
     type Found = Vec<(usize, usize)>;
@@ -304,13 +323,7 @@ mod tests {
             .prefilter(false)
             .build(&patterns)
             .unwrap();
-        // Copied from the NFA, as the scanner does, and checked against the DFA.
-        let nfa = nfa::noncontiguous::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&patterns)
-            .unwrap();
-        let flat = FlatDfa::new(&nfa, &patterns).unwrap();
+        let flat = FlatDfa::new(&patterns).unwrap();
         let mut got = Vec::new();
         flat.for_each_match(text.as_bytes(), |p, end| got.push((p, end)));
         got.sort_unstable();
@@ -369,6 +382,14 @@ mod tests {
             assert_eq!(got.len(), 20 * 6);
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_pattern_given_twice_is_found_twice_and_an_empty_one_is_refused() {
+        let (got, want) = both(&["owner", "product owner", "owner"], "a product owner");
+        assert_eq!(got, [(0, 15), (1, 15), (2, 15)]);
+        assert_eq!(got, want);
+        assert!(FlatDfa::new(&["owner".to_string(), String::new()]).is_none());
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub enum Workload {
 /// trait object) let the search loop below be compiled for each kind.
 #[derive(Clone, Debug)]
 enum Compiled {
-    /// The NFA's search copied into one flat table (see [`FlatDfa`]).
+    /// The automaton built as one flat table (see [`FlatDfa`]).
     Flat(FlatDfa),
     /// The crate's DFA, should the flat copy grow past its size limit.
     Dfa(dfa::DFA),
@@ -77,15 +77,10 @@ impl Compiled {
     fn build(patterns: &[String], workload: Workload) -> Result<Compiled> {
         // No prefilter: with hundreds of patterns it cannot skip text, and it
         // makes every return to the start state a special case in the loop.
-        // A batch copies the NFA into a flat DFA; the crate's own DFA is the
-        // fallback should the copy grow past its size limit.
+        // A batch builds a flat DFA; the crate's own DFA is the fallback
+        // should it grow past its size limit.
         if workload == Workload::Batch {
-            let nfa = nfa::noncontiguous::Builder::new()
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(patterns)
-                .ok();
-            if let Some(flat) = nfa.as_ref().and_then(|nfa| FlatDfa::new(nfa, patterns)) {
+            if let Some(flat) = FlatDfa::new(patterns) {
                 return Ok(Compiled::Flat(flat));
             }
             let dfa = dfa::Builder::new()
