@@ -82,28 +82,31 @@ impl FlatDfa {
         let mut fail = vec![0u32; ends.len()];
         let mut order: Vec<u32> = Vec::with_capacity(ends.len());
         order.push(0);
+        // The row of the state's failure state (all the start state's for it).
+        let mut via_fail = vec![0u32; stride];
+        let mut children: Vec<(u32, u32)> = Vec::with_capacity(stride);
         let mut head = 0;
         while let Some(&s) = order.get(head) {
             head += 1;
             let s = s as usize;
-            for c in 0..stride {
-                let via_fail = if s == 0 {
-                    0
+            if s != 0 {
+                let f = fail[s] as usize * stride;
+                via_fail.copy_from_slice(&next[f..f + stride]);
+            }
+            for (to, &alt) in next[s * stride..(s + 1) * stride].iter_mut().zip(&via_fail) {
+                if *to == NONE {
+                    *to = alt;
                 } else {
-                    next[fail[s] as usize * stride + c]
-                };
-                let i = s * stride + c;
-                if next[i] == NONE {
-                    next[i] = via_fail;
-                } else {
-                    let child = next[i] as usize;
-                    fail[child] = via_fail;
-                    if !ends[via_fail as usize].is_empty() {
-                        let inherited = ends[via_fail as usize].clone();
-                        ends[child].extend(inherited);
-                    }
-                    order.push(child as u32);
+                    children.push((*to, alt));
                 }
+            }
+            for (child, child_fail) in children.drain(..) {
+                fail[child as usize] = child_fail;
+                if !ends[child_fail as usize].is_empty() {
+                    let inherited = ends[child_fail as usize].clone();
+                    ends[child as usize].extend(inherited);
+                }
+                order.push(child);
             }
         }
         // Rows in breadth-first order, match states first.
