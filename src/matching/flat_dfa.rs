@@ -128,7 +128,7 @@ impl FlatDfa {
         let mut found = Vec::new();
         for &s in &matching {
             found.extend_from_slice(&ends[s as usize]);
-            match_bounds.push(found.len() as u32);
+            match_bounds.push(u32::try_from(found.len()).ok()?);
         }
         let flat = FlatDfa {
             classes,
@@ -411,6 +411,18 @@ mod tests {
             text in "[abcd \u{e9}]{0,150}",
         ) {
             let pats: Vec<&str> = pats.iter().map(String::as_str).collect();
+            let (got, want) = both(&pats, &text);
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        /// Multi-byte characters in the patterns, and long failure chains.
+        #[test]
+        fn finds_what_the_automaton_finds_with_wide_and_deep_patterns(
+            wide in proptest::collection::vec("[ab \u{e9}\u{ff}\u{4e2d}]{1,5}", 1..20),
+            deep in proptest::collection::vec("[ab]{1,12}", 0..20),
+            text in "[ab \u{e9}\u{ff}\u{4e2d}x]{0,200}",
+        ) {
+            let pats: Vec<&str> = wide.iter().chain(&deep).map(String::as_str).collect();
             let (got, want) = both(&pats, &text);
             proptest::prop_assert_eq!(got, want);
         }
