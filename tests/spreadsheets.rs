@@ -341,6 +341,20 @@ fn xlsx_cuts_cells_over_excels_limit_with_a_marker_and_a_warning() {
     assert_eq!(cell.chars().count(), 32_767);
     assert!(cell.ends_with("[cut]"));
     assert_eq!(cell_str(sheet.get_value((2, 0)).unwrap()), "short");
+
+    // Warnings come in the rows' order, a row's workbook warning with it.
+    wd.create(
+        "mixed.csv",
+        format!("id,notes,description\n1,{long},Own the backlog.\n2\n3,{long},Own the roadmap.\n"),
+    );
+    let r = wd.classify(&["mixed.csv", "--keep", "notes", "-o", "mixed.xlsx"]);
+    let err = r.err();
+    let at = |what: &str| {
+        err.find(what)
+            .unwrap_or_else(|| panic!("no {what:?} in {err}"))
+    };
+    assert!(at("xlsx row 2:") < at("mixed.csv:3: row 2:"), "{err}");
+    assert!(at("mixed.csv:3: row 2:") < at("xlsx row 4:"), "{err}");
 }
 
 /// Past 1,048,576 rows the postings go on in a second sheet. Writing that many

@@ -405,34 +405,46 @@ impl Output {
         })
     }
 
-    /// Writes a batch's kept rows in order; warnings of the workbook go to `totals`.
+    /// Counts a batch's rows and writes those the filter keeps, in order;
+    /// warnings of the workbook go to `totals`.
     fn write(
         &mut self,
-        outs: &mut [RowOut],
+        outs: &mut Vec<RowOut>,
         config: &Config,
         totals: &mut Totals,
     ) -> popm::Result<()> {
+        if let Some((wb, tally)) = self.workbook.as_mut() {
+            // Row by row: a row's workbook warnings come before its own, as
+            // the rows come.
+            for o in outs.iter() {
+                if config.filter.keeps(o.label, o.confidence) {
+                    totals.written += 1;
+                    for w in wb.write_row(&o.cells)? {
+                        totals.warn(config.quiet, &w);
+                    }
+                    match &o.result {
+                        Some(c) => tally.add_classification(c, config.classifier.lexicon()),
+                        None => tally.add(o.label, None, None, &[]),
+                    }
+                }
+                totals.count(o, config.quiet);
+            }
+            return Ok(());
+        }
+        outs.retain(|o| {
+            totals.count(o, config.quiet);
+            config.filter.keeps(o.label, o.confidence)
+        });
+        totals.written += outs.len();
         if let Some(data) = self.report.as_mut() {
             for row in outs.iter_mut().filter_map(|o| o.report.take()) {
                 data.add(row);
             }
             return Ok(());
         }
-        if let Some((wb, tally)) = self.workbook.as_mut() {
-            for o in outs.iter() {
-                for w in wb.write_row(&o.cells)? {
-                    totals.warn(config.quiet, &w);
-                }
-                match &o.result {
-                    Some(c) => tally.add_classification(c, config.classifier.lexicon()),
-                    None => tally.add(o.label, None, None, &[]),
-                }
-            }
-            return Ok(());
-        }
         // The rows' bytes go out as they lie, a run between two spilled rows at a time.
         let name = self.sink.name();
-        let mut rest = outs;
+        let mut rest = &mut outs[..];
         while !rest.is_empty() {
             let spill_at = rest[1..]
                 .iter()
@@ -539,11 +551,6 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
             process,
             |mut outs: Vec<RowOut>| {
                 progress.update(bytes_read.load(Ordering::Relaxed), totals.rows + outs.len());
-                outs.retain(|o| {
-                    totals.count(o, config.quiet);
-                    config.filter.keeps(o.label, o.confidence)
-                });
-                totals.written += outs.len();
                 output.write(&mut outs, &config, &mut totals)
             },
         )?;
