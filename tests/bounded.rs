@@ -373,4 +373,52 @@ fn a_row_of_a_quarter_million_matches_comes_out_whole_and_in_order() {
     assert!(matches >= 210_000, "{matches}");
     assert_eq!(rows[1]["label"], "product_owner");
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 3);
+
+    // The same row first in a batch of rows that outgrow the output buffer
+    // (at -j 16, 16 blocks of postings), which go straight to the file.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "description"]).expect("row");
+    let plain = "Own the product backlog, write user stories and run sprint planning. ".repeat(8);
+    for i in 0..2_000 {
+        if i == 1_000 {
+            w.write_record(["dense", dense.as_str()]).expect("row");
+        }
+        w.write_record([format!("p{i}").as_str(), plain.as_str()])
+            .expect("row");
+    }
+    wd.create("dense2.csv", w.into_inner().expect("CSV"));
+    let r = wd.classify(&[
+        "-q",
+        "dense2.csv",
+        "-j",
+        "16",
+        "--format",
+        "jsonl",
+        "-o",
+        "out2.jsonl",
+    ]);
+    r.expect_code(0);
+    let out = wd.read("out2.jsonl");
+    let rows = crate::util::parse_jsonl(&out);
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or(""))
+        .collect();
+    let want: Vec<String> = (0..2_000)
+        .flat_map(|i| {
+            (i == 1_000)
+                .then(|| "dense".to_string())
+                .into_iter()
+                .chain([format!("p{i}")])
+        })
+        .collect();
+    assert_eq!(ids, want);
+    assert_eq!(rows[999]["evidence"], rows[1_001]["evidence"]);
+    let dense_matches: usize = rows[1_000]["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .map(|e| e["matches"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(dense_matches, matches);
 }
