@@ -221,7 +221,12 @@ fn take_blocks(corpus: &'static [u8]) -> usize {
             .next_blocks(BLOCKS_PER_CALL, BLOCK_BYTES)
             .unwrap_or_else(|e| fail(&e.to_string()));
         n += blocks.len();
-        if blocks.len() < BLOCKS_PER_CALL {
+        let more = blocks.len() == BLOCKS_PER_CALL;
+        // As `classify` does once the workers have cut the blocks into records.
+        for block in blocks {
+            splitter.recycle(block.into_buffer(), BLOCK_BYTES, BLOCKS_PER_CALL);
+        }
+        if !more {
             return n;
         }
     }

@@ -246,9 +246,11 @@ impl<R: Read> RecordSplitter<R> {
         let mut blocks = Vec::with_capacity(count);
         let block_bytes = block_bytes.max(1);
         while blocks.len() < count {
-            // A block reaches `block_bytes`, plus one byte to know what follows a line break.
+            // A block reaches `block_bytes`, plus one byte to know what follows
+            // a line break. Reading stops a little past it, so that little
+            // follows the block's last record in the buffer handed over.
             while self.end - self.start <= block_bytes && !self.eof {
-                self.fill()?;
+                self.fill_upto(self.start + block_bytes + READ_PAST_BLOCK)?;
             }
             if self.start == self.end {
                 break;
@@ -301,15 +303,26 @@ impl<R: Read> RecordSplitter<R> {
                 self.start = 0;
                 self.scan = 0;
             } else {
-                let mut bytes = self.spare.pop().unwrap_or_default();
-                bytes.clear();
-                bytes.extend_from_slice(&self.buf[self.start..cut]);
+                // The reading buffer is the block: what was read after the
+                // block's last record (a part of a record, a few KiB) is
+                // copied into a recycled buffer, which reading goes on in.
+                let tail = self.end - cut;
+                let mut fresh = self.spare.pop().unwrap_or_default();
+                let room = INITIAL_CAPACITY.max(tail);
+                if fresh.len() < room {
+                    // Bytes past `end` are never read: a recycled buffer keeps its old ones.
+                    fresh.resize(room, 0);
+                }
+                fresh[..tail].copy_from_slice(&self.buf[cut..self.end]);
+                let bytes = std::mem::replace(&mut self.buf, fresh);
                 blocks.push(Block {
                     bytes,
-                    range: 0..cut - self.start,
+                    range: self.start..cut,
                 });
-                self.start = cut;
-                self.scan = cut;
+                self.base += cut as u64;
+                self.end = tail;
+                self.start = 0;
+                self.scan = 0;
             }
         }
         Ok(blocks)
@@ -368,9 +381,22 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
+    /// [`RecordSplitter::fill`], reading no further than `limit` in the
+    /// buffer (but at least one byte, room allowing).
+    fn fill_upto(&mut self, limit: usize) -> io::Result<()> {
+        let limit = limit.saturating_sub(self.start);
+        self.fill_within(Some(limit))
+    }
+
     /// Drops the bytes before the current record and reads more after it,
     /// growing the buffer when the record fills it.
     fn fill(&mut self) -> io::Result<()> {
+        self.fill_within(None)
+    }
+
+    /// [`RecordSplitter::fill`], reading up to `limit` bytes into the
+    /// buffer (counted after the bytes before the current record are dropped).
+    fn fill_within(&mut self, limit: Option<usize>) -> io::Result<()> {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.base += self.start as u64;
@@ -387,8 +413,9 @@ impl<R: Read> RecordSplitter<R> {
             let grow = self.buf.len().max(INITIAL_CAPACITY);
             self.buf.resize(self.buf.len() + grow, 0);
         }
+        let stop = limit.map_or(self.buf.len(), |l| l.clamp(self.end + 1, self.buf.len()));
         loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
+            match self.reader.read(&mut self.buf[self.end..stop]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());
@@ -408,6 +435,11 @@ impl<R: Read> RecordSplitter<R> {
 /// times the block size asked for (a record that long).
 const LARGE_BLOCK_FACTOR: usize = 4;
 
+/// How far past a block's size [`RecordSplitter::next_blocks`] reads: what it
+/// copies into the next buffer, with the part of a record cut off at the
+/// block's end.
+const READ_PAST_BLOCK: usize = 4 * 1024;
+
 /// Whole records taken from the input by [`RecordSplitter::next_blocks`].
 #[derive(Debug)]
 pub struct Block {
@@ -420,6 +452,12 @@ impl Block {
     /// The block's bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[self.range.clone()]
+    }
+
+    /// The buffer the block's bytes are in, for [`RecordSplitter::recycle`]
+    /// when they are done with.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
     }
 }
 
@@ -839,6 +877,9 @@ mod tests {
                 let spares = vec![b"stale".to_vec(), Vec::with_capacity(3)];
                 let mut records = BlockRecords::cut(block, b',', spares);
                 s.account(&mut records);
+                // Reading goes on in buffers of blocks already cut, their old bytes still in them.
+                let buffer = std::mem::take(&mut records.buffer);
+                s.recycle(buffer, INITIAL_CAPACITY, count);
                 for (raw, line) in records.records {
                     split_fields(&raw, b',', &mut rec);
                     out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
