@@ -308,7 +308,9 @@ impl<R: Read> RecordSplitter<R> {
                 // copied into a recycled buffer, which reading goes on in.
                 let tail = self.end - cut;
                 let mut fresh = self.spare.pop().unwrap_or_default();
-                let room = INITIAL_CAPACITY.max(tail);
+                // Room for the next block and what is read past it: a
+                // buffer no larger, as blocks in flight hold theirs whole.
+                let room = (block_bytes + 2 * READ_PAST_BLOCK).max(tail + READ_PAST_BLOCK);
                 if fresh.len() < room {
                     // Bytes past `end` are never read: a recycled buffer keeps its old ones.
                     fresh.resize(room, 0);
