@@ -63,8 +63,10 @@ pub enum Workload {
 /// trait object) let the search loop below be compiled for each kind.
 #[derive(Clone, Debug)]
 enum Compiled {
-    /// The automaton built as one flat table (see [`FlatDfa`]).
-    Flat(FlatDfa),
+    /// The automaton built as one flat table (see [`FlatDfa`]), two bytes an entry.
+    Flat(FlatDfa<u16>),
+    /// The same with four bytes an entry, for a lexicon too large for two.
+    Flat32(FlatDfa<u32>),
     /// The crate's DFA, should the flat copy grow past its size limit.
     Dfa(dfa::DFA),
     Contiguous(nfa::contiguous::NFA),
@@ -82,6 +84,9 @@ impl Compiled {
         if workload == Workload::Batch {
             if let Some(flat) = FlatDfa::new(patterns) {
                 return Ok(Compiled::Flat(flat));
+            }
+            if let Some(flat) = FlatDfa::new(patterns) {
+                return Ok(Compiled::Flat32(flat));
             }
             let dfa = dfa::Builder::new()
                 .match_kind(MatchKind::Standard)
@@ -112,6 +117,7 @@ impl Compiled {
     fn for_each_match(&self, text: &[u8], found: impl FnMut(usize, usize)) {
         match self {
             Compiled::Flat(a) => a.for_each_match(text, found),
+            Compiled::Flat32(a) => a.for_each_match(text, found),
             Compiled::Dfa(a) => overlapping(a, text, found),
             Compiled::Contiguous(a) => overlapping(a, text, found),
             Compiled::Noncontiguous(a) => overlapping(a, text, found),
@@ -186,7 +192,7 @@ pub struct Scanner {
 
 impl Scanner {
     /// The batch automaton as a flat table, when it is one (for `benches/walks.rs`).
-    pub fn flat_dfa(&self) -> Option<&FlatDfa> {
+    pub fn flat_dfa(&self) -> Option<&FlatDfa<u16>> {
         match &self.automaton {
             Compiled::Flat(flat) => Some(flat),
             _ => None,
