@@ -359,17 +359,8 @@ fn a_row_of_a_quarter_million_matches_comes_out_whole_and_in_order() {
     r.expect_code(0);
     let out = wd.read("out.jsonl");
     let rows = crate::util::parse_jsonl(&out);
-    let ids: Vec<&str> = rows
-        .iter()
-        .map(|r| r["id"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(ids, ["before", "dense", "after"]);
-    let matches: usize = rows[1]["evidence"]
-        .as_array()
-        .expect("evidence")
-        .iter()
-        .map(|e| e["matches"].as_array().map_or(0, Vec::len))
-        .sum();
+    assert_eq!(ids(&rows), ["before", "dense", "after"]);
+    let matches = match_count(&rows[1]);
     assert!(matches >= 210_000, "{matches}");
     assert_eq!(rows[1]["label"], "product_owner");
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 3);
@@ -400,10 +391,6 @@ fn a_row_of_a_quarter_million_matches_comes_out_whole_and_in_order() {
     r.expect_code(0);
     let out = wd.read("out2.jsonl");
     let rows = crate::util::parse_jsonl(&out);
-    let ids: Vec<&str> = rows
-        .iter()
-        .map(|r| r["id"].as_str().unwrap_or(""))
-        .collect();
     let want: Vec<String> = (0..2_000)
         .flat_map(|i| {
             (i == 1_000)
@@ -412,13 +399,24 @@ fn a_row_of_a_quarter_million_matches_comes_out_whole_and_in_order() {
                 .chain([format!("p{i}")])
         })
         .collect();
-    assert_eq!(ids, want);
+    assert_eq!(ids(&rows), want);
     assert_eq!(rows[999]["evidence"], rows[1_001]["evidence"]);
-    let dense_matches: usize = rows[1_000]["evidence"]
+    assert_eq!(match_count(&rows[1_000]), matches);
+}
+
+/// The `id` of each JSON Lines row.
+fn ids(rows: &[serde_json::Value]) -> Vec<&str> {
+    rows.iter()
+        .map(|r| r["id"].as_str().unwrap_or(""))
+        .collect()
+}
+
+/// How many matches a JSON Lines row's evidence lists.
+fn match_count(row: &serde_json::Value) -> usize {
+    row["evidence"]
         .as_array()
         .expect("evidence")
         .iter()
         .map(|e| e["matches"].as_array().map_or(0, Vec::len))
-        .sum();
-    assert_eq!(dense_matches, matches);
+        .sum()
 }
