@@ -383,22 +383,17 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
-    /// [`RecordSplitter::fill`], reading no further than `limit` in the
-    /// buffer (but at least one byte, room allowing).
-    fn fill_upto(&mut self, limit: usize) -> io::Result<()> {
-        let limit = limit.saturating_sub(self.start);
-        self.fill_within(Some(limit))
-    }
-
     /// Drops the bytes before the current record and reads more after it,
     /// growing the buffer when the record fills it.
     fn fill(&mut self) -> io::Result<()> {
-        self.fill_within(None)
+        self.fill_upto(usize::MAX)
     }
 
-    /// [`RecordSplitter::fill`], reading up to `limit` bytes into the
-    /// buffer (counted after the bytes before the current record are dropped).
-    fn fill_within(&mut self, limit: Option<usize>) -> io::Result<()> {
+    /// [`RecordSplitter::fill`], reading no further than `limit` in the
+    /// buffer as it is now (but at least one byte, room allowing).
+    fn fill_upto(&mut self, limit: usize) -> io::Result<()> {
+        // Where `limit` is once the bytes before the current record are dropped.
+        let limit = limit.saturating_sub(self.start);
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.base += self.start as u64;
@@ -415,7 +410,7 @@ impl<R: Read> RecordSplitter<R> {
             let grow = self.buf.len().max(INITIAL_CAPACITY);
             self.buf.resize(self.buf.len() + grow, 0);
         }
-        let stop = limit.map_or(self.buf.len(), |l| l.clamp(self.end + 1, self.buf.len()));
+        let stop = limit.clamp(self.end + 1, self.buf.len());
         loop {
             match self.reader.read(&mut self.buf[self.end..stop]) {
                 Ok(0) => {

@@ -5,9 +5,9 @@
 //! checked when it is built. A search step is a class lookup, one load and
 //! one compare, where `aho_corasick`'s own DFA also checks each index against
 //! its table's length (eight instructions a byte instead of six). Building it
-//! from the patterns costs a few million instructions for the default
-//! lexicon, where copying the crate's NFA transition by transition cost
-//! about 97 M (BENCHMARKS.md, "Optimisations kept"). Match states are
+//! from the patterns costs about 19 M instructions for the default lexicon,
+//! where copying the crate's NFA transition by transition cost about 97 M
+//! (BENCHMARKS.md, "Optimisations kept"). Match states are
 //! numbered first, so "is this a match" is one comparison with the search's
 //! current state.
 
@@ -178,11 +178,10 @@ impl<E: Entry> FlatDfa<E> {
             found.extend_from_slice(&ends[s as usize]);
             match_bounds.push(u32::try_from(found.len()).ok()?);
         }
-        let stride = tstride;
         let flat = FlatDfa {
             classes,
-            stride,
-            match_end: u32::try_from(matching.len() * stride).ok()?,
+            stride: tstride,
+            match_end: u32::try_from(matching.len() * tstride).ok()?,
             start: row[0],
             table,
             match_bounds,
@@ -190,12 +189,12 @@ impl<E: Entry> FlatDfa<E> {
             max_len: patterns.iter().map(String::len).max().unwrap_or(0),
         };
         // The search indexes the table without bounds checks: a row of
-        // `stride` entries must follow the start state and every entry, and
-        // every class be below `stride` (all hold by construction).
-        let last_row = flat.table.len().checked_sub(stride)?;
+        // `tstride` entries must follow the start state and every entry, and
+        // every class be below `tstride` (all hold by construction).
+        let last_row = flat.table.len().checked_sub(tstride)?;
         let rows_ok = flat.start as usize <= last_row
             && flat.table.iter().all(|&t| t.offset() as usize <= last_row)
-            && flat.classes.iter().all(|&c| usize::from(c) < stride);
+            && flat.classes.iter().all(|&c| usize::from(c) < tstride);
         rows_ok.then_some(flat)
     }
 
