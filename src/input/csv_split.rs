@@ -176,8 +176,19 @@ impl<R: Read> RecordSplitter<R> {
     /// returns its index, or stops at the end of the bytes read (`None`).
     fn find_record_end(&mut self) -> Option<usize> {
         let mut i = self.scan;
-        while let Some(k) = memchr3(b'"', b'\n', b'\r', &self.buf[i..self.end]) {
-            let at = i + k;
+        loop {
+            let found = if self.quoted {
+                // Inside a quoted field only a quote can end it: the line
+                // breaks before it are counted in bulk, not stopped at.
+                let quote = memchr(b'"', &self.buf[i..self.end]).map(|k| i + k);
+                self.count_breaks(i, quote.unwrap_or(self.end));
+                quote
+            } else {
+                memchr3(b'"', b'\n', b'\r', &self.buf[i..self.end]).map(|k| i + k)
+            };
+            let Some(at) = found else {
+                break;
+            };
             i = at + 1;
             if self.buf[at] == b'"' {
                 if self.quoted {
@@ -200,25 +211,50 @@ impl<R: Read> RecordSplitter<R> {
                 }
                 continue;
             }
-            let offset = self.base + at as u64;
-            if self.buf[at] == b'\r' {
-                self.last_cr = Some(offset);
-                self.breaks += 1;
-            } else if self.last_cr.is_none_or(|cr| cr + 1 != offset) {
-                self.breaks += 1;
+            // Outside quotes: a line break ends the record.
+            self.count_break(at);
+            if at == self.start {
+                // An empty line, or the LF of a CR LF: not a record.
+                self.start = at + 1;
+                continue;
             }
-            if !self.quoted {
-                if at == self.start {
-                    // An empty line, or the LF of a CR LF: not a record.
-                    self.start = at + 1;
-                    continue;
-                }
-                self.scan = at + 1;
-                return Some(at);
-            }
+            self.scan = at + 1;
+            return Some(at);
         }
         self.scan = self.end;
         None
+    }
+
+    /// Counts the line break at `at` (CR, LF, or the LF of a CR LF, which adds nothing).
+    fn count_break(&mut self, at: usize) {
+        let offset = self.base + at as u64;
+        if self.buf[at] == b'\r' {
+            self.last_cr = Some(offset);
+            self.breaks += 1;
+        } else if self.last_cr.is_none_or(|cr| cr + 1 != offset) {
+            self.breaks += 1;
+        }
+    }
+
+    /// Counts the line breaks of `buf[from..to]` as [`RecordSplitter::count_break`]
+    /// would one by one: by counting its LFs, when it holds no CR (the common case).
+    fn count_breaks(&mut self, from: usize, to: usize) {
+        let bytes = &self.buf[from..to];
+        if memchr(b'\r', bytes).is_some() {
+            let mut k = from;
+            while let Some(p) = memchr::memchr2(b'\n', b'\r', &self.buf[k..to]) {
+                self.count_break(k + p);
+                k += p + 1;
+            }
+            return;
+        }
+        let mut lfs = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        // An LF first may end a CR LF whose CR was counted before `from`.
+        let offset = self.base + from as u64;
+        if bytes.first() == Some(&b'\n') && self.last_cr.is_some_and(|cr| cr + 1 == offset) {
+            lfs -= 1;
+        }
+        self.breaks += lfs;
     }
 
     fn count_quote(&mut self) {
