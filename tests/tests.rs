@@ -25,6 +25,8 @@ mod cli_extras;
 mod eval;
 // `popm learn --fit`: category weights fitted and checked leave one group out.
 mod fit;
+// Byte-for-byte output on fixed postings, against recorded files (`POPM_BLESS=1` records).
+mod golden;
 // The HTML report as files: completeness, escaping, the policy, each result format.
 mod html_report;
 // Input formats and encodings: Windows-1252, UTF-16, JSON Lines, JSON arrays, xlsx.
