@@ -129,9 +129,10 @@ pub const RECORD_KEEP_BYTES: usize = 4 * 1024;
 pub const THREAD_FIELDS_KEEP_BYTES: usize = 1 << 20;
 
 thread_local! {
-    /// The field buffer [`Record::with_fields`] lends to the records this thread splits.
-    static THREAD_FIELDS: std::cell::RefCell<csv::ByteRecord> =
-        std::cell::RefCell::new(csv::ByteRecord::new());
+    /// The field buffer [`Record::with_fields`] lends to the records this
+    /// thread splits, and the bytes of fields it was made to hold.
+    static THREAD_FIELDS: std::cell::RefCell<(csv::ByteRecord, usize)> =
+        std::cell::RefCell::new((csv::ByteRecord::new(), 0));
 }
 
 /// A column chosen by the user: by header name, or by 1-based number.
@@ -203,6 +204,8 @@ pub struct Record {
     pub(crate) unsplit: Option<Deferred>,
     /// The most bytes this record's buffers have held since they were allocated.
     held: usize,
+    /// Bytes of fields `fields` was made to hold (its capacity may be more).
+    fields_room: usize,
 }
 
 /// How a record read with its fields deferred gets them (see [`Record::split`]).
@@ -222,6 +225,7 @@ impl Record {
     pub(crate) fn recycle(&mut self) {
         if self.held > RECORD_KEEP_BYTES {
             self.fields = csv::ByteRecord::new();
+            self.fields_room = 0;
             self.raw = Vec::new();
             self.held = 0;
         }
@@ -246,16 +250,25 @@ impl Record {
         }
         // Swapped in and out, not taken: an empty `ByteRecord` is a heap
         // allocation (two a record, when taken).
-        THREAD_FIELDS.with(|b| std::mem::swap(&mut self.fields, &mut *b.borrow_mut()));
+        let swap = |rec: &mut Record| {
+            THREAD_FIELDS.with(|b| {
+                let mut lent = b.borrow_mut();
+                std::mem::swap(&mut rec.fields, &mut lent.0);
+                std::mem::swap(&mut rec.fields_room, &mut lent.1);
+            });
+        };
+        swap(self);
         self.split();
         let out = f(self);
+        swap(self);
         THREAD_FIELDS.with(|b| {
             let mut kept = b.borrow_mut();
-            std::mem::swap(&mut self.fields, &mut *kept);
-            if kept.as_slice().len() > THREAD_FIELDS_KEEP_BYTES {
-                *kept = csv::ByteRecord::new();
+            if kept.1 > THREAD_FIELDS_KEEP_BYTES
+                || kept.0.as_slice().len() > THREAD_FIELDS_KEEP_BYTES
+            {
+                *kept = (csv::ByteRecord::new(), 0);
             }
-            kept.clear();
+            kept.0.clear();
         });
         self.fields.clear();
         out
@@ -267,9 +280,10 @@ impl Record {
     /// reading thread);
     /// a record whose fields are already there is left as it is.
     ///
-    /// CSV bytes are unescaped in place and, for a long record, the field
-    /// buffer is sized to them and the raw bytes given back once split: a
-    /// huge field is held twice only while it is copied into its field.
+    /// CSV bytes are unescaped in place; the field buffer is made to the
+    /// record's size when it was made for less, and a long record's raw
+    /// bytes are given back once split: a huge field is held twice only
+    /// while it is copied into its field.
     pub fn split(&mut self) {
         match self.unsplit.take() {
             Some(Deferred::Csv(delimiter)) => self.split_csv(delimiter),
@@ -283,8 +297,12 @@ impl Record {
 
     /// Splits the CSV record in `raw` into its fields.
     fn split_csv(&mut self, delimiter: u8) {
-        if self.raw.len() > RECORD_KEEP_BYTES {
+        if self.raw.len() > self.fields_room {
+            // Made once to the record's size (its fields are no longer): a
+            // long field is not copied again and again as the buffer doubles.
+            // A thread's buffer grows so only at a record longer than any before.
             self.fields = csv::ByteRecord::with_capacity(self.raw.len(), 8);
+            self.fields_room = self.raw.len();
         }
         split_fields_in_place(&mut self.raw, delimiter, &mut self.fields);
         if self.raw.len() > RECORD_KEEP_BYTES {
