@@ -166,7 +166,7 @@ fn normalize_with(src: &str, use_fast_path: bool, norm: &mut Normalized) {
                 i
             };
             if run_end > i {
-                b.copy_lower(i, &src[i..run_end]);
+                b.copy_lower(bytes, i, run_end);
                 i = run_end;
                 continue;
             }
@@ -179,7 +179,7 @@ fn normalize_with(src: &str, use_fast_path: bool, norm: &mut Normalized) {
                 i = end;
                 continue;
             }
-            b.copy_lower(i, &src[i..j]);
+            b.copy_lower(bytes, i, j);
             i = j;
             continue;
         }
@@ -366,6 +366,51 @@ pub(crate) fn word_mask(chunk: &[u8; 16]) -> u32 {
         .iter()
         .enumerate()
         .fold(0, |mask, (k, &b)| mask | u32::from(is_word_byte(b)) << k);
+}
+
+/// Appends the ASCII bytes `src[from..to]` to `out` in lower case, sixteen at a time.
+///
+/// A plain run is short (tens of bytes): one pass of vector loads and stores,
+/// with no call to copy it and no second pass to lower-case it. The last
+/// store may go past the run's end into `out`'s spare capacity, which the
+/// next bytes appended overwrite.
+#[cfg(target_arch = "x86_64")]
+fn push_lower_sse2(out: &mut String, src: &[u8], from: usize, to: usize) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_loadu_si128, _mm_set1_epi8,
+        _mm_storeu_si128,
+    };
+    let n = to - from;
+    // Room for the run and for the store that may overrun it by up to 15 bytes.
+    out.reserve(n + 16);
+    let base = out.len();
+    // SAFETY: the bytes written up to the new length are `src[from..to]`
+    // lower-cased, ASCII (the caller's runs hold ASCII only, checked in
+    // debug builds), so `out` stays UTF-8; the bytes past it are spare
+    // capacity, never read as content. Every store lands within
+    // `base + n + 16 <= capacity` (the `reserve` above). Every load reads
+    // sixteen bytes inside `src` (`from + k + 16 <= src.len()`). SSE2 is
+    // enabled on every x86_64 target.
+    unsafe {
+        let v = out.as_mut_vec();
+        let dst = v.as_mut_ptr().add(base);
+        let mut k = 0;
+        while k < n && from + k + 16 <= src.len() {
+            let x = _mm_loadu_si128(src.as_ptr().add(from + k).cast::<__m128i>());
+            // `A`..=`Z` by a signed compare after shifting the range to start at -128.
+            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(b'A') as i8));
+            let upper = _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(26) as i8));
+            let lower = _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+            _mm_storeu_si128(dst.add(k).cast::<__m128i>(), lower);
+            k += 16;
+        }
+        // The last bytes of the text, where sixteen cannot be loaded.
+        while k < n {
+            *dst.add(k) = src[from + k].to_ascii_lowercase();
+            k += 1;
+        }
+        v.set_len(base + n);
+    }
 }
 
 /// [`word_mask`] with SSE2.
@@ -591,11 +636,16 @@ impl Builder {
         });
     }
 
-    /// Appends the ASCII `word`, taken from `orig..`, in lower case.
-    fn copy_lower(&mut self, orig: usize, word: &str) {
-        let start = self.out.len();
-        self.push(orig, orig + word.len(), word);
-        self.out[start..].make_ascii_lowercase();
+    /// Appends the ASCII bytes `src[from..to]` in lower case.
+    fn copy_lower(&mut self, src: &[u8], from: usize, to: usize) {
+        debug_assert!(src[from..to].is_ascii());
+        self.note(from, to, to - from);
+        #[cfg(target_arch = "x86_64")]
+        push_lower_sse2(&mut self.out, src, from, to);
+        #[cfg(not(target_arch = "x86_64"))]
+        for &c in &src[from..to] {
+            self.out.push(char::from(c.to_ascii_lowercase()));
+        }
     }
 
     fn last(&self) -> Option<u8> {
@@ -1030,6 +1080,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any ASCII run, anywhere in a text (its end included, where sixteen
+        /// bytes cannot be loaded), after anything already appended.
+        #[test]
+        fn push_lower_appends_the_run_lower_cased(
+            text in "[ -~]{0,80}",
+            before in "[a-z ]{0,20}",
+            a in 0usize..81,
+            b in 0usize..81,
+        ) {
+            let (from, to) = (a.min(b).min(text.len()), a.max(b).min(text.len()));
+            let mut out = before.clone();
+            #[cfg(target_arch = "x86_64")]
+            push_lower_sse2(&mut out, text.as_bytes(), from, to);
+            #[cfg(not(target_arch = "x86_64"))]
+            out.push_str(&text[from..to].to_ascii_lowercase());
+            proptest::prop_assert_eq!(out, before + &text[from..to].to_ascii_lowercase());
+        }
+
         #[test]
         fn word_mask_is_is_word_byte(chunk in proptest::array::uniform16(proptest::num::u8::ANY)) {
             let by_byte = (0..16).fold(0, |m, k| m | u32::from(is_word_byte(chunk[k])) << k);
