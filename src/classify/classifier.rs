@@ -289,13 +289,16 @@ impl Classifier {
                 // Lists grown by doubling would leave up to half their room unused.
                 scratch.occ.reserve_exact(hits.iter().map(|h| h.entry));
             }
+            // Each block's hits come in ascending order: each span is looked
+            // up from where the last one was found.
+            let mut span_cursor = 0;
             loop {
                 let from = hits
                     .len()
                     .saturating_sub(RELEASE_BYTES / std::mem::size_of::<Hit>());
                 for (hit, mark) in hits.drain(from..).zip(marks.drain(from..)) {
                     let Some(mark) = mark else { continue };
-                    let span = norm.orig_span(hit.start, hit.end);
+                    let span = norm.orig_span_from(&mut span_cursor, hit.start, hit.end);
                     scratch.occ.push(
                         hit.entry,
                         Occurrence {

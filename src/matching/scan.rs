@@ -328,6 +328,9 @@ impl Scanner {
         cands.clear();
         let markers = &mut scratch.markers;
         markers.clear();
+        // Matches come mostly in text order: a span's original range is
+        // looked up from where the last one was found.
+        let mut span_cursor = 0;
         self.automaton.for_each_match(text, |pattern, end| {
             let start = end - self.patterns[pattern].len();
             if self.is_marker[pattern] {
@@ -336,7 +339,8 @@ impl Scanner {
             if start > 0
                 && is_word_byte(text[start - 1])
                 && is_word_byte(text[start])
-                && !(self.may_glue[pattern] && starts_glued_word(norm, original, start, end))
+                && !(self.may_glue[pattern]
+                    && starts_glued_word(norm, original, start, end, &mut span_cursor))
             {
                 return;
             }
@@ -353,7 +357,7 @@ impl Scanner {
                     continue;
                 }
                 if let Some(exact) = &t.exact_case {
-                    let span = norm.orig_span(start, end);
+                    let span = norm.orig_span_from(&mut span_cursor, start, end);
                     if alnum_only(&original[span]) != **exact {
                         continue;
                     }
@@ -390,8 +394,14 @@ impl Scanner {
 /// Only role names are read this way: they name the job, where a glued
 /// phrase of work would rarely matter and would cost a look at every match
 /// inside a word.
-fn starts_glued_word(norm: &Normalized, original: &str, start: usize, end: usize) -> bool {
-    let at = norm.orig_span(start, end).start;
+fn starts_glued_word(
+    norm: &Normalized,
+    original: &str,
+    start: usize,
+    end: usize,
+    span_cursor: &mut usize,
+) -> bool {
+    let at = norm.orig_span_from(span_cursor, start, end).start;
     let first = original[at..].chars().next();
     let before = original[..at].chars().next_back();
     first.is_some_and(char::is_uppercase) && before.is_some_and(char::is_lowercase)

@@ -57,17 +57,28 @@ impl Normalized {
     ///
     /// Both ends fall on character boundaries of the original text.
     pub fn orig_span(&self, start: usize, end: usize) -> Range<usize> {
+        // A cursor past the runs: the start is searched for among all of them.
+        let mut cursor = usize::MAX;
+        self.orig_span_from(&mut cursor, start, end)
+    }
+
+    /// [`Normalized::orig_span`] for spans taken in ascending order:
+    /// `cursor` (0 at first) is where the last lookup started, and this one
+    /// looks forward from there instead of searching every run. Spans in any
+    /// order give the same ranges, those behind the cursor a search slower.
+    pub fn orig_span_from(&self, cursor: &mut usize, start: usize, end: usize) -> Range<usize> {
         if self.segs.is_empty() || start >= end {
             return 0..0;
         }
-        let s = self.locate(start);
+        let s = self.locate_from(*cursor, start);
+        *cursor = s;
         let seg = self.segs[s];
         let orig_start = if self.is_linear(s) {
             seg.orig as usize + (start - seg.norm as usize)
         } else {
             seg.orig as usize
         };
-        let e = self.locate(end - 1);
+        let e = self.locate_from(s, end - 1);
         let seg = self.segs[e];
         let orig_end = if self.is_linear(e) {
             seg.orig as usize + (end - seg.norm as usize)
@@ -81,6 +92,24 @@ impl Normalized {
         self.segs
             .partition_point(|s| s.norm as usize <= n)
             .saturating_sub(1)
+    }
+
+    /// [`Normalized::locate`], looking forward from run `from` in steps that
+    /// double (a lookup near the last costs a few loads, not a whole search).
+    fn locate_from(&self, from: usize, n: usize) -> usize {
+        let segs = &self.segs;
+        if from >= segs.len() || segs[from].norm as usize > n {
+            return self.locate(n);
+        }
+        // `segs[lo].norm <= n` holds throughout; the answer is below `lo + step`.
+        let mut lo = from;
+        let mut step = 1;
+        while lo + step < segs.len() && segs[lo + step].norm as usize <= n {
+            lo += step;
+            step *= 2;
+        }
+        let hi = (lo + step).min(segs.len());
+        lo + segs[lo + 1..hi].partition_point(|s| s.norm as usize <= n)
     }
 
     fn seg_norm_end(&self, i: usize) -> usize {
@@ -1080,6 +1109,42 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Spans looked up in any order from a cursor map as the runs say,
+        /// read one by one from the first.
+        #[test]
+        fn orig_span_from_any_cursor_is_the_span_by_definition(
+            text in "([A-Za-z]{1,6}|  |\n|-|<b>|&amp;|é|ß|\u{2019}|\u{200b}| ){0,40}",
+            spans in proptest::collection::vec((0usize..200, 1usize..12), 0..12),
+        ) {
+            let n = normalize(&text);
+            let len = n.text().len();
+            let naive = |k: usize| n.segs.iter().rposition(|s| s.norm as usize <= k).unwrap_or(0);
+            let span = |start: usize, end: usize| {
+                let (s, e) = (naive(start), naive(end - 1));
+                let from = if n.is_linear(s) {
+                    n.segs[s].orig as usize + (start - n.segs[s].norm as usize)
+                } else {
+                    n.segs[s].orig as usize
+                };
+                let to = if n.is_linear(e) {
+                    n.segs[e].orig as usize + (end - n.segs[e].norm as usize)
+                } else {
+                    n.segs[e].orig_end as usize
+                };
+                from..to
+            };
+            let mut cursor = 0;
+            for (start, width) in spans {
+                if len == 0 {
+                    break;
+                }
+                let start = start % len;
+                let end = (start + width).min(len);
+                proptest::prop_assert_eq!(n.orig_span_from(&mut cursor, start, end), span(start, end));
+                proptest::prop_assert_eq!(n.orig_span(start, end), span(start, end));
+            }
+        }
+
         /// Any ASCII run, anywhere in a text (its end included, where sixteen
         /// bytes cannot be loaded), after anything already appended.
         #[test]
