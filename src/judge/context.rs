@@ -84,6 +84,11 @@ pub(crate) struct CueSet {
     cues: Vec<String>,
     /// For each byte, the range of `cues` (sorted) that start with it.
     by_first: Vec<(u32, u32)>,
+    /// Bit `first << 8 | second` is set when a cue starts with those two
+    /// bytes (a one-byte cue sets its byte with every second byte): most
+    /// places in a window are passed over by one bit test, without comparing
+    /// a cue.
+    pairs: Vec<u64>,
 }
 
 impl CueSet {
@@ -98,7 +103,29 @@ impl CueSet {
             }
             range.1 = i as u32 + 1;
         }
-        CueSet { cues, by_first }
+        let mut pairs = vec![0u64; (1 << 16) / 64];
+        let mut set = |pair: usize| pairs[pair / 64] |= 1 << (pair % 64);
+        for cue in &cues {
+            let b = cue.as_bytes();
+            match b.get(1) {
+                Some(&second) => set(usize::from(b[0]) << 8 | usize::from(second)),
+                None => (0..256).for_each(|second| set(usize::from(b[0]) << 8 | second)),
+            }
+        }
+        CueSet {
+            cues,
+            by_first,
+            pairs,
+        }
+    }
+
+    /// Whether some cue starts with the bytes `first`, `second`.
+    fn has_pair(&self, first: u8, second: u8) -> bool {
+        let pair = usize::from(first) << 8 | usize::from(second);
+        // A default (empty) set has no table and no cue.
+        self.pairs
+            .get(pair / 64)
+            .is_some_and(|bits| bits & 1 << (pair % 64) != 0)
     }
 
     /// The end position of the last whole-word occurrence of any cue in `hay`.
@@ -108,6 +135,9 @@ impl CueSet {
         for s in 0..hb.len() {
             // A cue starts at a word start, or at a non-word byte.
             if s > 0 && is_word_byte(hb[s - 1]) && is_word_byte(hb[s]) {
+                continue;
+            }
+            if s + 1 < hb.len() && !self.has_pair(hb[s], hb[s + 1]) {
                 continue;
             }
             let (from, to) = self.by_first[usize::from(hb[s])];
@@ -506,7 +536,8 @@ mod tests {
                 "no", "not", "nothing", "in plaats van", "in plaats", "rather than", "than",
                 " ", "x", "-", "plutôt que", ",",
             ];
-            let cues: Vec<String> = ["no", "not", "in plaats van", "rather than", "plutôt que", "than x"]
+            // "x": a one-byte cue, which any byte after it may follow.
+            let cues: Vec<String> = ["no", "not", "in plaats van", "rather than", "plutôt que", "than x", "x"]
                 .iter()
                 .map(|c| c.to_string())
                 .collect();
