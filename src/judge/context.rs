@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::lexicon::ContextCues;
 use crate::matching::scan::fold_pattern;
-use crate::text::normalize::{is_break_byte, is_word_byte};
+use crate::text::normalize::{break_and_apostrophe_masks, is_break_byte, is_word_byte, word_mask};
 
 /// How far back (in words) a negation cue is looked for.
 pub const NEGATION_WINDOW: usize = 3;
@@ -279,6 +279,29 @@ fn window_before(text: &str, start: usize, words: usize) -> &str {
     let mut i = start;
     let mut seen = 0;
     let mut in_word = false;
+    // Sixteen bytes at a time while a whole chunk lies before `i`: the same
+    // walk as the byte loop below, read off masks (bit `k` for `b[i - 16 + k]`).
+    while let Some(chunk) = i.checked_sub(16).and_then(|from| b.get(from..i)) {
+        let Ok(chunk) = <&[u8; 16]>::try_from(chunk) else {
+            break;
+        };
+        let (breaks, apostrophes) = break_and_apostrophe_masks(chunk);
+        let word = word_mask(chunk) | apostrophes;
+        // A word, walking right to left, begins at a word byte whose right
+        // neighbour is none (the byte at `i` for the chunk's last one).
+        let starts = word & !((word >> 1) | u32::from(in_word) << 15);
+        // The walk stops after the nearest break, or after the word that
+        // would be one too many, whichever it meets first (the higher bit).
+        let too_many = nth_highest_bit(starts, words + 1 - seen);
+        let stop = too_many.max(breaks.checked_ilog2());
+        if let Some(k) = stop {
+            i = i - 16 + k as usize + 1;
+            return whole_chars(text, i, start);
+        }
+        seen += starts.count_ones() as usize;
+        in_word = word & 1 != 0;
+        i -= 16;
+    }
     while i > 0 {
         let c = b[i - 1];
         if is_break_byte(c) {
@@ -294,12 +317,29 @@ fn window_before(text: &str, start: usize, words: usize) -> &str {
         in_word = is_word;
         i -= 1;
     }
+    whole_chars(text, i, start)
+}
+
+/// `text[i..start]`, `i` moved forward to a char boundary where the walk
+/// back stopped inside a character.
+fn whole_chars(text: &str, mut i: usize, start: usize) -> &str {
     // `i` is at a char boundary: it stopped after an ASCII byte or at 0, or
     // walked through whole UTF-8 sequences (all bytes >= 0x80 are word bytes).
     while i < start && !text.is_char_boundary(i) {
         i += 1;
     }
     &text[i..start]
+}
+
+/// The position of the `n`th highest set bit of `mask` (`n` from 1), if it has that many.
+fn nth_highest_bit(mut mask: u32, n: usize) -> Option<u32> {
+    if (mask.count_ones() as usize) < n {
+        return None;
+    }
+    for _ in 1..n {
+        mask &= !(1 << mask.ilog2());
+    }
+    mask.checked_ilog2()
 }
 
 /// Whether a whole-word occurrence of a cue is within `window` words before `start`.
@@ -527,7 +567,62 @@ mod tests {
             .max()
     }
 
+    /// [`window_before`] by its definition: a byte at a time, right to left.
+    fn window_before_by_bytes(text: &str, start: usize, words: usize) -> &str {
+        let b = text.as_bytes();
+        let (mut i, mut seen, mut in_word) = (start, 0, false);
+        while i > 0 && !is_break_byte(b[i - 1]) {
+            let is_word = is_word_byte(b[i - 1]) || b[i - 1] == b'\'';
+            if is_word && !in_word {
+                seen += 1;
+                if seen > words {
+                    break;
+                }
+            }
+            in_word = is_word;
+            i -= 1;
+        }
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        &text[i..start]
+    }
+
+    #[test]
+    fn nth_highest_bit_by_cases() {
+        assert_eq!(nth_highest_bit(0b1011_0000, 1), Some(7));
+        assert_eq!(nth_highest_bit(0b1011_0000, 2), Some(5));
+        assert_eq!(nth_highest_bit(0b1011_0000, 3), Some(4));
+        assert_eq!(nth_highest_bit(0b1011_0000, 4), None);
+        assert_eq!(nth_highest_bit(0, 1), None);
+        assert_eq!(nth_highest_bit(1 << 31, 1), Some(31));
+    }
+
     proptest::proptest! {
+        /// Windows of any width before any place of texts long enough for
+        /// several chunks: words, apostrophes, breaks, non-ASCII letters.
+        #[test]
+        fn window_before_is_the_window_by_definition(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "word", "it's", " ", "  ", ", ", ". ", "\n", "é", "ü-", "x'", "'", "42", "--", "|",
+                ]),
+                0..60,
+            ),
+            at in 0usize..400,
+            words in 0usize..12,
+        ) {
+            let text: String = pieces.concat();
+            let mut start = at.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            proptest::prop_assert_eq!(
+                window_before(&text, start, words),
+                window_before_by_bytes(&text, start, words)
+            );
+        }
+
         #[test]
         fn last_in_is_the_last_whole_word_cue(
             picks in proptest::collection::vec(0..12usize, 0..16),

@@ -397,6 +397,45 @@ pub(crate) fn word_mask(chunk: &[u8; 16]) -> u32 {
         .fold(0, |mask, (k, &b)| mask | u32::from(is_word_byte(b)) << k);
 }
 
+/// [`is_break_byte`] of sixteen bytes at once, and their apostrophes: bit `k`
+/// of each is set for such a byte at `k` (a context window counts an
+/// apostrophe as part of a word, and stops at a break).
+pub(crate) fn break_and_apostrophe_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    return break_and_apostrophe_masks_sse2(chunk);
+    #[cfg(not(target_arch = "x86_64"))]
+    return chunk
+        .iter()
+        .enumerate()
+        .fold((0, 0), |(brk, apo), (k, &b)| {
+            (
+                brk | u32::from(is_break_byte(b)) << k,
+                apo | u32::from(b == b'\'') << k,
+            )
+        });
+}
+
+/// [`break_and_apostrophe_masks`] with SSE2: one compare per break byte.
+#[cfg(target_arch = "x86_64")]
+fn break_and_apostrophe_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
+    // reads exactly the sixteen bytes `chunk` borrows.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let breaks = [b'.', b';', b':', b'!', b'?', b'|']
+            .into_iter()
+            .fold(is(b'\n'), |m, b| _mm_or_si128(m, is(b)));
+        (
+            _mm_movemask_epi8(breaks) as u32,
+            _mm_movemask_epi8(is(b'\'')) as u32,
+        )
+    }
+}
+
 /// Appends the ASCII bytes `src[from..to]` to `out` in lower case, sixteen at a time.
 ///
 /// A plain run is short (tens of bytes): one pass of vector loads and stores,
@@ -1167,6 +1206,17 @@ mod tests {
         fn word_mask_is_is_word_byte(chunk in proptest::array::uniform16(proptest::num::u8::ANY)) {
             let by_byte = (0..16).fold(0, |m, k| m | u32::from(is_word_byte(chunk[k])) << k);
             proptest::prop_assert_eq!(word_mask(&chunk), by_byte);
+        }
+
+        #[test]
+        fn break_masks_are_is_break_byte_and_apostrophes(
+            chunk in proptest::array::uniform16(proptest::sample::select(
+                b"\n.;:!?|' a-Z0\x80\xff\t,".to_vec(),
+            )),
+        ) {
+            let brk = (0..16).fold(0, |m, k| m | u32::from(is_break_byte(chunk[k])) << k);
+            let apo = (0..16).fold(0, |m, k| m | u32::from(chunk[k] == b'\'') << k);
+            proptest::prop_assert_eq!(break_and_apostrophe_masks(&chunk), (brk, apo));
         }
 
         #[test]
