@@ -89,6 +89,9 @@ pub(crate) struct CueSet {
     /// places in a window are passed over by one bit test, without comparing
     /// a cue.
     pairs: Vec<u64>,
+    /// Whether every cue starts with a word byte (then only word starts are
+    /// looked at).
+    word_starts_only: bool,
 }
 
 impl CueSet {
@@ -112,10 +115,12 @@ impl CueSet {
                 None => (0..256).for_each(|second| set(usize::from(b[0]) << 8 | second)),
             }
         }
+        let word_starts_only = cues.iter().all(|c| is_word_byte(c.as_bytes()[0]));
         CueSet {
             cues,
             by_first,
             pairs,
+            word_starts_only,
         }
     }
 
@@ -132,22 +137,52 @@ impl CueSet {
     fn last_in(&self, hay: &str) -> Option<usize> {
         let hb = hay.as_bytes();
         let mut best = None;
-        for s in 0..hb.len() {
-            // A cue starts at a word start, or at a non-word byte.
-            if s > 0 && is_word_byte(hb[s - 1]) && is_word_byte(hb[s]) {
-                continue;
-            }
-            if s + 1 < hb.len() && !self.has_pair(hb[s], hb[s + 1]) {
-                continue;
-            }
-            let (from, to) = self.by_first[usize::from(hb[s])];
-            for cue in &self.cues[from as usize..to as usize] {
-                let e = s + cue.len();
-                if hb[s..].starts_with(cue.as_bytes())
-                    && (e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e])))
-                {
-                    best = best.max(Some(e));
+        if self.cues.is_empty() {
+            return None;
+        }
+        if !self.word_starts_only {
+            for s in 0..hb.len() {
+                // A cue starts at a word start, or at a non-word byte.
+                if s > 0 && is_word_byte(hb[s - 1]) && is_word_byte(hb[s]) {
+                    continue;
                 }
+                best = best.max(self.last_end_at(hb, s));
+            }
+            return best;
+        }
+        // Every cue starts with a word byte: only the places where a word
+        // starts are looked at, found sixteen bytes at a time.
+        let mut before_is_word = false;
+        for (c, piece) in hb.chunks(16).enumerate() {
+            let mut chunk = [0u8; 16];
+            chunk[..piece.len()].copy_from_slice(piece);
+            // A zero byte is no word byte: the padding of the last piece starts no word.
+            let word = word_mask(&chunk);
+            let mut starts = word & !((word << 1) | u32::from(before_is_word));
+            before_is_word = word >> 15 & 1 != 0;
+            while starts != 0 {
+                let s = c * 16 + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                best = best.max(self.last_end_at(hb, s));
+            }
+        }
+        best
+    }
+
+    /// The end of the longest whole-word cue that starts at `s` in `hb`
+    /// (whose start is already known to be a word boundary).
+    fn last_end_at(&self, hb: &[u8], s: usize) -> Option<usize> {
+        if s + 1 < hb.len() && !self.has_pair(hb[s], hb[s + 1]) {
+            return None;
+        }
+        let (from, to) = self.by_first[usize::from(hb[s])];
+        let mut best = None;
+        for cue in &self.cues[from as usize..to as usize] {
+            let e = s + cue.len();
+            if hb[s..].starts_with(cue.as_bytes())
+                && (e == hb.len() || !(is_word_byte(hb[e - 1]) && is_word_byte(hb[e])))
+            {
+                best = best.max(Some(e));
             }
         }
         best
@@ -638,6 +673,10 @@ mod tests {
                 .collect();
             let hay: String = picks.iter().map(|&k| PIECES[k]).collect();
             let set = CueSet::new(&cues);
+            proptest::prop_assert_eq!(set.last_in(&hay), last_in_by_definition(&set.cues, &hay), "{:?}", hay);
+            // A cue that starts with a non-word byte: every place is looked at.
+            let set = CueSet::new(&[cues.clone(), vec![", than".to_string()]].concat());
+            proptest::prop_assert!(!set.word_starts_only);
             proptest::prop_assert_eq!(set.last_in(&hay), last_in_by_definition(&set.cues, &hay), "{:?}", hay);
         }
     }
