@@ -250,11 +250,12 @@ impl Classifier {
             // Sections only matter for the matches: a field without any is not
             // split, and lines past the last one are not looked at.
             let sections = match hits.last() {
-                Some(last) if !field.is_title => {
-                    inner
-                        .sections
-                        .detect_with_legal(text, &scratch.scan.markers, last.start)
-                }
+                Some(last) if !field.is_title => inner.sections.detect_with_legal(
+                    text,
+                    norm.line_breaks(),
+                    &scratch.scan.markers,
+                    last.start,
+                ),
                 _ => Sections::default(),
             };
             // First the marks, in text order: the end of a relative clause about

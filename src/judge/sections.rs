@@ -262,20 +262,33 @@ impl SectionDetector {
                 .expect("legal cues that the lexicon scanner compiled compile alone too")
         });
         let legal: Vec<usize> = searcher.find_iter(text).map(|m| m.start()).collect();
-        self.detect_with_legal(text, &legal, text.len())
+        let breaks: Vec<u32> = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|p| p as u32)
+            .collect();
+        self.detect_with_legal(text, &breaks, &legal, text.len())
     }
 
     /// [`SectionDetector::detect`], given where the [`SectionDetector::legal_cues`] occur in
     /// `text` (ascending starts; overlapping occurrences may be listed too), as
     /// a scanner built [`with_markers`](crate::matching::scan::Scanner::with_markers)
-    /// finds them: the text is not searched again.
+    /// finds them: the text is not searched again. `line_breaks` are where
+    /// `text`'s line breaks are, in order (as the normalizer notes them).
     ///
     /// Lines that start after byte `upto` are not looked at: the sections are
     /// those of the whole text at every position up to `upto` (the classifier
     /// passes its last match, past which no section is asked for).
-    pub fn detect_with_legal(&self, text: &str, legal_starts: &[usize], upto: usize) -> Sections {
+    pub fn detect_with_legal(
+        &self,
+        text: &str,
+        line_breaks: &[u32],
+        legal_starts: &[usize],
+        upto: usize,
+    ) -> Sections {
         debug_assert!(legal_starts.windows(2).all(|w| w[0] <= w[1]));
         let b = text.as_bytes();
+        debug_assert!(line_breaks.iter().all(|&p| b[p as usize] == b'\n'));
+        debug_assert_eq!(line_breaks.len(), memchr::memchr_iter(b'\n', b).count());
+        let mut line_ends = line_breaks.iter().map(|&p| p as usize);
         let mut legal = legal_starts.iter().copied().peekable();
         let mut list: Vec<Section> = Vec::new();
         let mut current = SectionKind::Intro;
@@ -283,7 +296,8 @@ impl SectionDetector {
         let mut legal_end = 0;
         let mut line_start = 0;
         while line_start < b.len() && line_start <= upto {
-            let line_end = next_newline(b, line_start);
+            // Lines follow one another: each ends at the next break.
+            let line_end = line_ends.next().unwrap_or(b.len());
             match self.heading(text, line_start, line_end) {
                 Some(kind) => current = kind,
                 None if current == SectionKind::About
@@ -447,11 +461,6 @@ fn is_heading_like(line: &str) -> bool {
     let line = line.trim_end_matches(' ');
     let words = count_words_up_to(line, MAX_EXTRA_WORDS + 2);
     words > 0 && words <= MAX_EXTRA_WORDS + 1 && !line.ends_with(['.', ',', ';', '!', '?'])
-}
-
-/// The index of the next `\n` at or after `from`, or the text's length.
-fn next_newline(b: &[u8], from: usize) -> usize {
-    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
 
 /// Number of words (runs of word bytes) in `s`, counting no further than `limit`.
@@ -706,14 +715,14 @@ mod tests {
             let detector = default_detector();
             let whole = detector.detect(norm.text());
             proptest::prop_assert_eq!(
-                &detector.detect_with_legal(norm.text(), &scratch.markers, norm.text().len()),
+                &detector.detect_with_legal(norm.text(), norm.line_breaks(), &scratch.markers, norm.text().len()),
                 &whole,
                 "text {:?}",
                 text
             );
             // Cut short after any byte, the sections agree up to that byte.
             for upto in 0..norm.text().len() {
-                let part = detector.detect_with_legal(norm.text(), &scratch.markers, upto);
+                let part = detector.detect_with_legal(norm.text(), norm.line_breaks(), &scratch.markers, upto);
                 for pos in 0..=upto {
                     proptest::prop_assert_eq!(
                         part.kind_at(pos),

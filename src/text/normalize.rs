@@ -29,6 +29,8 @@ pub const MAX_LINK_TARGET_BYTES: usize = 2048;
 pub struct Normalized {
     text: String,
     segs: Vec<Seg>,
+    /// Where the text's line breaks (`\n`) are, in order.
+    breaks: Vec<u32>,
 }
 
 /// A run of folded bytes `[norm, next.norm)` coming from original bytes `[orig, orig_end)`.
@@ -45,12 +47,20 @@ struct Seg {
 impl Normalized {
     /// Bytes held on the heap (the text's and the offset map's capacity).
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.segs.capacity() * std::mem::size_of::<Seg>()
+        self.text.capacity()
+            + self.segs.capacity() * std::mem::size_of::<Seg>()
+            + self.breaks.capacity() * std::mem::size_of::<u32>()
     }
 
     /// The folded text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The positions of the folded text's line breaks (`\n`), in order:
+    /// noted as they are written, so that readers of lines need not search.
+    pub fn line_breaks(&self) -> &[u32] {
+        &self.breaks
     }
 
     /// The original byte range that produced folded bytes `start..end`.
@@ -177,9 +187,11 @@ fn normalize_with(src: &str, use_fast_path: bool, norm: &mut Normalized) {
     let mut b = Builder {
         out: std::mem::take(&mut norm.text),
         segs: std::mem::take(&mut norm.segs),
+        breaks: std::mem::take(&mut norm.breaks),
     };
     b.out.clear();
     b.segs.clear();
+    b.breaks.clear();
     b.out.reserve(src.len() + 16);
     let bytes = src.as_bytes();
     let len = bytes.len();
@@ -259,6 +271,7 @@ fn normalize_with(src: &str, use_fast_path: bool, norm: &mut Normalized) {
     }
     norm.text = b.out;
     norm.segs = b.segs;
+    norm.breaks = b.breaks;
 }
 
 /// How the fast path treats a byte; see [`plain_run_end`].
@@ -666,6 +679,8 @@ const BLOCK_TAGS: &[&str] = &[
 struct Builder {
     out: String,
     segs: Vec<Seg>,
+    /// Where `out`'s line breaks are ([`Normalized::line_breaks`]).
+    breaks: Vec<u32>,
 }
 
 impl Builder {
@@ -730,6 +745,7 @@ impl Builder {
     /// A phrase break; collapses with the one before.
     fn brk(&mut self, orig: usize, orig_end: usize) {
         if !matches!(self.last(), None | Some(b'\n')) {
+            self.breaks.push(self.out.len() as u32);
             self.push_ascii(orig, orig_end, b'\n');
         }
     }
@@ -1130,6 +1146,29 @@ mod tests {
         ) {
             let src: String = picks.iter().map(|&k| PIECES[k]).collect();
             assert_fast_path_changes_nothing(&src);
+        }
+
+        /// Every line break written is noted, and nothing else is.
+        #[test]
+        fn line_breaks_are_where_the_text_breaks(
+            picks in proptest::collection::vec(0..PIECES.len() + 6, 0..60),
+        ) {
+            // The pieces above, and line breaks that tags, entities and
+            // Unicode separators make.
+            const MORE: [&str; 6] = ["<p>", "</li>", "<br/>", "&#10;", "\u{2028}", "\r\n"];
+            let src: String = picks
+                .iter()
+                .map(|&k| PIECES.get(k).copied().unwrap_or_else(|| MORE[k - PIECES.len()]))
+                .collect();
+            let n = normalize(&src);
+            let want: Vec<u32> = n
+                .text()
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32)
+                .collect();
+            proptest::prop_assert_eq!(n.line_breaks(), &want[..]);
         }
     }
 
