@@ -207,6 +207,7 @@ impl ContextRules {
     /// Negation applies to every phrase; colleague and self only to role names.
     /// When both a colleague and a self cue precede a role name, the nearer one
     /// wins; a self cue after an experience cue names experience, not the job.
+    #[inline]
     pub fn mark(&self, text: &str, start: usize, end: usize, is_role_name: bool) -> Mark {
         let near = window_before(text, start, NEGATION_WINDOW);
         if self.negation.last_in(near).is_some() {

@@ -376,25 +376,35 @@ fn copy_and_space_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
     }
 }
 
+/// The bytes of `x` from `first` to `first + count - 1` (bytes of all ones).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn in_range_sse2(
+    x: std::arch::x86_64::__m128i,
+    first: u8,
+    count: u8,
+) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_add_epi8, _mm_cmplt_epi8, _mm_set1_epi8};
+    // SAFETY: SSE2 is enabled on every x86_64 target.
+    // Signed compares find a range: shift it to start at -128, then test
+    // "less than -128 + its length".
+    unsafe {
+        let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
+        _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
+    }
+}
+
 /// `chunk` loaded into a vector, and its ASCII letters and digits (bytes of all ones).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn alphanumeric_sse2(chunk: &[u8; 16]) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
-    use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_or_si128, _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{_mm_loadu_si128, _mm_or_si128, _mm_set1_epi8};
     // SAFETY: SSE2 is enabled on every x86_64 target, and the unaligned load
     // reads exactly the sixteen bytes `chunk` borrows.
     unsafe {
         let v = _mm_loadu_si128(chunk.as_ptr().cast());
-        // Signed compares find a range: shift it to start at -128, then test
-        // "less than -128 + its length".
-        let in_range = |x: __m128i, first: u8, count: u8| {
-            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
-            _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
-        };
-        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
-        let digit = in_range(v, b'0', 10);
+        let letter = in_range_sse2(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+        let digit = in_range_sse2(v, b'0', 10);
         (v, _mm_or_si128(letter, digit))
     }
 }
@@ -458,8 +468,7 @@ fn break_and_apostrophe_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
 #[cfg(target_arch = "x86_64")]
 fn push_lower_sse2(out: &mut String, src: &[u8], from: usize, to: usize) {
     use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmplt_epi8, _mm_loadu_si128, _mm_set1_epi8,
-        _mm_storeu_si128,
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_loadu_si128, _mm_set1_epi8, _mm_storeu_si128,
     };
     let n = to - from;
     // Room for the run and for the store that may overrun it by up to 15 bytes.
@@ -478,9 +487,7 @@ fn push_lower_sse2(out: &mut String, src: &[u8], from: usize, to: usize) {
         let mut k = 0;
         while k < n && from + k + 16 <= src.len() {
             let x = _mm_loadu_si128(src.as_ptr().add(from + k).cast::<__m128i>());
-            // `A`..=`Z` by a signed compare after shifting the range to start at -128.
-            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(b'A') as i8));
-            let upper = _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(26) as i8));
+            let upper = in_range_sse2(x, b'A', 26);
             let lower = _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
             _mm_storeu_si128(dst.add(k).cast::<__m128i>(), lower);
             k += 16;
