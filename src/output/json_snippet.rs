@@ -121,15 +121,8 @@ fn is_stop(c: u8) -> bool {
 /// second when it is a space.
 #[cfg(not(target_arch = "x86_64"))]
 fn stop_and_space_masks(chunk: &[u8; 16]) -> (u32, u32) {
-    chunk
-        .iter()
-        .enumerate()
-        .fold((0, 0), |(stop, space), (k, &c)| {
-            (
-                stop | u32::from(is_stop(c)) << k,
-                space | u32::from(c == b' ') << k,
-            )
-        })
+    use crate::text::normalize::byte_mask;
+    (byte_mask(chunk, is_stop), byte_mask(chunk, |c| c == b' '))
 }
 
 /// Bit `k` set in the first mask when byte `k` of `chunk` [`is_stop`], in the

@@ -347,15 +347,20 @@ pub(crate) fn plain_prefix_len(chunk: &[u8; 16]) -> usize {
 /// The ASCII letters, digits and commas of `chunk` (bit `k` for byte `k`), and its spaces.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn copy_and_space_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    (
+        byte_mask(chunk, |c| c.is_ascii_alphanumeric() || c == b','),
+        byte_mask(chunk, |c| c == b' '),
+    )
+}
+
+/// The bytes of `chunk` for which `is` holds (bit `k` for byte `k`), one at a
+/// time: the portable form of the SSE2 masks.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn byte_mask(chunk: &[u8; 16], is: impl Fn(u8) -> bool) -> u32 {
     chunk
         .iter()
         .enumerate()
-        .fold((0, 0), |(copy, space), (k, &c)| {
-            (
-                copy | u32::from(c.is_ascii_alphanumeric() || c == b',') << k,
-                space | u32::from(c == b' ') << k,
-            )
-        })
+        .fold(0, |mask, (k, &c)| mask | u32::from(is(c)) << k)
 }
 
 /// [`copy_and_space_masks`] with SSE2 (part of every x86_64 processor): a few
@@ -414,10 +419,7 @@ pub(crate) fn word_mask(chunk: &[u8; 16]) -> u32 {
     #[cfg(target_arch = "x86_64")]
     return word_mask_sse2(chunk);
     #[cfg(not(target_arch = "x86_64"))]
-    return chunk
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (k, &b)| mask | u32::from(is_word_byte(b)) << k);
+    return byte_mask(chunk, is_word_byte);
 }
 
 /// [`is_break_byte`] of sixteen bytes at once, and their apostrophes: bit `k`
@@ -427,15 +429,10 @@ pub(crate) fn break_and_apostrophe_masks(chunk: &[u8; 16]) -> (u32, u32) {
     #[cfg(target_arch = "x86_64")]
     return break_and_apostrophe_masks_sse2(chunk);
     #[cfg(not(target_arch = "x86_64"))]
-    return chunk
-        .iter()
-        .enumerate()
-        .fold((0, 0), |(brk, apo), (k, &b)| {
-            (
-                brk | u32::from(is_break_byte(b)) << k,
-                apo | u32::from(b == b'\'') << k,
-            )
-        });
+    return (
+        byte_mask(chunk, is_break_byte),
+        byte_mask(chunk, |b| b == b'\''),
+    );
 }
 
 /// [`break_and_apostrophe_masks`] with SSE2: one compare per break byte.
